@@ -1,0 +1,96 @@
+// The app factory: builds a ready Fastify instance from a Config and never listens.
+// Registration order reads top to bottom: infrastructure, security, views, then features.
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import fastifyView from '@fastify/view';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import { createDeps, type Deps } from './deps.js';
+import { letterRoutes } from './letters/routes.js';
+import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
+import { registerErrorHandlers } from './plugins/errors.js';
+import { registerSecurity, signRateLimits } from './plugins/security.js';
+import { signatureApiRoutes } from './signatures/api-routes.js';
+import { signatureRoutes } from './signatures/routes.js';
+import { STATIC_DIR, VIEWS_DIR, viewHelpers } from './views.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: Deps;
+  }
+}
+
+export interface BuildOptions {
+  /** Injected clock, so expiry and deadlines are testable without sleeping. */
+  now?: () => Date;
+  generateToken?: () => string;
+  logger?: FastifyServerOptions['logger'];
+  /** Start the outbox worker (default true). Tests may drive delivery by hand. */
+  startWorker?: boolean;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? defaultLogger(config),
+    trustProxy: config.TRUST_PROXY,
+    // Organizer forms carry whole letters; the signing routes set their own, smaller limit.
+    bodyLimit: 512 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  const deps = createDeps(config, app.log, options);
+  app.decorate('deps', deps);
+  app.addHook('onClose', async () => {
+    await deps.close();
+  });
+
+  registerErrorHandlers(app);
+  await registerSecurity(app, config);
+  await app.register(formbody, { bodyLimit: 512 * 1024 });
+  await app.register(fastifyStatic, {
+    root: STATIC_DIR,
+    prefix: '/static/',
+    // URLs carry a content hash (views.ts), so a year is safe.
+    maxAge: '365d',
+    immutable: true,
+    index: false,
+  });
+  await app.register(fastifyView, {
+    engine: { eta: deps.eta },
+    root: VIEWS_DIR,
+    production: true,
+    defaultContext: viewHelpers,
+  });
+
+  // One set of signing limits, shared by the form and the API.
+  const rateLimits = signRateLimits(app, config);
+  await app.register(letterRoutes, { deps });
+  await app.register(signatureRoutes, { deps, rateLimits });
+  await app.register(signatureApiRoutes, { deps, rateLimits, prefix: '/api/v1' });
+  if (!config.production) await app.register(devOutboxRoutes, { deps, prefix: '/dev' });
+
+  await app.ready();
+  if (options.startWorker !== false) deps.worker.start();
+  return app;
+}
+
+function defaultLogger(config: Config): FastifyServerOptions['logger'] {
+  const base = {
+    level: config.LOG_LEVEL,
+    // Logs carry ids, never emails or tokens.
+    redact: ['req.headers.cookie', 'req.headers.authorization'],
+    serializers: {
+      req: (req: { method: string; url: string; id: string }) => ({
+        method: req.method,
+        url: req.url.replace(/\/(verify|withdraw|signin|reset|invite)\/[^/?#]+/, '/$1/…'),
+        id: req.id,
+      }),
+    },
+  };
+  if (config.NODE_ENV === 'development' && process.stdout.isTTY) {
+    return { ...base, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } };
+  }
+  return base;
+}

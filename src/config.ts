@@ -1,0 +1,128 @@
+// One zod schema over the environment, parsed once at start. Defaults make `npm start` work with
+// nothing set; a bad value stops the process with a message naming the variable.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^file:.+/, 'must look like file:path/to/db.sqlite')
+      .default('file:data/undersigned.db'),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().min(3).default('Undersigned <no-reply@undersigned.localhost>'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: bool(false),
+    SEED_DEMO: bool(true),
+    /** Rate limits and the spike guard can be switched off for load tests, never in production. */
+    RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+    SPIKE_GUARD: z.enum(['on', 'off']).default('on'),
+    SIGN_LIMIT_PER_IP: positiveInt(20),
+    SIGN_LIMIT_PER_LETTER: positiveInt(600),
+    SIGN_LIMIT_WINDOW: z.string().default('1 minute'),
+    LOGIN_LIMIT_PER_IP: positiveInt(20),
+    LOGIN_LIMIT_PER_ACCOUNT: positiveInt(5),
+    LOGIN_LIMIT_WINDOW: z.string().default('15 minutes'),
+    /** Share of a letter's recent signatures one IP, /24 or email domain may have before holding. */
+    SPIKE_SHARE: z.coerce.number().gt(0).max(1).default(0.3),
+    SPIKE_MIN_SIGNATURES: positiveInt(50),
+    SPIKE_WINDOW_MINUTES: positiveInt(10),
+    BLOCK_DISPOSABLE_EMAIL: bool(false),
+    /** The signing form is refused (silently) when submitted faster than this: bots, not people. */
+    SIGN_MIN_FILL_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
+    COUNT_MAX_AGE: z.coerce.number().int().min(0).default(5),
+    COUNT_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(30),
+    /** FULL makes every committed signature survive power loss; see README. */
+    DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    OUTBOX_POLL_MS: positiveInt(500),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+    }
+    for (const key of ['RATE_LIMIT', 'SPIKE_GUARD'] as const) {
+      if (env[key] === 'off') {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'cannot be off in production' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Omit<Env, 'PUBLIC_URL' | 'SESSION_SECRET' | 'DATABASE_URL'> {
+  PUBLIC_URL: string;
+  SESSION_SECRET: string;
+  /** Absolute path of the SQLite file. */
+  databasePath: string;
+  /** Folder for everything the app writes (database, dev outbox, generated secret). */
+  dataDir: string;
+  /** Where the development outbox writes .eml files when SMTP_URL is unset. */
+  outboxDir: string;
+  production: boolean;
+  /** When the site is served over https (Secure cookies, HSTS). */
+  https: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment. Throws ConfigError with one line per bad variable. */
+export function parseEnv(env: NodeJS.ProcessEnv | Record<string, string | undefined>): Env {
+  // Empty strings mean "unset", as in most shells' `FOO= npm start`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${String(i.path[0] ?? 'environment')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Parses the environment and prepares the data folder (creating a dev session secret if needed). */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
+  const parsed = parseEnv(env);
+  const file = parsed.DATABASE_URL.slice('file:'.length);
+  const databasePath = isAbsolute(file) ? file : resolve(file);
+  const dataDir = dirname(databasePath);
+  mkdirSync(dataDir, { recursive: true });
+  const publicUrl = (parsed.PUBLIC_URL ?? `http://${hostForUrl(parsed.HOST)}:${parsed.PORT}`).replace(/\/+$/, '');
+  return {
+    ...parsed,
+    PUBLIC_URL: publicUrl,
+    SESSION_SECRET: parsed.SESSION_SECRET ?? devSessionSecret(dataDir),
+    databasePath,
+    dataDir,
+    outboxDir: join(dataDir, 'outbox'),
+    production: parsed.NODE_ENV === 'production',
+    https: publicUrl.startsWith('https://'),
+  };
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Outside production the secret is generated once and kept beside the database. */
+function devSessionSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

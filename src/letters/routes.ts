@@ -1,0 +1,76 @@
+// Public pages: the list of letters, a letter with its sign form, and its earlier versions.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import { COUNTRY_OPTIONS } from '../domain/countries.js';
+import { createFormStamp } from '../domain/form-stamp.js';
+import { renderMarkdown } from '../domain/markdown.js';
+import { NotFound } from '../errors.js';
+import { isSignable } from '../signatures/sign-service.js';
+import type { FieldErrors } from '../signatures/signature-input.js';
+import type { LetterWithCollective } from './letter-repo.js';
+
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const slugParams = z.object({ slug: z.string().max(100).regex(SLUG) });
+
+/** Parses `:slug`; anything that cannot be a slug is simply a page that does not exist. */
+export function parseSlug(params: unknown): string {
+  const parsed = slugParams.safeParse(params);
+  if (!parsed.success) throw new NotFound('There is no open letter at this address.');
+  return parsed.data.slug;
+}
+
+export interface SignFormState {
+  values?: Record<string, unknown>;
+  errors?: FieldErrors;
+}
+
+/** Renders a letter page; used for GET and to re-render the form with errors after a POST. */
+export async function renderLetterPage(
+  deps: Deps,
+  reply: FastifyReply,
+  letter: LetterWithCollective,
+  form: SignFormState = {},
+  extra: { preview?: boolean } = {},
+) {
+  const view = await deps.letterPages.view(letter);
+  const now = deps.now();
+  return reply.view('letters/show', {
+    ...view,
+    pageTitle: letter.title,
+    description: letter.summary,
+    canonical: `${deps.config.PUBLIC_URL}/letters/${letter.slug}`,
+    nav: 'letters',
+    noindex: extra.preview === true,
+    preview: extra.preview === true,
+    signable: isSignable(letter, now),
+    pastDeadline: letter.closesAt !== null && letter.closesAt <= now,
+    countries: COUNTRY_OPTIONS,
+    formStamp: createFormStamp(deps.config.SESSION_SECRET, now.getTime()),
+    values: form.values ?? {},
+    errors: form.errors ?? {},
+  });
+}
+
+export const letterRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
+  app.get('/', async (_request, reply) => {
+    const letters = await deps.letters.listPublic();
+    return reply.view('letters/index', { letters, nav: 'letters', description: 'Open letters from creative collectives.' });
+  });
+
+  app.get('/letters/:slug', async (request, reply) => {
+    const letter = await deps.signing.publicLetter(parseSlug(request.params));
+    return renderLetterPage(deps, reply, letter);
+  });
+
+  app.get('/letters/:slug/versions', async (request, reply) => {
+    const letter = await deps.signing.publicLetter(parseSlug(request.params));
+    const versions = (await deps.letters.versions(letter.id)).reverse();
+    return reply.view('letters/versions', {
+      letter,
+      pageTitle: `Versions of ${letter.title}`,
+      nav: 'letters',
+      versions: versions.map((v) => ({ ...v, html: renderMarkdown(v.bodyMd) })),
+    });
+  });
+};

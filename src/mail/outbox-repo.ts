@@ -1,0 +1,104 @@
+// The outbox table: mail is queued here in the same transaction as what caused it, and the
+// worker (mail/outbox-worker.ts) delivers it with retries. Nothing queued is lost on restart.
+import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { outbox } from '../db/schema.js';
+
+export interface Mail {
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** After this many failed attempts (about two days of backoff) a message is marked dead. */
+export const MAX_ATTEMPTS = 40;
+
+export class OutboxRepo {
+  private readonly insertStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db
+      .insert(outbox)
+      .values({
+        kind: sql.placeholder('kind'),
+        to: sql.placeholder('to'),
+        subject: sql.placeholder('subject'),
+        text: sql.placeholder('text'),
+        html: sql.placeholder('html'),
+        nextAttemptAt: sql.placeholder('nextAttemptAt'),
+        createdAt: sql.placeholder('createdAt'),
+      })
+      .prepare();
+  }
+
+  /** Queues a message. Call inside the caller's transaction so both commit or neither. */
+  enqueueTx(mail: Mail, now: Date): void {
+    this.insertStmt.run({ ...mail, nextAttemptAt: now, createdAt: now });
+  }
+
+  async due(now: Date, limit: number): Promise<OutboxRow[]> {
+    return this.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+      .limit(limit)
+      .all();
+  }
+
+  async markSent(ids: number[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    // Bodies carry live verification links: once delivered they are dropped from the database.
+    const stmt = this.db.$client.prepare(
+      "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, text = '', html = '' WHERE id = ?",
+    );
+    this.db.$client.transaction(() => {
+      for (const id of ids) stmt.run('sent', now.getTime(), id);
+    })();
+  }
+
+  async markFailed(row: OutboxRow, error: string, now: Date): Promise<void> {
+    const attempts = row.attempts + 1;
+    // Exponential backoff from 5 s, capped at one hour between attempts.
+    const delay = Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
+    this.db
+      .update(outbox)
+      .set({
+        attempts,
+        lastError: error.slice(0, 500),
+        status: attempts >= MAX_ATTEMPTS ? 'dead' : 'pending',
+        nextAttemptAt: new Date(now.getTime() + delay),
+      })
+      .where(eq(outbox.id, row.id))
+      .run();
+  }
+
+  /** For the operator: how far behind the outbox is. */
+  async stats(now: Date): Promise<{ pending: number; dead: number; oldestPendingSeconds: number; lastError: string | null }> {
+    const row = this.db
+      .select({
+        pending: sql<number>`sum(case when ${outbox.status} = 'pending' then 1 else 0 end)`,
+        dead: sql<number>`sum(case when ${outbox.status} = 'dead' then 1 else 0 end)`,
+        oldest: sql<number | null>`min(case when ${outbox.status} = 'pending' then ${outbox.createdAt} end)`,
+      })
+      .from(outbox)
+      .get();
+    const lastError = this.db
+      .select({ lastError: outbox.lastError })
+      .from(outbox)
+      .where(sql`${outbox.lastError} IS NOT NULL`)
+      .orderBy(desc(outbox.id))
+      .limit(1)
+      .get();
+    return {
+      pending: row?.pending ?? 0,
+      dead: row?.dead ?? 0,
+      oldestPendingSeconds: row?.oldest ? Math.max(0, Math.round((now.getTime() - row.oldest) / 1000)) : 0,
+      lastError: lastError?.lastError ?? null,
+    };
+  }
+}

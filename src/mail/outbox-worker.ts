@@ -1,0 +1,112 @@
+// Delivers queued mail. Runs inside the app process: wakes when mail is queued and on a timer,
+// sends due messages a few at a time, and records failures for retry with backoff.
+import type { FastifyBaseLogger } from 'fastify';
+import type { OutboxRepo, OutboxRow } from './outbox-repo.js';
+import type { MailTransport } from './transport.js';
+
+export interface OutboxWorkerOptions {
+  repo: OutboxRepo;
+  transport: MailTransport;
+  log: FastifyBaseLogger;
+  now: () => Date;
+  pollMs: number;
+  /** How many messages are in flight at once (matches the SMTP pool). */
+  concurrency?: number;
+  batchSize?: number;
+}
+
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private wakeRequested = false;
+  private stopped = true;
+
+  constructor(private readonly options: OutboxWorkerOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Asks for a delivery round soon (after mail was queued). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.tick(), 0);
+  }
+
+  /** Stops polling and waits for the round in progress, so no send is cut in half. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Delivers everything due now (used by tests and the CLI). Returns how many were sent. */
+  async flush(): Promise<number> {
+    await this.running;
+    let total = 0;
+    for (let round = 0; round < 1000; round++) {
+      const sent = await this.deliverDue();
+      total += sent.sent;
+      if (sent.attempted === 0 || sent.sent === 0) break;
+    }
+    return total;
+  }
+
+  private tick(): void {
+    this.timer = null;
+    this.running = this.deliverUntilIdle()
+      .catch((error) => this.options.log.error({ err: error }, 'outbox round failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.stopped) return;
+        const delay = this.wakeRequested ? 0 : this.options.pollMs;
+        this.wakeRequested = false;
+        this.timer = setTimeout(() => this.tick(), delay);
+      });
+  }
+
+  private async deliverUntilIdle(): Promise<void> {
+    for (let round = 0; round < 100 && !this.stopped; round++) {
+      const { attempted, sent } = await this.deliverDue();
+      if (attempted === 0 || sent === 0) return;
+    }
+  }
+
+  private async deliverDue(): Promise<{ attempted: number; sent: number }> {
+    const { repo, now, batchSize = 200 } = this.options;
+    const due = await repo.due(now(), batchSize);
+    if (due.length === 0) return { attempted: 0, sent: 0 };
+    const sentIds: number[] = [];
+    const queue = [...due];
+    const workers = Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, async () => {
+      for (let row = queue.shift(); row; row = queue.shift()) {
+        if (await this.sendOne(row)) sentIds.push(row.id);
+      }
+    });
+    await Promise.all(workers);
+    await repo.markSent(sentIds, now());
+    return { attempted: due.length, sent: sentIds.length };
+  }
+
+  private async sendOne(row: OutboxRow): Promise<boolean> {
+    const { transport, repo, log, now } = this.options;
+    try {
+      await transport.send(row);
+      log.debug({ outboxId: row.id, kind: row.kind }, 'mail sent');
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ outboxId: row.id, kind: row.kind, attempts: row.attempts + 1, error: message }, 'mail delivery failed; will retry');
+      await repo.markFailed(row, message, now());
+      return false;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+// Where mail goes: SMTP when SMTP_URL is set, otherwise a development outbox of .eml files
+// under data/outbox/ (no mail server needed to click through the whole flow).
+import { mkdirSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import nodemailer from 'nodemailer';
+import type { Mail } from './outbox-repo.js';
+
+export interface MailTransport {
+  /** Sends one message; rejects when the server refuses or cannot be reached. */
+  send(mail: Mail & { id: number }): Promise<void>;
+  close(): void;
+  readonly kind: 'smtp' | 'dev-outbox';
+}
+
+export interface TransportOptions {
+  smtpUrl?: string;
+  from: string;
+  outboxDir: string;
+  log: FastifyBaseLogger;
+}
+
+export function createTransport(options: TransportOptions): MailTransport {
+  return options.smtpUrl ? smtpTransport(options.smtpUrl, options.from) : devOutboxTransport(options);
+}
+
+function smtpTransport(url: string, from: string): MailTransport {
+  // A pool of long-lived connections: one TCP and TLS handshake per connection, not per message.
+  const transporter = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 8,
+    maxMessages: Number.POSITIVE_INFINITY,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    kind: 'smtp',
+    async send(mail) {
+      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+    },
+    close() {
+      transporter.close();
+    },
+  };
+}
+
+export interface DevOutboxEntry {
+  file: string;
+  to: string;
+  subject: string;
+  links: string[];
+  at: string;
+}
+
+const LINK = /https?:\/\/[^\s<>"]+/g;
+
+/** Writes NAME.eml (the real message) and NAME.json (what /dev/outbox lists). */
+function devOutboxTransport({ outboxDir, from, log }: TransportOptions): MailTransport {
+  mkdirSync(outboxDir, { recursive: true });
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    kind: 'dev-outbox',
+    async send(mail) {
+      const info = await builder.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      const at = new Date().toISOString();
+      const name = `${at.replace(/[:.]/g, '-')}-${mail.id}`;
+      const links = mail.text.match(LINK) ?? [];
+      await writeFile(join(outboxDir, `${name}.eml`), info.message as Buffer);
+      const entry: DevOutboxEntry = { file: `${name}.eml`, to: mail.to, subject: mail.subject, links, at };
+      await writeFile(join(outboxDir, `${name}.json`), JSON.stringify(entry));
+      log.info({ outboxId: mail.id, kind: mail.kind, links }, `development outbox: ${mail.subject}`);
+    },
+    close() {},
+  };
+}
+
+/** The newest messages in the development outbox. */
+export async function listDevOutbox(outboxDir: string, limit: number): Promise<DevOutboxEntry[]> {
+  let files: string[];
+  try {
+    files = (await readdir(outboxDir)).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  files.sort().reverse();
+  const entries = await Promise.all(
+    files.slice(0, limit).map(async (f) => JSON.parse(await readFile(join(outboxDir, f), 'utf8')) as DevOutboxEntry),
+  );
+  return entries;
+}

@@ -1,0 +1,53 @@
+// Security headers and rate limits. Reads (pages, the press API) are never limited per IP:
+// newsrooms share addresses. Writes that cost us mail or trust are.
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { Config } from '../config.js';
+import { RateLimited } from '../errors.js';
+
+export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+    // The press API and badge are meant to be used from other sites.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new RateLimited(`Too many attempts. Please wait ${context.after} and try again.`),
+  });
+}
+
+/** Per-IP and per-letter limits for signing and re-sending mail; none when RATE_LIMIT=off. */
+export function signRateLimits(app: FastifyInstance, config: Config): preHandlerAsyncHookHandler[] {
+  if (config.RATE_LIMIT === 'off') return [];
+  return [
+    app.rateLimit({
+      max: config.SIGN_LIMIT_PER_IP,
+      timeWindow: config.SIGN_LIMIT_WINDOW,
+      keyGenerator: (request) => `sign-ip:${request.ip}`,
+    }),
+    app.rateLimit({
+      max: config.SIGN_LIMIT_PER_LETTER,
+      timeWindow: config.SIGN_LIMIT_WINDOW,
+      keyGenerator: (request) => `sign-letter:${(request.params as { slug?: string }).slug ?? ''}`,
+    }),
+  ] as preHandlerAsyncHookHandler[];
+}

@@ -1,0 +1,161 @@
+// The signer's journey in HTML: sign, check your email, confirm, thank you, withdraw.
+// Links in mail only ever show a page; changing anything takes a POST from that page, so mail
+// scanners that follow links cannot confirm or withdraw for people.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Deps } from '../deps.js';
+import { isHumanPaced } from '../domain/form-stamp.js';
+import { isWellFormedToken } from '../domain/tokens.js';
+import { ValidationFailed } from '../errors.js';
+import type { LetterWithCollective } from '../letters/letter-repo.js';
+import { parseSlug, renderLetterPage } from '../letters/routes.js';
+import { parseSignatureInput } from './signature-input.js';
+
+/** Signing forms are small; anything larger is not a person typing. */
+export const SIGN_BODY_LIMIT = 16 * 1024;
+
+type FormBody = Record<string, unknown>;
+
+function formValues(body: FormBody) {
+  const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+  return {
+    name: text('name'),
+    email: text('email'),
+    title: text('title'),
+    organisation: text('organisation'),
+    country: text('country'),
+    comment: text('comment'),
+    // A checkbox is absent when unticked.
+    public: body.public !== undefined && body.public !== 'off' && body.public !== 'false',
+  };
+}
+
+function tokenParam(request: FastifyRequest): string | null {
+  const token = (request.params as { token?: unknown }).token;
+  return typeof token === 'string' && isWellFormedToken(token) ? token : null;
+}
+
+export const signatureRoutes: FastifyPluginAsync<{ deps: Deps; rateLimits: preHandlerAsyncHookHandler[] }> = async (
+  app,
+  { deps, rateLimits },
+) => {
+  const { signing, config } = deps;
+
+  app.post('/letters/:slug/sign', { bodyLimit: SIGN_BODY_LIMIT, preHandler: rateLimits }, async (request, reply) => {
+    const slug = parseSlug(request.params);
+    const body = (request.body ?? {}) as FormBody;
+    if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationFailed({ name: 'Please fill in the form.' });
+    const values = formValues(body);
+    const checkEmail = `/letters/${slug}/signed`;
+
+    // Bots fill the hidden field or post instantly: same answer as everyone, nothing stored.
+    const honeypot = typeof body.website === 'string' && body.website.trim() !== '';
+    if (honeypot || !isHumanPaced(config.SESSION_SECRET, body.started, deps.now().getTime(), config.SIGN_MIN_FILL_MS)) {
+      await signing.publicLetter(slug);
+      request.log.info({ slug, honeypot }, 'signing form rejected as automated');
+      return reply.redirect(checkEmail, 303);
+    }
+
+    const parsed = parseSignatureInput(values);
+    if (!parsed.ok) {
+      const letter = await signing.publicLetter(slug);
+      reply.code(422);
+      return renderLetterPage(deps, reply, letter, { values, errors: parsed.errors });
+    }
+    try {
+      await signing.sign(slug, parsed.value, { ip: request.ip });
+    } catch (error) {
+      if (error instanceof ValidationFailed && error.fields) {
+        const letter = await signing.publicLetter(slug);
+        reply.code(422);
+        return renderLetterPage(deps, reply, letter, { values, errors: error.fields });
+      }
+      throw error;
+    }
+    return reply.redirect(checkEmail, 303);
+  });
+
+  app.get('/letters/:slug/signed', async (request, reply) => {
+    const letter = await signing.publicLetter(parseSlug(request.params));
+    return reply.view('signatures/check-email', { letter, pageTitle: 'Check your email', noindex: true });
+  });
+
+  app.get('/verify/:token', async (request, reply) => {
+    const token = tokenParam(request);
+    if (!token) return linkProblem(reply, 'unknown');
+    const found = await signing.peek(token, 'verify');
+    if (found.state === 'unknown' || !found.letter) return linkProblem(reply, 'unknown');
+    const status = found.signature.status;
+    if (status === 'verified' || status === 'held') return thanks(reply, found.letter, null, status === 'held', true);
+    if (status !== 'pending') return linkProblem(reply, 'inactive', found.letter);
+    if (found.state === 'expired') return linkProblem(reply, 'expired', found.letter, token);
+    return reply.view('signatures/confirm', { letter: found.letter, token, pageTitle: 'Confirm your signature', noindex: true });
+  });
+
+  app.post('/verify/:token', { bodyLimit: SIGN_BODY_LIMIT }, async (request, reply) => {
+    const token = tokenParam(request);
+    if (!token) return linkProblem(reply, 'unknown');
+    const { outcome, letter } = await signing.confirm(token);
+    if (outcome.kind === 'unknown' || !letter) return linkProblem(reply, 'unknown');
+    if (outcome.kind === 'expired') return linkProblem(reply, 'expired', letter, token);
+    if (outcome.kind === 'inactive') return linkProblem(reply, 'inactive', letter);
+    return thanks(reply, letter, outcome.withdrawToken, outcome.status === 'held', outcome.kind === 'already');
+  });
+
+  app.post('/verify/:token/resend', { bodyLimit: SIGN_BODY_LIMIT, preHandler: rateLimits }, async (request, reply) => {
+    const token = tokenParam(request);
+    if (!token) return linkProblem(reply, 'unknown');
+    const letter = await signing.resend(token);
+    if (!letter) return linkProblem(reply, 'unknown');
+    return reply.redirect(`/letters/${letter.slug}/signed`, 303);
+  });
+
+  app.get('/withdraw/:token', async (request, reply) => {
+    const token = tokenParam(request);
+    if (!token) return linkProblem(reply, 'unknown');
+    const found = await signing.peek(token, 'withdraw');
+    if (found.state === 'unknown' || !found.letter) return linkProblem(reply, 'unknown');
+    if (found.signature.status === 'withdrawn') {
+      return reply.view('signatures/withdrawn', { letter: found.letter, pageTitle: 'Signature withdrawn', noindex: true });
+    }
+    return reply.view('signatures/withdraw', { letter: found.letter, token, pageTitle: 'Withdraw your signature', noindex: true });
+  });
+
+  app.post('/withdraw/:token', { bodyLimit: SIGN_BODY_LIMIT }, async (request, reply) => {
+    const token = tokenParam(request);
+    if (!token) return linkProblem(reply, 'unknown');
+    const { outcome, letter } = await signing.withdraw(token);
+    if (outcome.kind === 'unknown' || !letter) return linkProblem(reply, 'unknown');
+    return reply.view('signatures/withdrawn', { letter, pageTitle: 'Signature withdrawn', noindex: true });
+  });
+
+  function thanks(reply: FastifyReply, letter: LetterWithCollective, withdrawToken: string | null, held: boolean, already: boolean) {
+    const url = `${config.PUBLIC_URL}/letters/${letter.slug}`;
+    return reply.view('signatures/thanks', {
+      letter,
+      held,
+      already,
+      withdrawUrl: withdrawToken ? `/withdraw/${withdrawToken}` : null,
+      share: shareLinks(url, letter.title),
+      pageTitle: held ? 'Signature received' : 'Thank you for signing',
+      noindex: true,
+    });
+  }
+};
+
+/** Friendly pages for links that do not work (any more). */
+function linkProblem(reply: FastifyReply, kind: 'unknown' | 'expired' | 'inactive', letter?: LetterWithCollective, token?: string) {
+  reply.code(kind === 'unknown' ? 404 : 410);
+  return reply.view('signatures/link-problem', { kind, letter, token, pageTitle: 'This link does not work', noindex: true });
+}
+
+function shareLinks(url: string, title: string) {
+  const text = `I signed "${title}".`;
+  const e = encodeURIComponent;
+  return [
+    { label: 'Bluesky', href: `https://bsky.app/intent/compose?text=${e(`${text} ${url}`)}` },
+    { label: 'Mastodon', href: `https://mastodonshare.com/?text=${e(text)}&url=${e(url)}` },
+    { label: 'X', href: `https://x.com/intent/post?text=${e(text)}&url=${e(url)}` },
+    { label: 'Facebook', href: `https://www.facebook.com/sharer/sharer.php?u=${e(url)}` },
+    { label: 'Email', href: `mailto:?subject=${e(title)}&body=${e(`${text}\n\n${url}`)}` },
+  ];
+}

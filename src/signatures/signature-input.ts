@@ -1,0 +1,98 @@
+// What a signer may send, from the HTML form or the JSON API, and the messages they see when
+// something is wrong. Pure: no I/O, so every rule is testable on its own.
+import { z } from 'zod';
+import { isCountryCode } from '../domain/countries.js';
+import { parseEmail } from '../domain/email-key.js';
+import { cleanLine, cleanText, hasControlCharacters, looksLikeUrl } from '../domain/text.js';
+
+export interface SignatureFields {
+  name: string;
+  email: string;
+  emailKey: string;
+  emailDomain: string;
+  title: string | null;
+  organisation: string | null;
+  country: string | null;
+  isPublic: boolean;
+  comment: string | null;
+}
+
+export type FieldErrors = Partial<Record<'name' | 'email' | 'title' | 'organisation' | 'country' | 'comment' | 'public', string>>;
+
+const FORMULA_START = /^[=+\-@]/;
+
+const text = (max: number, label: string) =>
+  z
+    .string({ error: `${label} must be text.` })
+    .max(2000, `${label} is too long.`)
+    .refine((v) => !hasControlCharacters(v), `${label} contains characters we cannot accept.`)
+    .transform(cleanLine)
+    .refine((v) => v.length <= max, `${label} must be at most ${max} characters.`);
+
+const optionalText = (max: number, label: string) =>
+  text(max, label)
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null));
+
+const schema = z.object({
+  name: text(120, 'Your name')
+    .refine((v) => v.length > 0, 'Please enter your name.')
+    .refine((v) => !FORMULA_START.test(v), 'A name cannot start with =, +, - or @.')
+    .refine((v) => !looksLikeUrl(v), 'A name cannot contain a web address.'),
+  email: z
+    .string({ error: 'Please enter your email address.' })
+    .max(254, 'That email address is too long.')
+    .refine((v) => v.trim().length > 0, 'Please enter your email address.')
+    .refine((v) => !hasControlCharacters(v) && parseEmail(v) !== null, 'Please enter a valid email address, like name@example.com.'),
+  title: optionalText(120, 'Role or occupation'),
+  organisation: optionalText(120, 'Organisation'),
+  country: z
+    .string({ error: 'Please choose a country from the list.' })
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v.trim().toUpperCase() : null))
+    .refine((v) => v === null || isCountryCode(v), 'Please choose a country from the list.'),
+  comment: z
+    .string({ error: 'The comment must be text.' })
+    .max(5000, 'The comment must be at most 500 characters.')
+    .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'The comment contains characters we cannot accept.')
+    .transform(cleanText)
+    .refine((v) => v.length <= 500, 'The comment must be at most 500 characters.')
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null)),
+  public: z.boolean({ error: 'public must be true or false.' }).default(true),
+});
+
+export type ParseResult = { ok: true; value: SignatureFields } | { ok: false; errors: FieldErrors };
+
+/** Validates a signature from either channel; `public` must already be a boolean. */
+export function parseSignatureInput(input: unknown): ParseResult {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const errors: FieldErrors = {};
+    for (const issue of result.error.issues) {
+      const field = String(issue.path[0] ?? 'name') as keyof FieldErrors;
+      errors[field] ??= issue.message;
+    }
+    return { ok: false, errors };
+  }
+  const v = result.data;
+  const email = parseEmail(v.email);
+  if (!email) return { ok: false, errors: { email: 'Please enter a valid email address, like name@example.com.' } };
+  return {
+    ok: true,
+    value: {
+      name: v.name,
+      email: email.address,
+      emailKey: email.key,
+      emailDomain: email.domain,
+      title: v.title,
+      organisation: v.organisation,
+      country: v.country,
+      isPublic: v.public,
+      comment: v.comment,
+    },
+  };
+}
