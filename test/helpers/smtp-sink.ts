@@ -1,0 +1,76 @@
+// A real SMTP server on 127.0.0.1 that keeps what it receives, parsed with mailparser.
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export class SmtpSink {
+  readonly messages: ReceivedMail[] = [];
+  private server: SMTPServer | null = null;
+  port = 0;
+
+  async start(port = 0): Promise<this> {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        simpleParser(stream)
+          .then((mail: ParsedMail) => {
+            this.messages.push({
+              to: Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? ''),
+              subject: mail.subject ?? '',
+              text: mail.text ?? '',
+              html: typeof mail.html === 'string' ? mail.html : '',
+            });
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    const address = (server as unknown as { server: { address(): { port: number } } }).server.address();
+    this.port = address.port;
+    return this;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Waits (bounded) until a message for `to` arrives that matches `subject`. */
+  async waitFor(to: string, subject: RegExp = /./, timeoutMs = 10_000): Promise<ReceivedMail> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = this.messages.find((m) => m.to.includes(to) && subject.test(m.subject));
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no mail for ${to} matching ${subject} within ${timeoutMs} ms (got ${this.messages.length})`);
+  }
+
+  for(to: string): ReceivedMail[] {
+    return this.messages.filter((m) => m.to.includes(to));
+  }
+}
+
+export function linkIn(mail: ReceivedMail, path: 'verify' | 'withdraw'): string {
+  const match = new RegExp(`https?://[^\\s]+/${path}/([A-Za-z0-9_-]{43})`).exec(mail.text);
+  if (!match) throw new Error(`no ${path} link in mail: ${mail.text}`);
+  return `/${path}/${match[1]}`;
+}
