@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { letterRoutes } from './letters/routes.js';
 import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
-import { registerErrorHandlers } from './plugins/errors.js';
+import { registerErrorHandlers, sendProblem } from './plugins/errors.js';
 import { registerSecurity, signRateLimits } from './plugins/security.js';
 import { signatureApiRoutes } from './signatures/api-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
@@ -38,6 +38,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    // Malformed URLs and the like are answered by our error pages too, not Fastify's defaults.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(request, reply, { statusCode: error.statusCode ?? 400, code: 'bad_request', message: 'That address is not valid.' });
+    },
   });
 
   const deps = createDeps(config, app.log, options);

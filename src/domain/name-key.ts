@@ -73,19 +73,19 @@ function skeleton(token: string): string {
 
 const TITLE_SKELETONS = new Set(TITLES.map(skeleton));
 
-function foldToken(token: string): string {
-  return token
+function foldLetters(text: string): string {
+  return text
     .normalize('NFD')
     .replace(MARKS, '')
     .replace(FOLD_RE, (c) => FOLDS[c] ?? c);
 }
 
 export function nameKey(name: string): string {
-  const folded = name.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().replace(APOSTROPHES, '');
-  const tokens = folded
+  const folded = name.normalize('NFKC').replace(/\s+/g, ' ').replace(INVISIBLE, '').toLowerCase().replace(APOSTROPHES, '');
+  // Marks go before splitting: a lower-cased "İ" is "i" plus a combining dot, not two words.
+  const tokens = foldLetters(folded)
     .split(SEPARATORS)
     .filter(Boolean)
-    .map(foldToken)
     .map((t) => GENERATIONS[t] ?? t)
     .map(skeleton)
     .filter(Boolean);

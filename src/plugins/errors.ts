@@ -2,6 +2,7 @@
 // bug: logged in full with the request id, answered with a plain message and never a stack.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { viewHelpers } from '../views.js';
 
 const HEADINGS: Record<number, string> = {
   400: 'Something in that request was not right',
@@ -67,17 +68,20 @@ function clientMessage(status: number, error: FastifyError): string {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
   reply.code(problem.statusCode);
-  if (wantsJson(request) || !reply.view) {
+  if (wantsJson(request)) {
     const { statusCode: _, ...error } = problem;
     return reply.type('application/json; charset=utf-8').send({ error });
   }
-  return reply.type('text/html; charset=utf-8').view('error', {
+  // Rendered with the app's Eta directly: errors raised before routing have no reply.view.
+  const html = request.server.deps.eta.render('error', {
+    ...viewHelpers,
     statusCode: problem.statusCode,
     heading: HEADINGS[problem.statusCode] ?? 'That did not work',
     message: problem.message,
     pageTitle: HEADINGS[problem.statusCode] ?? 'Error',
     noindex: true,
   });
+  return reply.type('text/html; charset=utf-8').send(html);
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {

@@ -24,8 +24,8 @@ function formValues(body: FormBody) {
     organisation: text('organisation'),
     country: text('country'),
     comment: text('comment'),
-    // A checkbox is absent when unticked.
-    public: body.public !== undefined && body.public !== 'off' && body.public !== 'false',
+    // A ticked checkbox sends its value ("on"); an unticked one sends nothing.
+    public: typeof body.public === 'string' && ['on', 'true', '1', 'yes'].includes(body.public),
   };
 }
 

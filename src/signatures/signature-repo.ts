@@ -99,15 +99,20 @@ export class SignatureRepo {
         .from(signatures)
         .where(and(eq(signatures.letterId, p('letterId')), eq(signatures.emailKey, p('emailKey'))))
         .prepare(),
-      insertToken: db
+      insertVerifyToken: db
         .insert(signatureTokens)
         .values({
           signatureId: p('signatureId'),
-          purpose: p('purpose'),
+          purpose: 'verify',
           tokenHash: p('tokenHash'),
           expiresAt: p('expiresAt'),
           createdAt: p('createdAt'),
         })
+        .prepare(),
+      // Withdrawal links do not expire: a signer may change their mind at any time.
+      insertWithdrawToken: db
+        .insert(signatureTokens)
+        .values({ signatureId: p('signatureId'), purpose: 'withdraw', tokenHash: p('tokenHash'), createdAt: p('createdAt') })
         .prepare(),
       insertEvent: db
         .insert(signatureEvents)
@@ -269,18 +274,11 @@ export class SignatureRepo {
   /** New links for a signer. Earlier links stay valid until they expire or are used. */
   private issueLinksTx(signatureId: number, now: Date, withVerify: boolean): SignerLinks {
     const withdrawToken = this.generateToken();
-    this.stmts.insertToken.run({
-      signatureId,
-      purpose: 'withdraw',
-      tokenHash: hashToken(withdrawToken),
-      expiresAt: null,
-      createdAt: now,
-    });
+    this.stmts.insertWithdrawToken.run({ signatureId, tokenHash: hashToken(withdrawToken), createdAt: now });
     if (!withVerify) return { withdrawToken };
     const verifyToken = this.generateToken();
-    this.stmts.insertToken.run({
+    this.stmts.insertVerifyToken.run({
       signatureId,
-      purpose: 'verify',
       tokenHash: hashToken(verifyToken),
       expiresAt: new Date(now.getTime() + VERIFY_TOKEN_TTL_MS),
       createdAt: now,

@@ -115,9 +115,7 @@ export function letterCount(t: TestApp, slug: string): number {
 
 export function recount(t: TestApp, slug: string): number {
   const row = t.app.deps.db.$client
-    .prepare(
-      "SELECT count(*) AS n FROM signatures s JOIN letters l ON l.id = s.letter_id WHERE l.slug = ? AND s.status = 'verified'",
-    )
+    .prepare("SELECT count(*) AS n FROM signatures s JOIN letters l ON l.id = s.letter_id WHERE l.slug = ? AND s.status = 'verified'")
     .get(slug) as { n: number };
   return row.n;
 }
