@@ -2,6 +2,11 @@
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config.js';
 import { type Db, openDatabase } from '../db/client.js';
+import { GroupCommit } from '../db/group-commit.js';
+import { generateToken } from '../domain/tokens.js';
+import { LetterRepo } from '../letters/letter-repo.js';
+import { OutboxRepo } from '../mail/outbox-repo.js';
+import { SignatureRepo } from '../signatures/signature-repo.js';
 
 export interface Command {
   summary: string;
@@ -13,6 +18,24 @@ export class UsageError extends Error {}
 export function openForCli(): { config: Config; db: Db } {
   const config = loadConfig();
   return { config, db: openDatabase(config.databasePath, { synchronous: config.DB_SYNCHRONOUS }) };
+}
+
+/** The repositories, opened the same way the site opens them (for commands that change data). */
+export function openStores() {
+  const { config, db } = openForCli();
+  const commits = new GroupCommit(db);
+  const outbox = new OutboxRepo(db);
+  return {
+    config,
+    db,
+    letters: new LetterRepo(db),
+    signatures: new SignatureRepo(db, commits, outbox, generateToken),
+    outbox,
+    async close() {
+      await commits.drain();
+      db.$client.close();
+    },
+  };
 }
 
 /** parseArgs with errors turned into one readable line. */

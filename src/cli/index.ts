@@ -1,10 +1,18 @@
 // `npm run cli -- <command> [args]`: operator commands, each in its own module under commands/.
 import { ConfigError } from '../config.js';
-import type { Command } from './command.js';
+import { type Command, UsageError } from './command.js';
+import { backupCommand } from './commands/backup.js';
+import { checkCommand } from './commands/check.js';
 import { importLetterCommand } from './commands/import-letter.js';
+import { approveCommand, heldCommand, rejectCommand } from './commands/moderation.js';
 
 const COMMANDS: Record<string, Command> = {
   'import-letter': importLetterCommand,
+  held: heldCommand,
+  approve: approveCommand,
+  reject: rejectCommand,
+  check: checkCommand,
+  backup: backupCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -25,6 +33,11 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
     process.stderr.write(`Error: ${message}\n`);
     process.exitCode = 1;

@@ -57,7 +57,7 @@ export class SmtpSink {
   async waitFor(to: string, subject: RegExp = /./, timeoutMs = 10_000): Promise<ReceivedMail> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const found = this.messages.find((m) => m.to.includes(to) && subject.test(m.subject));
+      const found = this.messages.find((m) => m.to.toLowerCase().includes(to.toLowerCase()) && subject.test(m.subject));
       if (found) return found;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -65,7 +65,7 @@ export class SmtpSink {
   }
 
   for(to: string): ReceivedMail[] {
-    return this.messages.filter((m) => m.to.includes(to));
+    return this.messages.filter((m) => m.to.toLowerCase().includes(to.toLowerCase()));
   }
 }
 
