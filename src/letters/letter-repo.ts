@@ -247,7 +247,8 @@ export class LetterRepo {
       .update(letters)
       .set({
         status,
-        publishedAt: status === 'published' ? (letter.publishedAt ?? now) : letter.publishedAt,
+        // A letter imported as closed was public too: it has a publication date.
+        publishedAt: status !== 'draft' ? (letter.publishedAt ?? now) : letter.publishedAt,
         closedAt: status === 'closed' ? now : null,
         updatedAt: now,
       })
