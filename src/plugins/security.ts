@@ -2,27 +2,27 @@
 // newsrooms share addresses. Writes that cost us mail or trust are.
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Config } from '../config.js';
 import { RateLimited } from '../errors.js';
 
+/** The site's CSP. Exported so the one framable route (the embed card) can reuse it. */
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  objectSrc: ["'none'"],
+};
+
 export async function registerSecurity(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     strictTransportSecurity: config.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     crossOriginEmbedderPolicy: false,
@@ -35,19 +35,42 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
   });
 }
 
+export interface Limit {
+  max: number;
+  timeWindow: string;
+  keyGenerator: (request: FastifyRequest) => string;
+}
+
+/**
+ * One preHandler enforcing several limits at once (the plugin's own handler runs only once per
+ * request, so two of them on one route would silently skip the second).
+ */
+export function combinedRateLimit(app: FastifyInstance, limits: Limit[]): preHandlerAsyncHookHandler {
+  const limiters = limits.map((limit) => app.createRateLimit(limit));
+  return async (request, reply) => {
+    for (const limiter of limiters) {
+      const result = await limiter(request);
+      if (!result.isAllowed && result.isExceeded) {
+        reply.header('retry-after', String(result.ttlInSeconds));
+        throw new RateLimited(
+          `Too many attempts. Please wait ${Math.max(1, Math.ceil(result.ttlInSeconds / 60))} minute(s) and try again.`,
+        );
+      }
+    }
+  };
+}
+
 /** Per-IP and per-letter limits for signing and re-sending mail; none when RATE_LIMIT=off. */
 export function signRateLimits(app: FastifyInstance, config: Config): preHandlerAsyncHookHandler[] {
   if (config.RATE_LIMIT === 'off') return [];
   return [
-    app.rateLimit({
-      max: config.SIGN_LIMIT_PER_IP,
-      timeWindow: config.SIGN_LIMIT_WINDOW,
-      keyGenerator: (request) => `sign-ip:${request.ip}`,
-    }),
-    app.rateLimit({
-      max: config.SIGN_LIMIT_PER_LETTER,
-      timeWindow: config.SIGN_LIMIT_WINDOW,
-      keyGenerator: (request) => `sign-letter:${(request.params as { slug?: string }).slug ?? ''}`,
-    }),
-  ] as preHandlerAsyncHookHandler[];
+    combinedRateLimit(app, [
+      { max: config.SIGN_LIMIT_PER_IP, timeWindow: config.SIGN_LIMIT_WINDOW, keyGenerator: (request) => `sign-ip:${request.ip}` },
+      {
+        max: config.SIGN_LIMIT_PER_LETTER,
+        timeWindow: config.SIGN_LIMIT_WINDOW,
+        keyGenerator: (request) => `sign-letter:${(request.params as { slug?: string }).slug ?? ''}`,
+      },
+    ]),
+  ];
 }
