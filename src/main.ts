@@ -31,6 +31,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 15_000);
     force.unref();
+    // Connections that finish their last request after close() began stay open as idle
+    // keep-alive sockets unless reaped; keep reaping until the server has closed.
+    const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+    reaper.unref();
     app.close().then(
       () => process.exit(0),
       (error) => {

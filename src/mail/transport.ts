@@ -1,7 +1,7 @@
 // Where mail goes: SMTP when SMTP_URL is set, otherwise a development outbox of .eml files
 // under data/outbox/ (no mail server needed to click through the whole flow).
 import { mkdirSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import nodemailer from 'nodemailer';
@@ -70,7 +70,9 @@ function devOutboxTransport({ outboxDir, from, log }: TransportOptions): MailTra
       const links = mail.text.match(LINK) ?? [];
       await writeFile(join(outboxDir, `${name}.eml`), info.message as Buffer);
       const entry: DevOutboxEntry = { file: `${name}.eml`, to: mail.to, subject: mail.subject, links, at };
-      await writeFile(join(outboxDir, `${name}.json`), JSON.stringify(entry));
+      // Written then renamed, so a reader (or a crash) never sees half a file.
+      await writeFile(join(outboxDir, `${name}.json.tmp`), JSON.stringify(entry));
+      await rename(join(outboxDir, `${name}.json.tmp`), join(outboxDir, `${name}.json`));
       log.info({ outboxId: mail.id, kind: mail.kind, links }, `development outbox: ${mail.subject}`);
     },
     close() {},
@@ -87,7 +89,13 @@ export async function listDevOutbox(outboxDir: string, limit: number): Promise<D
   }
   files.sort().reverse();
   const entries = await Promise.all(
-    files.slice(0, limit).map(async (f) => JSON.parse(await readFile(join(outboxDir, f), 'utf8')) as DevOutboxEntry),
+    files.slice(0, limit).map(async (f) => {
+      try {
+        return JSON.parse(await readFile(join(outboxDir, f), 'utf8')) as DevOutboxEntry;
+      } catch {
+        return null;
+      }
+    }),
   );
-  return entries;
+  return entries.filter((e): e is DevOutboxEntry => e !== null);
 }
