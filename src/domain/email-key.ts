@@ -3,10 +3,10 @@
 import { domainToASCII } from 'node:url';
 
 /** Providers where dots in the local part are ignored, mapped to one canonical domain. */
-const DOTLESS_DOMAINS: Record<string, string> = {
-  'gmail.com': 'gmail.com',
-  'googlemail.com': 'gmail.com',
-};
+const DOTLESS_DOMAINS = new Map([
+  ['gmail.com', 'gmail.com'],
+  ['googlemail.com', 'gmail.com'],
+]);
 
 const LOCAL_PART = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+$/u;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -51,7 +51,7 @@ function isValidDomain(domain: string): boolean {
 function mailboxKey(local: string, domain: string): string {
   // Sub-addressing ("jane+letters@") reaches the same mailbox almost everywhere.
   let mailbox = local.split('+')[0] || local;
-  const canonicalDomain = DOTLESS_DOMAINS[domain];
+  const canonicalDomain = DOTLESS_DOMAINS.get(domain);
   if (canonicalDomain) {
     mailbox = mailbox.replaceAll('.', '');
     return `${mailbox}@${canonicalDomain}`;

@@ -3,7 +3,7 @@
 import unhomoglyph from 'unhomoglyph';
 
 /** Letters that do not decompose into a base letter plus marks. */
-const FOLDS: Record<string, string> = {
+const FOLDS: Readonly<Record<string, string>> = {
   ß: 'ss',
   ẞ: 'ss',
   ø: 'o',
@@ -51,7 +51,10 @@ const TITLES = [
   'kc',
 ];
 /** Spelled-out generational suffixes, kept (they name different people) but in one form. */
-const GENERATIONS: Record<string, string> = { junior: 'jr', senior: 'sr' };
+const GENERATIONS = new Map([
+  ['junior', 'jr'],
+  ['senior', 'sr'],
+]);
 
 // Zero-width and bidi controls, soft hyphens and other format characters, plus controls.
 const INVISIBLE = /[\p{Cf}\p{Cc}\u115F\u1160\u3164\uFFA0]/gu;
@@ -86,7 +89,7 @@ export function nameKey(name: string): string {
   const tokens = foldLetters(folded)
     .split(SEPARATORS)
     .filter(Boolean)
-    .map((t) => GENERATIONS[t] ?? t)
+    .map((t) => GENERATIONS.get(t) ?? t)
     .map(skeleton)
     .filter(Boolean);
   const meaningful = tokens.filter((t) => !TITLE_SKELETONS.has(t));

@@ -74,6 +74,13 @@ describe('nameKey: different people', () => {
     expect(nameKey(a)).not.toBe(nameKey(b));
   });
 
+  it('treats words that are also JavaScript property names as plain words', () => {
+    for (const word of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(nameKey(`Ada ${word}`)).toBe(nameKey(`${word}, Ada`));
+      expect(nameKey(`Ada ${word}`)).not.toBe(nameKey('Ada'));
+    }
+  });
+
   it('keeps a name made only of a title', () => {
     expect(nameKey('Dr')).not.toBe('');
   });
