@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { letterRoutes } from './letters/routes.js';
 import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
+import { organizerRoutes } from './organizers/routes.js';
 import { registerErrorHandlers, sendProblem } from './plugins/errors.js';
 import { registerSecurity, signRateLimits } from './plugins/security.js';
 import { signatureApiRoutes } from './signatures/api-routes.js';
@@ -73,6 +74,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(letterRoutes, { deps });
   await app.register(signatureRoutes, { deps, rateLimits });
   await app.register(signatureApiRoutes, { deps, rateLimits, prefix: '/api/v1' });
+  await app.register(organizerRoutes, { deps });
   if (!config.production) await app.register(devOutboxRoutes, { deps, prefix: '/dev' });
 
   await app.ready();

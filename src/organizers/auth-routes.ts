@@ -1,0 +1,194 @@
+// Signing in and out: /login, /logout, the one-time links (/signin, /reset, /invite) and the
+// password reset request. Every POST here is CSRF-checked by the session plugin first.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Deps } from '../deps.js';
+import { isWellFormedToken } from '../domain/tokens.js';
+import { clearSessionCookie, setSessionCookie } from '../plugins/session.js';
+import { loginSchema, newAccountSchema, resetRequestSchema, setPasswordSchema } from './auth-forms.js';
+import type { LinkState } from './auth-service.js';
+import { type FieldErrors, parseForm, typedValues } from './form.js';
+import { type Notice, noticeFrom } from './notices.js';
+import type { OrganizerServices } from './organizer-services.js';
+import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
+import { PAGE_DEFAULTS, queryText, safeReturn } from './route-helpers.js';
+
+type LinkPurpose = 'signin' | 'reset' | 'invite';
+
+function tokenParam(request: FastifyRequest): string {
+  const token = (request.params as { token?: unknown }).token;
+  return typeof token === 'string' && isWellFormedToken(token) ? token : '';
+}
+
+function linkProblem(reply: FastifyReply, state: Exclude<LinkState['state'], 'valid'>, purpose: LinkPurpose) {
+  reply.code(state === 'unknown' ? 404 : 410);
+  return reply.view('organizers/link-problem', { ...PAGE_DEFAULTS, pageTitle: 'This link does not work', state, purpose });
+}
+
+export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { deps, services }) => {
+  const { auth } = services;
+  const { config } = deps;
+  // Reset requests send mail: bounded per IP like the signing form.
+  const resetLimit =
+    config.RATE_LIMIT === 'off'
+      ? []
+      : [
+          app.rateLimit({
+            max: config.LOGIN_LIMIT_PER_IP,
+            timeWindow: config.LOGIN_LIMIT_WINDOW,
+            keyGenerator: (request) => `reset-ip:${request.ip}`,
+          }) as preHandlerAsyncHookHandler,
+        ];
+
+  function renderLogin(
+    reply: FastifyReply,
+    data: { values?: Record<string, string>; errors?: FieldErrors; next: string; notice?: Notice | null },
+  ) {
+    return reply.view('organizers/login', { ...PAGE_DEFAULTS, pageTitle: 'Sign in', values: {}, errors: {}, ...data });
+  }
+
+  app.get('/login', async (request, reply) => {
+    const next = safeReturn(queryText(request, 'next', 1000), '/organize');
+    if (request.organizer) return reply.redirect(next, 303);
+    return renderLogin(reply, { next, notice: noticeFrom(request.query) });
+  });
+
+  app.post('/login', async (request, reply) => {
+    const values = typedValues(request.body);
+    const next = safeReturn(values.next, '/organize');
+    const kept = { email: values.email ?? '' };
+    const form = parseForm(loginSchema, request.body);
+    if (!form.ok) {
+      reply.code(422);
+      return renderLogin(reply, { values: kept, errors: form.errors, next });
+    }
+    const result = await auth.login(form.value.email, form.value.password, request.ip);
+    if (result.ok) {
+      setSessionCookie(reply, config, result.session.token, result.session.expiresAt);
+      return reply.redirect(next, 303);
+    }
+    if (result.reason === 'throttled') {
+      const minutes = Math.max(1, Math.ceil(result.retryAfterMs / 60_000));
+      reply.code(429).header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
+      const message = `Too many failed attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, or reset your password.`;
+      return renderLogin(reply, { values: kept, errors: { _form: message }, next });
+    }
+    reply.code(401);
+    return renderLogin(reply, { values: kept, errors: { _form: 'That email address and password do not match an account.' }, next });
+  });
+
+  app.post('/logout', async (request, reply) => {
+    if (request.organizer) await auth.logout(request.organizer);
+    clearSessionCookie(reply, config);
+    return reply.redirect('/login?notice=signed_out', 303);
+  });
+
+  // ---- one-time links that set a password: first sign-in (from the CLI) and reset ----------
+
+  for (const purpose of ['signin', 'reset'] as const) {
+    const heading = purpose === 'signin' ? 'Choose your password' : 'Choose a new password';
+
+    app.get(`/${purpose}/:token`, async (request, reply) => {
+      const token = tokenParam(request);
+      const link = await auth.link(token, purpose);
+      if (link.state !== 'valid') return linkProblem(reply, link.state, purpose);
+      return reply.view('organizers/set-password', {
+        ...PAGE_DEFAULTS,
+        pageTitle: heading,
+        heading,
+        purpose,
+        account: link.organizer,
+        action: `/${purpose}/${token}`,
+        errors: {},
+      });
+    });
+
+    app.post(`/${purpose}/:token`, async (request, reply) => {
+      const token = tokenParam(request);
+      const form = parseForm(setPasswordSchema, request.body);
+      if (!form.ok) {
+        const link = await auth.link(token, purpose);
+        if (link.state !== 'valid') return linkProblem(reply, link.state, purpose);
+        reply.code(422);
+        return reply.view('organizers/set-password', {
+          ...PAGE_DEFAULTS,
+          pageTitle: heading,
+          heading,
+          purpose,
+          account: link.organizer,
+          action: `/${purpose}/${token}`,
+          errors: form.errors,
+        });
+      }
+      const session = await auth.setPassword(token, purpose, form.value.password);
+      if (!session) return linkProblem(reply, 'expired', purpose);
+      setSessionCookie(reply, config, session.token, session.expiresAt);
+      return reply.redirect('/organize?notice=signed_in', 303);
+    });
+  }
+
+  // ---- password reset request -----------------------------------------------------------------
+
+  app.get('/reset', async (_request, reply) => {
+    return reply.view('organizers/reset-request', { ...PAGE_DEFAULTS, pageTitle: 'Reset your password', values: {}, errors: {} });
+  });
+
+  app.post('/reset', { preHandler: resetLimit }, async (request, reply) => {
+    const form = parseForm(resetRequestSchema, request.body);
+    if (!form.ok) {
+      reply.code(422);
+      return reply.view('organizers/reset-request', {
+        ...PAGE_DEFAULTS,
+        pageTitle: 'Reset your password',
+        values: typedValues(request.body),
+        errors: form.errors,
+      });
+    }
+    await auth.requestReset(form.value.email);
+    // The same page whether or not the address has an account.
+    return reply.view('organizers/reset-sent', { ...PAGE_DEFAULTS, pageTitle: 'Check your email', email: form.value.email });
+  });
+
+  // ---- invitations ----------------------------------------------------------------------------
+
+  async function renderInvite(reply: FastifyReply, token: string, errors: FieldErrors = {}, values: Record<string, string> = {}) {
+    const link = await auth.link(token, 'invite');
+    if (link.state !== 'valid') return linkProblem(reply, link.state, 'invite');
+    const role = link.token.role ?? 'editor';
+    return reply.view('organizers/invite', {
+      ...PAGE_DEFAULTS,
+      pageTitle: `Join ${link.collectiveName ?? 'a collective'}`,
+      collectiveName: link.collectiveName,
+      email: link.token.email,
+      role: ROLE_LABELS[role],
+      roleDescription: ROLE_DESCRIPTIONS[role],
+      existing: link.organizer !== null,
+      action: `/invite/${token}`,
+      errors,
+      values,
+    });
+  }
+
+  app.get('/invite/:token', async (request, reply) => renderInvite(reply, tokenParam(request)));
+
+  app.post('/invite/:token', async (request, reply) => {
+    const token = tokenParam(request);
+    const link = await auth.link(token, 'invite');
+    if (link.state !== 'valid') return linkProblem(reply, link.state, 'invite');
+    if (link.organizer) {
+      const outcome = await auth.acceptInvite(token, null);
+      if (outcome.kind === 'unusable') return linkProblem(reply, 'expired', 'invite');
+      const signedInAsInvitee = request.organizer?.id === link.organizer.id;
+      return reply.redirect(signedInAsInvitee ? '/organize?notice=joined' : '/login?notice=joined', 303);
+    }
+    const form = parseForm(newAccountSchema, request.body);
+    if (!form.ok) {
+      reply.code(422);
+      return renderInvite(reply, token, form.errors, { name: typedValues(request.body).name ?? '' });
+    }
+    const outcome = await auth.acceptInvite(token, { name: form.value.name, password: form.value.password });
+    if (outcome.kind === 'unusable') return linkProblem(reply, 'expired', 'invite');
+    if (outcome.kind === 'joined_existing') return reply.redirect('/login?notice=joined', 303);
+    setSessionCookie(reply, config, outcome.session.token, outcome.session.expiresAt);
+    return reply.redirect('/organize?notice=joined', 303);
+  });
+};

@@ -1,0 +1,182 @@
+// Organizer accounts and sessions: sign-in links from the CLI, passwords, login with throttling
+// of failures, password reset by mail, invitations accepted. Tokens are random, single-use and
+// stored hashed; the session cookie carries a random token whose hash is the session row's id.
+import type { Eta } from 'eta';
+import type { Config } from '../config.js';
+import type { Role } from '../db/schema.js';
+import { decoyHash, hashPassword, verifyPassword } from '../domain/passwords.js';
+import { hashToken, isWellFormedToken } from '../domain/tokens.js';
+import { renderMail } from '../views.js';
+import type { FailureThrottle } from './login-throttle.js';
+import type { NewSession, OrganizerRepo, OrganizerToken, OrganizerTokenPurpose, SignedInOrganizer } from './organizer-repo.js';
+
+const HOUR_MS = 3_600_000;
+export const SIGNIN_LINK_TTL_MS = 24 * HOUR_MS;
+export const RESET_LINK_TTL_MS = 2 * HOUR_MS;
+export const INVITE_LINK_TTL_MS = 7 * 24 * HOUR_MS;
+export const SESSION_TTL_MS = 7 * 24 * HOUR_MS;
+/** One reset mail per account per minute, whatever is asked: the inbox is not ours to flood. */
+export const RESET_MIN_INTERVAL_MS = 60_000;
+
+export interface AuthServiceDeps {
+  config: Config;
+  repo: OrganizerRepo;
+  eta: Eta;
+  now: () => Date;
+  generateToken: () => string;
+  mailQueued: () => void;
+  /** Failed-login counters per IP and per account; null when RATE_LIMIT=off. */
+  throttles: { ip: FailureThrottle; account: FailureThrottle } | null;
+}
+
+export interface StartedSession {
+  /** The cookie value (the token itself; only its hash is stored). */
+  token: string;
+  expiresAt: Date;
+}
+
+export type LoginResult =
+  | { ok: true; session: StartedSession }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'throttled'; retryAfterMs: number };
+
+export type LinkState =
+  | { state: 'unknown' }
+  | { state: 'expired' }
+  | { state: 'valid'; token: OrganizerToken; organizer: { id: number; email: string; name: string } | null; collectiveName: string | null };
+
+/** Account addresses compare case-insensitively; nobody expects Ana@ and ana@ to be two people. */
+export function normalizeOrganizerEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  private newSession(now: Date): { session: NewSession; started: StartedSession } {
+    const token = this.deps.generateToken();
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+    return { session: { idHash: hashToken(token), expiresAt }, started: { token, expiresAt } };
+  }
+
+  /** The organizer behind a session cookie's token, if the session is alive. */
+  async sessionFor(token: string): Promise<SignedInOrganizer | null> {
+    if (!isWellFormedToken(token)) return null;
+    return (await this.deps.repo.sessionFor(hashToken(token), this.deps.now())) ?? null;
+  }
+
+  async login(email: string, password: string, ip: string): Promise<LoginResult> {
+    const now = this.deps.now();
+    const address = normalizeOrganizerEmail(email);
+    const keys = { ip: `ip:${ip}`, account: `account:${address}` };
+    const throttles = this.deps.throttles;
+    if (throttles) {
+      const wait = Math.max(throttles.ip.retryAfter(keys.ip, now.getTime()), throttles.account.retryAfter(keys.account, now.getTime()));
+      if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
+    }
+    const organizer = await this.deps.repo.findByEmail(address);
+    // Unknown addresses cost a full hash too, so timing does not tell which accounts exist.
+    const matches = await verifyPassword(password, organizer?.passwordHash ?? (await decoyHash()));
+    if (!organizer?.passwordHash || !matches) {
+      throttles?.ip.recordFailure(keys.ip, now.getTime());
+      throttles?.account.recordFailure(keys.account, now.getTime());
+      return { ok: false, reason: 'invalid' };
+    }
+    throttles?.account.clear(keys.account);
+    const { session, started } = this.newSession(now);
+    await this.deps.repo.startSession(organizer.id, session, now);
+    return { ok: true, session: started };
+  }
+
+  async logout(organizer: SignedInOrganizer): Promise<void> {
+    await this.deps.repo.endSession(organizer.sessionId, organizer.id, this.deps.now());
+  }
+
+  /** What a sign-in, reset or invitation link points at, without using it. */
+  async link(token: string, purpose: OrganizerTokenPurpose): Promise<LinkState> {
+    if (!isWellFormedToken(token)) return { state: 'unknown' };
+    const row = await this.deps.repo.findToken(hashToken(token), purpose);
+    if (!row) return { state: 'unknown' };
+    if (row.token.usedAt || row.token.expiresAt <= this.deps.now()) return { state: 'expired' };
+    const organizer =
+      row.organizer ?? (purpose === 'invite' && row.token.email ? ((await this.deps.repo.findByEmail(row.token.email)) ?? null) : null);
+    return {
+      state: 'valid',
+      token: row.token,
+      organizer: organizer && { id: organizer.id, email: organizer.email, name: organizer.name },
+      collectiveName: row.collective?.name ?? null,
+    };
+  }
+
+  /** Sets a password from a sign-in or reset link and starts a session (null: link not usable). */
+  async setPassword(token: string, purpose: 'signin' | 'reset', password: string): Promise<StartedSession | null> {
+    const link = await this.link(token, purpose);
+    if (link.state !== 'valid' || !link.organizer) return null;
+    const passwordHash = await hashPassword(password);
+    const now = this.deps.now();
+    const { session, started } = this.newSession(now);
+    const done = await this.deps.repo.setPasswordWithToken(link.token.id, link.organizer.id, passwordHash, session, now);
+    if (!done) return null;
+    this.deps.throttles?.account.clear(`account:${link.organizer.email}`);
+    return started;
+  }
+
+  /** Mails a reset link if the account exists. The caller answers the same way in every case. */
+  async requestReset(email: string): Promise<void> {
+    const organizer = await this.deps.repo.findByEmail(normalizeOrganizerEmail(email));
+    if (!organizer) return;
+    const now = this.deps.now();
+    const token = this.deps.generateToken();
+    const url = `${this.deps.config.PUBLIC_URL}/reset/${token}`;
+    const subject = 'Reset your Undersigned password';
+    const body = renderMail(this.deps.eta, 'organizer-reset', { subject, name: organizer.name, url, hours: RESET_LINK_TTL_MS / HOUR_MS });
+    const mail = { kind: 'organizer_reset', to: organizer.email, subject, ...body };
+    const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
+    if (await this.deps.repo.issueReset(organizer.id, hashToken(token), expiresAt, mail, now, RESET_MIN_INTERVAL_MS)) {
+      this.deps.mailQueued();
+    }
+  }
+
+  /**
+   * Accepts an invitation. A new address needs a name and password and is signed in at once; an
+   * existing account just gains the membership (and signs in with its own password).
+   */
+  async acceptInvite(
+    token: string,
+    account: { name: string; password: string } | null,
+  ): Promise<{ kind: 'unusable' } | { kind: 'joined_existing' } | { kind: 'created'; session: StartedSession }> {
+    const link = await this.link(token, 'invite');
+    if (link.state !== 'valid') return { kind: 'unusable' };
+    const now = this.deps.now();
+    if (link.organizer) {
+      const done = await this.deps.repo.acceptInvite(link.token, null, now);
+      return done ? { kind: 'joined_existing' } : { kind: 'unusable' };
+    }
+    if (!account) return { kind: 'unusable' };
+    const passwordHash = await hashPassword(account.password);
+    const { session, started } = this.newSession(now);
+    const done = await this.deps.repo.acceptInvite(link.token, { name: account.name, passwordHash, session }, now);
+    if (!done) return { kind: 'unusable' };
+    return done.created ? { kind: 'created', session: started } : { kind: 'joined_existing' };
+  }
+
+  /** For the CLI: creates (or updates) an account and returns a one-time sign-in link. */
+  async createOrganizer(input: {
+    email: string;
+    name: string;
+    collective: { slug: string; name?: string } | null;
+    role: Role;
+  }): Promise<{ url: string; created: boolean; expiresAt: Date }> {
+    const now = this.deps.now();
+    const token = this.deps.generateToken();
+    const expiresAt = new Date(now.getTime() + SIGNIN_LINK_TTL_MS);
+    const { created } = await this.deps.repo.createWithSigninLink({
+      ...input,
+      email: normalizeOrganizerEmail(input.email),
+      tokenHash: hashToken(token),
+      expiresAt,
+      now,
+    });
+    return { url: `${this.deps.config.PUBLIC_URL}/signin/${token}`, created, expiresAt };
+  }
+}

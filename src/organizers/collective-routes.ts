@@ -1,0 +1,119 @@
+// A collective's members (invite, change role, remove) and its audit log: owners only.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ROLES } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { describeAction, prettyJson } from './audit-labels.js';
+import { inviteSchema, roleSchema } from './curation-forms.js';
+import { type FieldErrors, parseForm, typedValues } from './form.js';
+import { AUDIT_PAGE } from './member-service.js';
+import { noticeFrom, withNotice } from './notices.js';
+import type { Membership } from './organizer-repo.js';
+import type { OrganizerServices } from './organizer-services.js';
+import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
+import { idParam, PAGE_DEFAULTS, signedIn, slugParam } from './route-helpers.js';
+
+const auditQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
+
+export const collectiveRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { services }) => {
+  const { access, members } = services;
+  const membersUrl = (c: Membership) => `/organize/collectives/${c.slug}/members`;
+
+  async function renderMembers(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    collective: Membership,
+    data: { errors?: FieldErrors; values?: Record<string, string>; error?: string | null } = {},
+  ) {
+    const { members: list, invites } = await members.page(collective);
+    return reply.view('organizers/members', {
+      ...PAGE_DEFAULTS,
+      pageTitle: `Members of ${collective.name}`,
+      collective,
+      members: list,
+      invites,
+      me: signedIn(request).id,
+      roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], description: ROLE_DESCRIPTIONS[r] })),
+      roleLabels: ROLE_LABELS,
+      notice: noticeFrom(request.query),
+      errors: {},
+      values: { role: 'editor' },
+      error: null,
+      ...data,
+    });
+  }
+
+  app.get('/collectives/:slug/members', async (request, reply) => {
+    const collective = access.collective(signedIn(request), slugParam(request), 'manage_members');
+    return renderMembers(request, reply, collective);
+  });
+
+  app.post('/collectives/:slug/members', async (request, reply) => {
+    const organizer = signedIn(request);
+    const collective = access.collective(organizer, slugParam(request), 'manage_members');
+    const form = parseForm(inviteSchema, request.body);
+    const outcome = form.ok ? await members.invite(collective, organizer, form.value.email, form.value.role) : form;
+    if (!outcome.ok) {
+      reply.code(422);
+      return renderMembers(request, reply, collective, { errors: outcome.errors, values: typedValues(request.body) });
+    }
+    return reply.redirect(withNotice(membersUrl(collective), 'invited'), 303);
+  });
+
+  app.post('/collectives/:slug/members/:organizerId/role', async (request, reply) => {
+    const organizer = signedIn(request);
+    const collective = access.collective(organizer, slugParam(request), 'manage_members');
+    const form = parseForm(roleSchema, request.body);
+    const problem = form.ok
+      ? await members.changeRole(collective, organizer, idParam(request, 'organizerId'), form.value.role)
+      : form.errors.role;
+    if (problem) {
+      reply.code(409);
+      return renderMembers(request, reply, collective, { error: problem });
+    }
+    return reply.redirect(withNotice(membersUrl(collective), 'role_changed'), 303);
+  });
+
+  app.post('/collectives/:slug/members/:organizerId/remove', async (request, reply) => {
+    const organizer = signedIn(request);
+    const collective = access.collective(organizer, slugParam(request), 'manage_members');
+    const problem = await members.remove(collective, organizer, idParam(request, 'organizerId'));
+    if (problem) {
+      reply.code(409);
+      return renderMembers(request, reply, collective, { error: problem });
+    }
+    return reply.redirect(withNotice(membersUrl(collective), 'member_removed'), 303);
+  });
+
+  app.post('/collectives/:slug/invites/:inviteId/revoke', async (request, reply) => {
+    const organizer = signedIn(request);
+    const collective = access.collective(organizer, slugParam(request), 'manage_members');
+    const problem = await members.revokeInvite(collective, organizer, idParam(request, 'inviteId'));
+    if (problem) {
+      reply.code(409);
+      return renderMembers(request, reply, collective, { error: problem });
+    }
+    return reply.redirect(withNotice(membersUrl(collective), 'invite_revoked'), 303);
+  });
+
+  app.get('/collectives/:slug/audit', async (request, reply) => {
+    const collective = access.collective(signedIn(request), slugParam(request), 'view_audit');
+    const query = auditQuery.parse(request.query ?? {});
+    const rows = await members.auditLog(collective, query.before ?? null);
+    const page = rows.slice(0, AUDIT_PAGE);
+    const last = page[page.length - 1];
+    return reply.view('organizers/audit', {
+      ...PAGE_DEFAULTS,
+      pageTitle: `Audit log of ${collective.name}`,
+      collective,
+      entries: page.map((e) => ({
+        ...e,
+        label: describeAction(e.action),
+        beforeJson: prettyJson(e.before),
+        afterJson: prettyJson(e.after),
+      })),
+      olderUrl: rows.length > AUDIT_PAGE && last ? `?before=${last.id}` : null,
+      firstPage: !query.before,
+    });
+  });
+};

@@ -1,0 +1,78 @@
+// A letter's signatures as CSV, streamed row by row: a better-sqlite3 cursor (.iterate()) on a
+// read-only connection of its own feeds csv-stringify, so memory stays flat at any size and a
+// slow download never holds up the connection that writes signatures (WAL keeps the snapshot).
+import { pipeline, Readable, type Transform } from 'node:stream';
+import Database from 'better-sqlite3';
+import { stringify } from 'csv-stringify';
+import type { SignatureStatus } from '../db/schema.js';
+import { neutraliseFormula } from '../domain/spreadsheet-cell.js';
+
+/** Column names in the file, and the SQL column each comes from. */
+const COLUMNS = [
+  ['id', 'id'],
+  ['status', 'status'],
+  ['name', 'name'],
+  ['email', 'email'],
+  ['title', 'title'],
+  ['organisation', 'organisation'],
+  ['country', 'country'],
+  ['public', 'is_public'],
+  ['hidden', 'hidden'],
+  ['comment', 'comment'],
+  ['letter_version', 'letter_version'],
+  ['hold_reason', 'hold_reason'],
+  ['matched_signature_id', 'matched_signature_id'],
+  ['matched_notable_id', 'matched_notable_id'],
+  ['possible_duplicate_of', 'possible_duplicate_of'],
+  ['ip', 'ip'],
+  ['created_at', 'created_at'],
+  ['verified_at', 'verified_at'],
+  ['updated_at', 'updated_at'],
+] as const;
+
+export const EXPORT_HEADER = COLUMNS.map(([header]) => header);
+const BOOLEAN = new Set(['is_public', 'hidden']);
+const TIME = new Set(['created_at', 'verified_at', 'updated_at']);
+
+type Row = Record<string, string | number | null>;
+
+/** One database row as CSV cells: times in ISO 8601 UTC, booleans as true/false, text made formula-safe. */
+export function toCells(row: Row): string[] {
+  return COLUMNS.map(([, column]) => {
+    const value = row[column];
+    if (value === null || value === undefined) return '';
+    if (BOOLEAN.has(column)) return value ? 'true' : 'false';
+    if (TIME.has(column)) return new Date(Number(value)).toISOString();
+    return typeof value === 'string' ? neutraliseFormula(value) : String(value);
+  });
+}
+
+export function exportFilename(slug: string, status: SignatureStatus | null, now: Date): string {
+  return `${slug}-${status ?? 'all'}-${now.toISOString().slice(0, 10)}.csv`;
+}
+
+/**
+ * The CSV stream. The database is opened only when the first row is read and closed when the
+ * stream ends or is destroyed (a client that hangs up), so nothing leaks.
+ */
+export function signaturesCsv(databasePath: string, letterId: number, status: SignatureStatus | null): Transform {
+  const sql = `SELECT ${COLUMNS.map(([, c]) => c).join(', ')} FROM signatures WHERE letter_id = ?${status ? ' AND status = ?' : ''} ORDER BY id`;
+  const params = status ? [letterId, status] : [letterId];
+
+  function* rows(): Generator<string[]> {
+    const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      for (const row of db.prepare(sql).iterate(...params)) yield toCells(row as Row);
+    } finally {
+      // Runs on completion and when the stream is destroyed early: the cursor and file close.
+      db.close();
+    }
+  }
+
+  const csv = stringify({ header: true, columns: EXPORT_HEADER });
+  pipeline(Readable.from(rows()), csv, () => {
+    // Errors reach the consumer through `csv` itself; an early hang-up is not an error here.
+  });
+  return csv;
+}

@@ -1,0 +1,129 @@
+// The letter editor's form: what organizers may type, and the messages they see.
+import { z } from 'zod';
+import { DUPLICATE_NAME_POLICIES } from '../db/schema.js';
+import { hasControlCharacters } from '../domain/text.js';
+import type { LetterFields } from '../letters/letter-repo.js';
+import { line } from './form.js';
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const BODY_MAX = 100_000;
+
+/** A web address from a title: "Fair pay, now!" → "fair-pay-now". */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/, '');
+}
+
+/** `YYYY-MM-DDTHH:MM` from a datetime-local input, read as UTC (the site shows dates in UTC). */
+export function parseUtcDateTime(value: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
+  const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s ?? 0));
+  // Reject 2026-02-31 and friends rather than rolling them into March.
+  if (date.getUTCMonth() !== mo! - 1 || date.getUTCDate() !== d! || h! > 23 || mi! > 59) return null;
+  return date;
+}
+
+export function formatUtcDateTime(date: Date | null): string {
+  return date ? date.toISOString().slice(0, 16) : '';
+}
+
+const text = (label: string) => z.string({ error: `${label} must be text.` });
+
+export const letterFormSchema = z
+  .object({
+    title: line('A title', 200, { required: true }),
+    slug: text('The address')
+      .max(400, 'The address is too long.')
+      .transform((v) => v.trim())
+      .optional()
+      .default(''),
+    summary: line('The summary', 500).optional().default(''),
+    addressee: line('The addressee', 200).optional().default(''),
+    body: text('The text')
+      .max(BODY_MAX * 2, `The text must be at most ${BODY_MAX.toLocaleString('en-GB')} characters.`)
+      .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'The text contains characters we cannot accept.')
+      // Markdown needs its spaces and line breaks: normalise line endings, nothing else.
+      .transform((v) => v.normalize('NFC').replace(/\r\n?/g, '\n').trim())
+      .refine((v) => v.length > 0, 'Please write the text of the letter.')
+      .refine((v) => v.length <= BODY_MAX, `The text must be at most ${BODY_MAX.toLocaleString('en-GB')} characters.`),
+    goal: text('The goal')
+      .optional()
+      .default('')
+      .transform((v, ctx) => {
+        const trimmed = v.replace(/[\s,._]/g, '');
+        if (trimmed === '') return null;
+        const n = Number(trimmed);
+        if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000_000) {
+          ctx.addIssue({ code: 'custom', message: 'The goal must be a whole number between 1 and 1,000,000,000, or empty.' });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    closes_at: text('The closing date')
+      .optional()
+      .default('')
+      .transform((v, ctx) => {
+        if (v.trim() === '') return null;
+        const date = parseUtcDateTime(v);
+        if (!date) {
+          ctx.addIssue({ code: 'custom', message: 'Enter a date and time like 2026-12-31 23:59 (UTC), or leave it empty.' });
+          return z.NEVER;
+        }
+        return date;
+      }),
+    duplicate_names: z
+      .enum(DUPLICATE_NAME_POLICIES, { error: 'Choose whether to hold repeated names for review.' })
+      .optional()
+      .default('hold'),
+    intent: z.enum(['save', 'preview']).optional().default('save'),
+  })
+  .superRefine((form, ctx) => {
+    const slug = form.slug === '' ? slugify(form.title) : form.slug;
+    if (slug === '') {
+      ctx.addIssue({ code: 'custom', path: ['slug'], message: 'Choose an address for the letter, like fair-pay-for-artists.' });
+    } else if (!SLUG_PATTERN.test(slug) || slug.length > 100) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slug'],
+        message: 'Use only lower-case letters, digits and single hyphens (at most 100), like fair-pay-for-artists.',
+      });
+    }
+  });
+
+export type LetterForm = z.output<typeof letterFormSchema>;
+
+/** Form values → repository fields; an empty slug is made from the title. */
+export function toLetterFields(form: LetterForm): LetterFields {
+  return {
+    slug: form.slug === '' ? slugify(form.title) : form.slug,
+    title: form.title,
+    summary: form.summary,
+    addressee: form.addressee,
+    bodyMd: form.body,
+    goal: form.goal,
+    closesAt: form.closes_at,
+    duplicateNames: form.duplicate_names,
+  };
+}
+
+/** The form filled from a stored letter (for GET /edit). */
+export function letterFormValues(letter: LetterFields): Record<string, string> {
+  return {
+    title: letter.title,
+    slug: letter.slug,
+    summary: letter.summary,
+    addressee: letter.addressee,
+    body: letter.bodyMd,
+    goal: letter.goal === null ? '' : String(letter.goal),
+    closes_at: formatUtcDateTime(letter.closesAt),
+    duplicate_names: letter.duplicateNames ?? 'hold',
+  };
+}

@@ -1,0 +1,207 @@
+// The dashboard and the letter editor: create, edit with a Markdown preview, preview the page,
+// publish, close and reopen. Routes parse and render; the rules are in LetterService.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { LETTER_STATUSES } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { renderMarkdown } from '../domain/markdown.js';
+import { renderLetterPage } from '../letters/routes.js';
+import type { LetterAccess } from './access.js';
+import { type FieldErrors, formFields, parseForm, typedValues } from './form.js';
+import { letterFormSchema, letterFormValues } from './letter-form.js';
+import { allowedTransitions, transitionLabel } from './letter-status.js';
+import { type Notice, type NoticeCode, noticeFrom, withNotice } from './notices.js';
+import type { OrganizerServices } from './organizer-services.js';
+import { ROLE_LABELS } from './permissions.js';
+import { idParam, PAGE_DEFAULTS, queryText, signedIn } from './route-helpers.js';
+import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePoints } from './sparkline.js';
+
+const statusSchema = z.object({ to: z.enum(LETTER_STATUSES, { error: 'Choose a status.' }) });
+const collectiveSchema = z.object({ collective: z.coerce.number().int().positive({ error: 'Choose a collective.' }) });
+
+export const letterRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { deps, services }) => {
+  const { access, letters } = services;
+
+  app.get('/', async (request, reply) => {
+    const organizer = signedIn(request);
+    const rows = await letters.dashboard(organizer);
+    return reply.view('organizers/dashboard', {
+      ...PAGE_DEFAULTS,
+      pageTitle: 'Your letters',
+      rows: rows.map((row) => ({ ...row, spark: sparklinePoints(row.daily) })),
+      spark: { width: SPARK_WIDTH, height: SPARK_HEIGHT },
+      memberships: organizer.memberships.map((m) => ({ ...m, roleLabel: ROLE_LABELS[m.role] })),
+      canCreate: letters.writableCollectives(organizer).length > 0,
+      notice: noticeFrom(request.query),
+    });
+  });
+
+  // ---- create ---------------------------------------------------------------------------------
+
+  function renderEditor(
+    reply: FastifyReply,
+    data: {
+      mode: 'new' | 'edit';
+      values: Record<string, string>;
+      errors?: FieldErrors;
+      access?: LetterAccess;
+      collectives?: Array<{ collectiveId: number; name: string }>;
+      previewHtml?: string | null;
+    },
+  ) {
+    const letter = data.access?.letter;
+    return reply.view('organizers/letter-form', {
+      ...PAGE_DEFAULTS,
+      pageTitle: letter ? `Edit: ${letter.title}` : 'New letter',
+      letter: letter ?? null,
+      tabs: data.access ? tabsFor(data.access, 'edit') : null,
+      action: letter ? `/organize/letters/${letter.id}/edit` : '/organize/letters/new',
+      slugLocked: letter?.publishedAt != null,
+      versionNote: letter?.publishedAt ? `Saving changes to the title, addressee or text creates version ${letter.version + 1}.` : null,
+      errors: {},
+      previewHtml: null,
+      collectives: [],
+      ...data,
+    });
+  }
+
+  app.get('/letters/new', async (request, reply) => {
+    const organizer = signedIn(request);
+    const collectives = letters.writableCollectives(organizer);
+    if (collectives.length === 0) {
+      reply.code(403);
+      return reply.view('error', {
+        ...PAGE_DEFAULTS,
+        statusCode: 403,
+        heading: 'You cannot start a letter',
+        message: 'Only owners and editors of a collective can write letters. Ask an owner of your collective to change your role.',
+        pageTitle: 'You cannot start a letter',
+      });
+    }
+    const chosen = queryText(request, 'collective');
+    return renderEditor(reply, {
+      mode: 'new',
+      collectives,
+      values: { duplicate_names: 'hold', collective: chosen || String(collectives[0]?.collectiveId ?? '') },
+    });
+  });
+
+  app.post('/letters/new', async (request, reply) => {
+    const organizer = signedIn(request);
+    const collectives = letters.writableCollectives(organizer);
+    const values = typedValues(request.body);
+    const form = parseForm(letterFormSchema, request.body);
+    const collective = parseForm(collectiveSchema, request.body);
+    const errors = { ...(form.ok ? {} : form.errors), ...(collective.ok ? {} : collective.errors) };
+    if (!form.ok || !collective.ok) {
+      reply.code(422);
+      return renderEditor(reply, { mode: 'new', collectives, values, errors });
+    }
+    if (form.value.intent === 'preview') {
+      return renderEditor(reply, { mode: 'new', collectives, values, previewHtml: renderMarkdown(form.value.body) });
+    }
+    const saved = await letters.create(organizer, collective.value.collective, form.value);
+    if (!saved.ok) {
+      reply.code(422);
+      return renderEditor(reply, { mode: 'new', collectives, values, errors: saved.errors });
+    }
+    return reply.redirect(withNotice(`/organize/letters/${saved.letter.id}`, 'created'), 303);
+  });
+
+  // ---- one letter -----------------------------------------------------------------------------
+
+  async function renderOverview(reply: FastifyReply, entry: LetterAccess, notice: Notice | null, error: string | null = null) {
+    const { letter } = entry;
+    const counts = await letters.statusCounts(letter.id);
+    return reply.view('organizers/letter', {
+      ...PAGE_DEFAULTS,
+      pageTitle: letter.title,
+      letter,
+      tabs: tabsFor(entry, 'overview'),
+      counts,
+      roleLabel: ROLE_LABELS[entry.role],
+      canEdit: entry.can('edit_letter'),
+      canExport: entry.can('export'),
+      transitions: entry.can('edit_letter')
+        ? allowedTransitions(letter.status).map((to) => ({ to, label: transitionLabel(letter.status, to) }))
+        : [],
+      exportStatuses: ['verified', 'held', 'pending', 'rejected', 'withdrawn', 'fraudulent'],
+      notice,
+      error,
+    });
+  }
+
+  app.get('/letters/:id', async (request, reply) => {
+    const entry = await access.letter(signedIn(request), idParam(request), 'view');
+    return renderOverview(reply, entry, noticeFrom(request.query));
+  });
+
+  app.get('/letters/:id/edit', async (request, reply) => {
+    const entry = await access.letter(signedIn(request), idParam(request), 'edit_letter');
+    return renderEditor(reply, { mode: 'edit', access: entry, values: letterFormValues(entry.letter) });
+  });
+
+  app.post('/letters/:id/edit', async (request, reply) => {
+    const organizer = signedIn(request);
+    const entry = await access.letter(organizer, idParam(request), 'edit_letter');
+    const values = typedValues(request.body);
+    if (entry.letter.publishedAt) values.slug = entry.letter.slug;
+    const form = parseForm(letterFormSchema, {
+      ...formFields(request.body),
+      ...(entry.letter.publishedAt ? { slug: entry.letter.slug } : {}),
+    });
+    if (!form.ok) {
+      reply.code(422);
+      return renderEditor(reply, { mode: 'edit', access: entry, values, errors: form.errors });
+    }
+    if (form.value.intent === 'preview') {
+      return renderEditor(reply, { mode: 'edit', access: entry, values, previewHtml: renderMarkdown(form.value.body) });
+    }
+    const saved = await letters.update(entry, organizer, form.value);
+    if (!saved.ok) {
+      reply.code(422);
+      return renderEditor(reply, { mode: 'edit', access: entry, values, errors: saved.errors });
+    }
+    const notice: NoticeCode = saved.letter.version !== entry.letter.version ? 'new_version' : 'saved';
+    return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}`, notice), 303);
+  });
+
+  // Drafts are visible here, to members of the collective only.
+  app.get('/letters/:id/preview', async (request, reply) => {
+    const entry = await access.letter(signedIn(request), idParam(request), 'view');
+    reply.header('cache-control', 'no-store');
+    return renderLetterPage(deps, reply, entry.letter, {}, { preview: true });
+  });
+
+  app.post('/letters/:id/status', async (request, reply) => {
+    const organizer = signedIn(request);
+    const entry = await access.letter(organizer, idParam(request), 'edit_letter');
+    const form = parseForm(statusSchema, request.body);
+    if (!form.ok) {
+      reply.code(422);
+      return renderOverview(reply, entry, null, form.errors.to ?? 'Choose a status.');
+    }
+    const result = await letters.setStatus(entry, organizer, form.value.to);
+    if (!result.ok) {
+      reply.code(409);
+      return renderOverview(reply, entry, null, result.message);
+    }
+    const notice: NoticeCode = form.value.to === 'closed' ? 'closed' : entry.letter.status === 'closed' ? 'reopened' : 'published';
+    return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}`, notice), 303);
+  });
+};
+
+export type TabKey = 'overview' | 'edit' | 'notables' | 'moderation' | 'signatures';
+
+/** The letter's sub-navigation, limited to what the role may open. */
+export function tabsFor(entry: LetterAccess, current: TabKey) {
+  const base = `/organize/letters/${entry.letter.id}`;
+  const tabs: Array<{ key: TabKey; label: string; href: string; allowed: boolean }> = [
+    { key: 'overview', label: 'Overview', href: base, allowed: true },
+    { key: 'edit', label: 'Edit', href: `${base}/edit`, allowed: entry.can('edit_letter') },
+    { key: 'notables', label: 'Notable signatories', href: `${base}/notables`, allowed: entry.can('edit_notables') },
+    { key: 'moderation', label: 'Moderation', href: `${base}/moderation`, allowed: entry.can('moderate') },
+    { key: 'signatures', label: 'Signatures', href: `${base}/signatures`, allowed: entry.can('moderate') },
+  ];
+  return tabs.filter((t) => t.allowed).map((t) => ({ ...t, current: t.key === current }));
+}

@@ -1,0 +1,125 @@
+// Moderation: the held queue beside what each signature matched, "possible duplicate" flags, a
+// searchable list of all signatures, and decisions on one or many (checkboxes in one plain form,
+// so bulk actions work without JavaScript). Also the CSV export.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { HOLD_REASONS, SIGNATURE_STATUSES } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { BadRequest } from '../errors.js';
+import type { LetterAccess } from './access.js';
+import { MODERATION_ACTIONS, moderationSchema } from './curation-forms.js';
+import { formFields, parseForm } from './form.js';
+import { tabsFor } from './letter-routes.js';
+import { noticeFrom, withNotice } from './notices.js';
+import type { OrganizerServices } from './organizer-services.js';
+import { idParam, PAGE_DEFAULTS, safeReturn, signedIn } from './route-helpers.js';
+
+export const SIGNATURES_PAGE = 50;
+
+const queueQuery = z.object({
+  reason: z.enum(HOLD_REASONS).optional().catch(undefined),
+  select: z.enum(['all']).optional().catch(undefined),
+});
+
+const listQuery = z.object({
+  q: z.string().max(100).optional().catch(undefined),
+  status: z.enum(SIGNATURE_STATUSES).optional().catch(undefined),
+  before: z.coerce.number().int().positive().optional().catch(undefined),
+  select: z.enum(['all']).optional().catch(undefined),
+});
+
+const exportQuery = z.object({ status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SIGNATURE_STATUSES).optional()) });
+
+/** A row's own button in the bulk form: "approve:123". */
+const ONE = new RegExp(`^(${MODERATION_ACTIONS.join('|')}):(\\d{1,15})$`);
+
+export const moderationRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { services }) => {
+  const { access, moderation, exports } = services;
+
+  async function renderQueue(request: FastifyRequest, reply: FastifyReply, entry: LetterAccess) {
+    const query = queueQuery.parse(request.query ?? {});
+    const [queue, flagged] = await Promise.all([
+      moderation.queue(entry.letter.id, query.reason ?? null),
+      moderation.possibleDuplicates(entry.letter.id),
+    ]);
+    return reply.view('organizers/moderation', {
+      ...PAGE_DEFAULTS,
+      pageTitle: `Moderation: ${entry.letter.title}`,
+      letter: entry.letter,
+      tabs: tabsFor(entry, 'moderation'),
+      queue,
+      flagged,
+      reason: query.reason ?? null,
+      selectAll: query.select === 'all',
+      here: request.url,
+      notice: noticeFrom(request.query),
+    });
+  }
+
+  app.get('/letters/:id/moderation', async (request, reply) => {
+    const entry = await access.letter(signedIn(request), idParam(request), 'moderate');
+    return renderQueue(request, reply, entry);
+  });
+
+  app.get('/letters/:id/signatures', async (request, reply) => {
+    const entry = await access.letter(signedIn(request), idParam(request), 'moderate');
+    const query = listQuery.parse(request.query ?? {});
+    const rows = await moderation.search(entry.letter.id, {
+      query: query.q ?? '',
+      status: query.status ?? null,
+      beforeId: query.before ?? null,
+      limit: SIGNATURES_PAGE + 1,
+    });
+    const page = rows.slice(0, SIGNATURES_PAGE);
+    const last = page[page.length - 1];
+    const older = new URLSearchParams();
+    if (query.q) older.set('q', query.q);
+    if (query.status) older.set('status', query.status);
+    if (last) older.set('before', String(last.id));
+    return reply.view('organizers/signatures', {
+      ...PAGE_DEFAULTS,
+      pageTitle: `Signatures: ${entry.letter.title}`,
+      letter: entry.letter,
+      tabs: tabsFor(entry, 'signatures'),
+      rows: page,
+      q: query.q ?? '',
+      status: query.status ?? '',
+      statuses: SIGNATURE_STATUSES,
+      olderUrl: rows.length > SIGNATURES_PAGE ? `?${older}` : null,
+      firstPage: !query.before,
+      selectAll: query.select === 'all',
+      here: request.url,
+      notice: noticeFrom(request.query),
+    });
+  });
+
+  app.post('/letters/:id/moderation', async (request, reply) => {
+    const organizer = signedIn(request);
+    const entry = await access.letter(organizer, idParam(request), 'moderate');
+    const fields = formFields(request.body);
+    const one = typeof fields.one === 'string' ? ONE.exec(fields.one) : null;
+    const form = parseForm(moderationSchema, one ? { ...fields, action: one[1], ids: one[2] } : fields);
+    const letterBase = `/organize/letters/${entry.letter.id}/`;
+    const back = safeReturn(fields.return_to, `${letterBase}moderation`, letterBase);
+    // The form is a page of checkboxes: nothing ticked goes back to it with a warning.
+    if (!form.ok) return reply.redirect(withNotice(back, 'nothing_selected'), 303);
+    const changed = await moderation.act(entry, organizer, form.value.action, form.value.ids);
+    return reply.redirect(
+      changed === 0 ? withNotice(back, 'nothing_changed') : withNotice(back, 'moderated', { n: changed, action: form.value.action }),
+      303,
+    );
+  });
+
+  app.get('/letters/:id/export.csv', async (request, reply) => {
+    const organizer = signedIn(request);
+    const entry = await access.letter(organizer, idParam(request), 'export');
+    const query = exportQuery.safeParse(request.query ?? {});
+    if (!query.success) throw new BadRequest(`Choose one of these statuses to filter by: ${SIGNATURE_STATUSES.join(', ')}.`);
+    const { filename, stream } = await exports.signatures(entry.letter, organizer.id, query.data.status ?? null, 'web');
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${filename}"`)
+      .header('cache-control', 'no-store')
+      .send(stream);
+  });
+};

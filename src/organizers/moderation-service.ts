@@ -1,0 +1,81 @@
+// The moderation queue and decisions. Counters and signature events change inside
+// SignatureRepo.moderateMany (one transaction, all or nothing); each real change is then audited.
+import type { HoldReason } from '../db/schema.js';
+import type { Notable } from '../letters/letter-repo.js';
+import type { ModerationAction, Signature, SignatureRepo } from '../signatures/signature-repo.js';
+import type { LetterAccess } from './access.js';
+import type { SignedInOrganizer } from './organizer-repo.js';
+import type { SignatureAdminRepo, SignatureSearch } from './signature-admin-repo.js';
+
+/** The queue page shows this many at once; decisions shrink it. */
+export const QUEUE_PAGE = 200;
+
+export interface HeldItem {
+  signature: Signature;
+  /** The counted or held signature it collided with, if any. */
+  matched: Signature | null;
+  /** The notable entry it would impersonate, if any. */
+  notable: Notable | null;
+}
+
+export interface FlaggedItem {
+  signature: Signature;
+  resembles: Signature | null;
+}
+
+export interface ModerationServiceDeps {
+  signatures: SignatureRepo;
+  admin: SignatureAdminRepo;
+  now: () => Date;
+}
+
+export class ModerationService {
+  constructor(private readonly deps: ModerationServiceDeps) {}
+
+  async queue(
+    letterId: number,
+    reason: HoldReason | null,
+  ): Promise<{ items: HeldItem[]; total: number; byReason: Record<HoldReason, number> }> {
+    const held = await this.deps.signatures.held(letterId);
+    const byReason: Record<HoldReason, number> = { name_duplicate: 0, notable: 0, spike: 0 };
+    for (const h of held) if (h.holdReason) byReason[h.holdReason] += 1;
+    const filtered = reason ? held.filter((h) => h.holdReason === reason) : held;
+    const shown = filtered.slice(0, QUEUE_PAGE);
+    const notableIds = shown.map((h) => h.matchedNotableId).filter((id): id is number => id !== null);
+    const notables = await this.deps.admin.notablesByIds(letterId, notableIds);
+    return {
+      items: shown.map(({ matched, ...signature }) => ({
+        signature,
+        matched,
+        notable: signature.matchedNotableId ? (notables.get(signature.matchedNotableId) ?? null) : null,
+      })),
+      total: filtered.length,
+      byReason,
+    };
+  }
+
+  async possibleDuplicates(letterId: number): Promise<FlaggedItem[]> {
+    const flagged = await this.deps.signatures.possibleDuplicates(letterId);
+    const ids = flagged.map((s) => s.possibleDuplicateOf).filter((id): id is number => id !== null);
+    const resembled = await this.deps.admin.byIds(letterId, ids);
+    return flagged.map((signature) => ({
+      signature,
+      resembles: signature.possibleDuplicateOf ? (resembled.get(signature.possibleDuplicateOf) ?? null) : null,
+    }));
+  }
+
+  search(letterId: number, search: SignatureSearch): Promise<Signature[]> {
+    return this.deps.admin.search(letterId, search);
+  }
+
+  /** Applies one decision to the selection. Returns how many signatures actually changed. */
+  async act(access: LetterAccess, organizer: SignedInOrganizer, action: ModerationAction, ids: number[]): Promise<number> {
+    const now = this.deps.now();
+    const results = await this.deps.signatures.moderateMany(access.letter.id, ids, action, organizer.id, now);
+    return this.deps.admin.recordModeration(
+      { collectiveId: access.letter.collectiveId, letterId: access.letter.id, organizerId: organizer.id, now },
+      action,
+      results,
+    );
+  }
+}

@@ -1,0 +1,72 @@
+// One-line confirmations after a change (post/redirect/get): the redirect carries a code, never
+// text, so nobody can make our pages say something by crafting a link.
+import { z } from 'zod';
+
+const MESSAGES = {
+  created: 'Letter created as a draft. Preview it, then publish it when it is ready.',
+  saved: 'Changes saved.',
+  new_version: 'Changes saved as a new version. Earlier signatures stay with the text their signers read.',
+  published: 'The letter is published and open for signing.',
+  closed: 'Signing is closed. The letter stays online with its signatures.',
+  reopened: 'The letter is open for signing again.',
+  notable_added: 'Name added to the notable signatories.',
+  notable_promoted: 'Signature promoted to the notable signatories.',
+  notable_updated: 'Entry updated.',
+  notable_removed: 'Entry removed from the notable signatories.',
+  notable_moved: 'Order updated.',
+  moderated: '', // built from the action and count below
+  nothing_changed: 'Nothing changed: the selected signatures were already in that state.',
+  nothing_selected: 'Select at least one signature, then choose what to do with it.',
+  invited: 'Invitation sent.',
+  role_changed: 'Role changed.',
+  member_removed: 'Member removed from the collective.',
+  invite_revoked: 'Invitation revoked. Its link no longer works.',
+  signed_in: 'Welcome. You are signed in.',
+  signed_out: 'You are signed out.',
+  joined: 'You have joined the collective.',
+} as const;
+
+export type NoticeCode = keyof typeof MESSAGES;
+
+const DONE: Record<string, string> = {
+  approve: 'Approved',
+  reject: 'Rejected as duplicates:',
+  hide: 'Hidden from the public list (still counted):',
+  unhide: 'Shown again on the public list:',
+  fraudulent: 'Removed as fraudulent:',
+};
+
+const query = z.object({
+  notice: z.enum(Object.keys(MESSAGES) as [NoticeCode, ...NoticeCode[]]).optional(),
+  n: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  action: z.enum(['approve', 'reject', 'hide', 'unhide', 'fraudulent']).optional(),
+});
+
+/** Codes that report something that did not happen, shown as a warning. */
+const WARNINGS = new Set<NoticeCode>(['nothing_changed', 'nothing_selected']);
+
+export interface Notice {
+  text: string;
+  kind: 'ok' | 'warn';
+}
+
+/** The confirmation to show for a page's query string, if any. */
+export function noticeFrom(raw: unknown): Notice | null {
+  const parsed = query.safeParse(raw);
+  if (!parsed.success || !parsed.data.notice) return null;
+  const { notice, n, action } = parsed.data;
+  if (notice === 'moderated') {
+    if (!action || n === undefined) return null;
+    return { text: `${DONE[action]} ${n} ${n === 1 ? 'signature' : 'signatures'}.`, kind: 'ok' };
+  }
+  return { text: MESSAGES[notice], kind: WARNINGS.has(notice) ? 'warn' : 'ok' };
+}
+
+export function withNotice(path: string, notice: NoticeCode, extra: Record<string, string | number> = {}): string {
+  const url = new URL(path, 'http://local');
+  // `select=all` only pre-ticks boxes; after acting on them it must not tick the next page.
+  for (const key of ['notice', 'n', 'action', 'select']) url.searchParams.delete(key);
+  url.searchParams.set('notice', notice);
+  for (const [key, value] of Object.entries(extra)) url.searchParams.set(key, String(value));
+  return `${url.pathname}${url.search}`;
+}

@@ -1,0 +1,96 @@
+// Signatures as moderators see them: searchable, with emails, and the audit trail of their
+// decisions. The decisions themselves (and their counters) belong to SignatureRepo.moderate*.
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { type Db, inTransaction } from '../db/client.js';
+import { notableSignatories, type SignatureStatus, signatures } from '../db/schema.js';
+import type { Notable } from '../letters/letter-repo.js';
+import type { ModerationAction, ModerationResult, Signature } from '../signatures/signature-repo.js';
+import type { AuditRepo } from './audit-repo.js';
+
+export interface SignatureSearch {
+  query: string;
+  status: SignatureStatus | null;
+  beforeId: number | null;
+  limit: number;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export class SignatureAdminRepo {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditRepo,
+  ) {}
+
+  /** Newest first, by id, after a keyset cursor; a query with @ searches emails, otherwise names. */
+  async search(letterId: number, search: SignatureSearch): Promise<Signature[]> {
+    const q = search.query.trim();
+    const pattern = `%${escapeLike(q)}%`;
+    const match =
+      q === ''
+        ? undefined
+        : q.includes('@')
+          ? sql`${signatures.email} LIKE ${pattern} ESCAPE '\\'`
+          : sql`${signatures.name} LIKE ${pattern} ESCAPE '\\'`;
+    return this.db
+      .select()
+      .from(signatures)
+      .where(
+        and(
+          eq(signatures.letterId, letterId),
+          search.status ? eq(signatures.status, search.status) : undefined,
+          search.beforeId ? lt(signatures.id, search.beforeId) : undefined,
+          match,
+        ),
+      )
+      .orderBy(desc(signatures.id))
+      .limit(search.limit)
+      .all();
+  }
+
+  async byIds(letterId: number, ids: number[]): Promise<Map<number, Signature>> {
+    if (ids.length === 0) return new Map();
+    const rows = this.db
+      .select()
+      .from(signatures)
+      .where(and(eq(signatures.letterId, letterId), inArray(signatures.id, ids)))
+      .all();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  async notablesByIds(letterId: number, ids: number[]): Promise<Map<number, Notable>> {
+    if (ids.length === 0) return new Map();
+    const rows = this.db
+      .select()
+      .from(notableSignatories)
+      .where(and(eq(notableSignatories.letterId, letterId), inArray(notableSignatories.id, ids)))
+      .all();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** One audit entry per signature whose state changed (a no-op decision is not an action). */
+  async recordModeration(
+    context: { collectiveId: number; letterId: number; organizerId: number; now: Date },
+    action: ModerationAction,
+    results: ModerationResult[],
+  ): Promise<number> {
+    const changed = results.filter((r) => r.before.status !== r.after.status || r.before.hidden !== r.after.hidden);
+    if (changed.length === 0) return 0;
+    inTransaction(this.db, () => {
+      for (const r of changed) {
+        this.audit.recordTx({
+          collectiveId: context.collectiveId,
+          letterId: context.letterId,
+          organizerId: context.organizerId,
+          action: `signature.${action}`,
+          targetType: 'signature',
+          targetId: r.signature.id,
+          before: r.before,
+          after: r.after,
+          at: context.now,
+        });
+      }
+    });
+    return changed.length;
+  }
+}
