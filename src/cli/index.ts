@@ -3,6 +3,8 @@ import { ConfigError } from '../config.js';
 import { type Command, UsageError } from './command.js';
 import { backupCommand } from './commands/backup.js';
 import { checkCommand } from './commands/check.js';
+import { createOrganizerCommand } from './commands/create-organizer.js';
+import { exportCommand } from './commands/export.js';
 import { importLetterCommand } from './commands/import-letter.js';
 import { approveCommand, heldCommand, rejectCommand } from './commands/moderation.js';
 
@@ -13,6 +15,8 @@ const COMMANDS: Record<string, Command> = {
   reject: rejectCommand,
   check: checkCommand,
   backup: backupCommand,
+  'create-organizer': createOrganizerCommand,
+  export: exportCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -70,7 +70,8 @@ export function signaturesCsv(databasePath: string, letterId: number, status: Si
     }
   }
 
-  const csv = stringify({ header: true, columns: EXPORT_HEADER });
+  // The BOM makes Excel read UTF-8 (names in every script) instead of guessing a legacy code page.
+  const csv = stringify({ header: true, columns: EXPORT_HEADER, bom: true });
   pipeline(Readable.from(rows()), csv, () => {
     // Errors reach the consumer through `csv` itself; an early hang-up is not an error here.
   });

@@ -1,0 +1,71 @@
+// `create-organizer`: an account (or a fresh sign-in link for an existing one), optionally made a
+// member of a collective, with a one-time link to choose a password.
+import { z } from 'zod';
+import { ROLES } from '../../db/schema.js';
+import { generateToken } from '../../domain/tokens.js';
+import { OutboxRepo } from '../../mail/outbox-repo.js';
+import { AuditRepo } from '../../organizers/audit-repo.js';
+import { AuthService } from '../../organizers/auth-service.js';
+import { line } from '../../organizers/form.js';
+import { OrganizerRepo } from '../../organizers/organizer-repo.js';
+import { createEta } from '../../views.js';
+import { type Command, cliArgs, openForCli, UsageError } from '../command.js';
+
+const USAGE =
+  'Usage: npm run cli -- create-organizer --email E --name N [--collective SLUG] [--collective-name NAME] [--role owner|editor|moderator]';
+
+const input = z.object({
+  email: z
+    .string()
+    .trim()
+    .pipe(z.email({ error: 'must be an email address' })),
+  name: line('The name', 120, { required: true }),
+  collective: z
+    .string()
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens')
+    .max(100)
+    .optional(),
+  'collective-name': line('The collective name', 120).optional(),
+  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).default('owner'),
+});
+
+export const createOrganizerCommand: Command = {
+  summary: '--email E --name N [--collective SLUG] [--role R]  account with a one-time sign-in link',
+  async run(args) {
+    const { values } = cliArgs(args, {
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        collective: { type: 'string' },
+        'collective-name': { type: 'string' },
+        role: { type: 'string' },
+      },
+    });
+    if (!values.email || !values.name) throw new UsageError(USAGE);
+    const parsed = input.safeParse(values);
+    if (!parsed.success) {
+      throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+    }
+    const v = parsed.data;
+    const { config, db } = openForCli();
+    try {
+      const auth = new AuthService({
+        config,
+        repo: new OrganizerRepo(db, new AuditRepo(db), new OutboxRepo(db)),
+        eta: createEta(),
+        now: () => new Date(),
+        generateToken,
+        mailQueued: () => {},
+        throttles: null,
+      });
+      const collective = v.collective ? { slug: v.collective, name: v['collective-name'] } : null;
+      const { url, created, expiresAt } = await auth.createOrganizer({ email: v.email, name: v.name, collective, role: v.role });
+      const membership = collective ? ` as ${v.role} of "${collective.slug}"` : ' (no collective yet)';
+      process.stdout.write(`${created ? 'Created' : 'Updated'} organizer ${v.email.toLowerCase()}${membership}.\n`);
+      process.stdout.write(`One-time sign-in link, valid until ${expiresAt.toISOString()}:\n${url}\n`);
+      return 0;
+    } finally {
+      db.$client.close();
+    }
+  },
+};
