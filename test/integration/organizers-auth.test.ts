@@ -214,12 +214,13 @@ describe('login and logout', () => {
   it('answers bad login input with the form, not a 500', async () => {
     const browser = new Browser(t);
     await browser.get('/login');
-    for (const fields of [
+    const inputs: Array<Record<string, string | string[]>> = [
       {},
       { email: ['a@x.org', 'b@x.org'], password: 'x' },
       { email: '', password: '' },
       { email: 'a'.repeat(5000), password: 'p' },
-    ]) {
+    ];
+    for (const fields of inputs) {
       const res = await browser.post('/login', fields);
       expect(res.statusCode).toBe(422);
       expect(res.body).toContain('error-summary');
