@@ -7,6 +7,7 @@ import { line } from './form.js';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const BODY_MAX = 100_000;
+const SLUG_MESSAGE = 'Use only lower-case letters, digits and single hyphens (at most 100), like fair-pay-for-artists.';
 
 /** A web address from a title: "Fair pay, now!" → "fair-pay-now". */
 export function slugify(text: string): string {
@@ -43,6 +44,7 @@ export const letterFormSchema = z
     slug: text('The address')
       .max(400, 'The address is too long.')
       .transform((v) => v.trim())
+      .refine((v) => v === '' || (SLUG_PATTERN.test(v) && v.length <= 100), SLUG_MESSAGE)
       .optional()
       .default(''),
     summary: line('The summary', 500).optional().default(''),
@@ -86,15 +88,9 @@ export const letterFormSchema = z
     intent: z.enum(['save', 'preview']).optional().default('save'),
   })
   .superRefine((form, ctx) => {
-    const slug = form.slug === '' ? slugify(form.title) : form.slug;
-    if (slug === '') {
+    // No address typed: the title must give one (a title in Japanese, say, does not).
+    if (form.slug === '' && slugify(form.title) === '') {
       ctx.addIssue({ code: 'custom', path: ['slug'], message: 'Choose an address for the letter, like fair-pay-for-artists.' });
-    } else if (!SLUG_PATTERN.test(slug) || slug.length > 100) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['slug'],
-        message: 'Use only lower-case letters, digits and single hyphens (at most 100), like fair-pay-for-artists.',
-      });
     }
   });
 

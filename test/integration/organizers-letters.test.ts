@@ -1,0 +1,391 @@
+// The letter editor, the status lifecycle, versions, roles across collectives and the notable
+// signatories, through HTTP as an organizer's browser would use them.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nameKey } from '../../src/domain/name-key.js';
+import { makeTestApp, seedLetter, signViaApi, type TestApp } from '../helpers/app.js';
+import { type Browser, signedInOrganizer } from '../helpers/organizer.js';
+import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
+
+let smtp: SmtpSink;
+let t: TestApp;
+let editor: Browser;
+
+beforeEach(async () => {
+  smtp = await new SmtpSink().start();
+  t = await makeTestApp({ SMTP_URL: smtp.url });
+  await seedLetter(t.app);
+  editor = (await signedInOrganizer(t, { email: 'ed@example.org', name: 'Ed', collective: 'artists-united', role: 'editor' })).browser;
+});
+
+afterEach(async () => {
+  await t.close();
+  await smtp.stop();
+});
+
+const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
+  t.app.deps.db.$client.prepare(query).all(...params) as T[];
+const letterRow = (slug: string) => sql<Record<string, unknown>>('SELECT * FROM letters WHERE slug = ?', slug)[0];
+const auditActions = (letterId: number) =>
+  sql<{ action: string }>('SELECT action FROM audit_log WHERE letter_id = ? ORDER BY id', letterId).map((r) => r.action);
+
+const NEW_LETTER = {
+  collective: '1',
+  title: 'Credit the colourists',
+  slug: '',
+  summary: 'Colourists ask for credit.',
+  addressee: 'Comic publishers',
+  body: 'We ask for **credit** on every cover.',
+  goal: '500',
+  closes_at: '',
+  duplicate_names: 'hold',
+};
+
+async function createDraft(fields: Record<string, string> = {}): Promise<number> {
+  await editor.get('/organize/letters/new');
+  const res = await editor.post('/organize/letters/new', { ...NEW_LETTER, ...fields });
+  expect(res.statusCode, res.body.slice(0, 500)).toBe(303);
+  return Number(/\/organize\/letters\/(\d+)/.exec(res.headers.location as string)?.[1]);
+}
+
+async function signAndConfirm(name: string, email: string, slug: string) {
+  expect((await signViaApi(t, slug, { name, email })).statusCode).toBe(202);
+  const mail = await smtp.waitFor(email, /Confirm/);
+  expect((await t.app.inject({ method: 'POST', url: linkIn(mail, 'verify') })).statusCode).toBe(200);
+  return sql<{ id: number; letter_version: number; status: string }>(
+    'SELECT id, letter_version, status FROM signatures WHERE email = ?',
+    email,
+  )[0]!;
+}
+
+describe('creating and editing', () => {
+  it('creates a draft, with the address made from the title, and audits it', async () => {
+    const id = await createDraft();
+    const row = letterRow('credit-the-colourists')!;
+    expect(row).toMatchObject({
+      id,
+      status: 'draft',
+      title: 'Credit the colourists',
+      goal: 500,
+      addressee: 'Comic publishers',
+      version: 1,
+    });
+    expect(auditActions(id)).toEqual(['letter.create']);
+    const overview = await editor.get(`/organize/letters/${id}?notice=created`);
+    expect(overview.body).toContain('Letter created as a draft');
+    // The public does not see drafts.
+    expect((await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' })).statusCode).toBe(404);
+  });
+
+  it('re-renders the form with a message per field and the input kept', async () => {
+    await editor.get('/organize/letters/new');
+    const res = await editor.post('/organize/letters/new', {
+      ...NEW_LETTER,
+      title: 'Keep <this> title',
+      slug: 'Not A Slug!',
+      body: '',
+      goal: 'many',
+      closes_at: '31/12/2026',
+      duplicate_names: 'sometimes',
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('value="Keep &lt;this&gt; title"');
+    expect(res.body).toContain('value="Not A Slug!"');
+    for (const message of [
+      'Use only lower-case letters, digits and single hyphens',
+      'Please write the text of the letter.',
+      'The goal must be a whole number',
+      'Enter a date and time like 2026-12-31 23:59',
+      'Choose whether to hold repeated names',
+    ]) {
+      expect(res.body).toContain(message);
+    }
+    expect(sql('SELECT id FROM letters')).toHaveLength(1);
+  });
+
+  it('refuses an address already in use with a clear message', async () => {
+    await editor.get('/organize/letters/new');
+    const res = await editor.post('/organize/letters/new', { ...NEW_LETTER, slug: 'fair-pay' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('Another letter already uses this address. Choose a different one.');
+    expect(res.body).toContain('We ask for **credit** on every cover.');
+  });
+
+  it('refuses a closing date in the past', async () => {
+    await editor.get('/organize/letters/new');
+    const res = await editor.post('/organize/letters/new', { ...NEW_LETTER, closes_at: '2020-01-01T00:00' });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('The closing date must be in the future.');
+  });
+
+  it('previews the Markdown, sanitized, without saving', async () => {
+    await editor.get('/organize/letters/new');
+    const res = await editor.post('/organize/letters/new', {
+      ...NEW_LETTER,
+      body: '## Why\n\nWe ask for **credit**.<script>alert(1)</script> [x](javascript:alert(1))',
+      intent: 'preview',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Preview, not saved yet');
+    expect(res.body).toContain('<strong>credit</strong>');
+    expect(res.body).not.toContain('<script>alert(1)</script>');
+    expect(res.body).not.toContain('href="javascript:');
+    expect(sql('SELECT id FROM letters')).toHaveLength(1);
+  });
+
+  it('never answers bad input with a 500', async () => {
+    const id = await createDraft();
+    for (const body of [
+      { title: ['a', 'b'] },
+      { goal: '1e400', title: 'x', body: 'y' },
+      { collective: 'abc' },
+      { closes_at: '9999-99-99T99:99' },
+    ]) {
+      for (const url of ['/organize/letters/new', `/organize/letters/${id}/edit`]) {
+        const res = await editor.post(url, body as Record<string, string>);
+        expect(res.statusCode, `${url} ${JSON.stringify(body)}`).toBe(422);
+      }
+    }
+    for (const url of ['/organize/letters/abc', '/organize/letters/99999', `/organize/letters/${id}/notables/abc/edit`]) {
+      expect((await editor.get(url)).statusCode, url).toBe(404);
+    }
+  });
+});
+
+describe('status lifecycle and previews', () => {
+  it('goes draft → published → closed → published, and never back to draft', async () => {
+    const id = await createDraft();
+    const base = `/organize/letters/${id}`;
+    await editor.get(base);
+    expect((await editor.post(`${base}/status`, { to: 'closed' })).statusCode).toBe(409);
+    expect(letterRow('credit-the-colourists')!.status).toBe('draft');
+
+    expect((await editor.post(`${base}/status`, { to: 'published' })).headers.location).toBe(`${base}?notice=published`);
+    const published = letterRow('credit-the-colourists')!;
+    expect(published.status).toBe('published');
+    expect(published.published_at).toBe(t.clock.now().getTime());
+    expect((await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' })).body).toContain('Add your name');
+
+    t.clock.advance(3600_000);
+    expect((await editor.post(`${base}/status`, { to: 'closed' })).headers.location).toBe(`${base}?notice=closed`);
+    const closedPage = await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' });
+    expect(closedPage.body).toContain('no longer takes signatures');
+    expect((await signViaApi(t, 'credit-the-colourists', { name: 'Late Signer', email: 'late@example.org' })).statusCode).toBe(409);
+
+    const refused = await editor.post(`${base}/status`, { to: 'draft' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('A closed letter cannot become draft.');
+
+    expect((await editor.post(`${base}/status`, { to: 'published' })).headers.location).toBe(`${base}?notice=reopened`);
+    const reopened = letterRow('credit-the-colourists')!;
+    expect(reopened).toMatchObject({ status: 'published', published_at: published.published_at, closed_at: null });
+    expect((await editor.post(`${base}/status`, { to: 'archived' })).statusCode).toBe(422);
+    expect(auditActions(id)).toEqual(['letter.create', 'letter.status', 'letter.status', 'letter.status']);
+  });
+
+  it('shows drafts to members of the collective only', async () => {
+    const id = await createDraft();
+    const preview = await editor.get(`/organize/letters/${id}/preview`);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('Preview of a <strong>draft</strong> letter');
+    expect(preview.body).toContain('<meta name="robots" content="noindex">');
+    const moderator = await signedInOrganizer(t, { email: 'mo@example.org', collective: 'artists-united', role: 'moderator' });
+    expect((await moderator.browser.get(`/organize/letters/${id}/preview`)).statusCode).toBe(200);
+    const stranger = await signedInOrganizer(t, { email: 'x@example.org', collective: 'writers' });
+    expect((await stranger.browser.get(`/organize/letters/${id}/preview`)).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: `/organize/letters/${id}/preview` })).statusCode).toBe(303);
+  });
+});
+
+describe('versions', () => {
+  it('keeps each signature with the text it signed when a published letter is edited', async () => {
+    const letter = letterRow('fair-pay')!;
+    const id = letter.id as number;
+    const before = await signAndConfirm('Ada Lindqvist', 'ada@example.org', 'fair-pay');
+    expect(before.letter_version).toBe(1);
+
+    const form = await editor.get(`/organize/letters/${id}/edit`);
+    expect(form.body).toContain('Saving changes to the title, addressee or text creates version 2.');
+    expect(form.body).toMatch(/name="slug"[^>]*readonly/);
+
+    t.clock.advance(86_400_000);
+    const edited = await editor.post(`/organize/letters/${id}/edit`, {
+      title: 'Fair pay for artists',
+      slug: 'fair-pay',
+      summary: 'Artists ask to be paid.',
+      addressee: 'Example Corp',
+      body: 'We, the undersigned, ask for **fair pay**, within 30 days.',
+      goal: '1000',
+      closes_at: '',
+      duplicate_names: 'hold',
+    });
+    expect(edited.headers.location).toBe(`/organize/letters/${id}?notice=new_version`);
+    expect(letterRow('fair-pay')).toMatchObject({ version: 2, edited_at: t.clock.now().getTime() });
+    expect(sql('SELECT version, body_md FROM letter_versions WHERE letter_id = ? ORDER BY version', id)).toEqual([
+      { version: 1, body_md: 'We, the undersigned, ask for **fair pay**.\n\n[Read more](https://example.org/more)' },
+      { version: 2, body_md: 'We, the undersigned, ask for **fair pay**, within 30 days.' },
+    ]);
+    const after = await signAndConfirm('Bruno Carvalho', 'bruno@example.org', 'fair-pay');
+    expect(after.letter_version).toBe(2);
+    expect(sql('SELECT letter_version FROM signatures WHERE id = ?', before.id)).toEqual([{ letter_version: 1 }]);
+
+    const page = await t.app.inject({ method: 'GET', url: '/letters/fair-pay' });
+    expect(page.body).toContain('Edited on');
+    expect(page.body).toContain('href="/letters/fair-pay/versions"');
+    const versions = await t.app.inject({ method: 'GET', url: '/letters/fair-pay/versions' });
+    expect(versions.body).toContain('Version 1');
+    expect(versions.body).toContain('within 30 days');
+    expect(auditActions(id)).toEqual(['letter.new_version']);
+    const entry = sql<{ before: string; after: string }>("SELECT before, after FROM audit_log WHERE action = 'letter.new_version'")[0]!;
+    expect(JSON.parse(entry.before)).toEqual({
+      bodyMd: 'We, the undersigned, ask for **fair pay**.\n\n[Read more](https://example.org/more)',
+      version: 1,
+    });
+    expect(JSON.parse(entry.after)).toEqual({ bodyMd: 'We, the undersigned, ask for **fair pay**, within 30 days.', version: 2 });
+
+    // Settings that are not the words do not make a version; the address cannot move.
+    await editor.get(`/organize/letters/${id}/edit`);
+    const settings = await editor.post(`/organize/letters/${id}/edit`, {
+      title: 'Fair pay for artists',
+      slug: 'moved-address',
+      summary: 'A new summary.',
+      addressee: 'Example Corp',
+      body: 'We, the undersigned, ask for **fair pay**, within 30 days.',
+      goal: '2000',
+      duplicate_names: 'allow',
+    });
+    expect(settings.headers.location).toBe(`/organize/letters/${id}?notice=saved`);
+    expect(letterRow('fair-pay')).toMatchObject({ version: 2, goal: 2000, summary: 'A new summary.', duplicate_names: 'allow' });
+  });
+
+  it('edits a draft in place, address included', async () => {
+    const id = await createDraft();
+    await editor.get(`/organize/letters/${id}/edit`);
+    const res = await editor.post(`/organize/letters/${id}/edit`, { ...NEW_LETTER, slug: 'colourists', body: 'Changed words.' });
+    expect(res.statusCode).toBe(303);
+    expect(letterRow('colourists')).toMatchObject({ id, version: 1, body_md: 'Changed words.' });
+    expect(sql('SELECT version, body_md FROM letter_versions WHERE letter_id = ?', id)).toEqual([
+      { version: 1, body_md: 'Changed words.' },
+    ]);
+  });
+});
+
+describe('roles and collectives', () => {
+  it('lets a moderator see a letter but not change its text or status', async () => {
+    const id = letterRow('fair-pay')!.id as number;
+    const { browser } = await signedInOrganizer(t, { email: 'mo@example.org', collective: 'artists-united', role: 'moderator' });
+    expect((await browser.get(`/organize/letters/${id}`)).statusCode).toBe(200);
+    expect((await browser.get(`/organize/letters/${id}/edit`)).statusCode).toBe(403);
+    const post = await browser.post(`/organize/letters/${id}/edit`, { ...NEW_LETTER, title: 'Hijacked' });
+    expect(post.statusCode).toBe(403);
+    expect((await browser.post(`/organize/letters/${id}/status`, { to: 'closed' })).statusCode).toBe(403);
+    expect((await browser.get(`/organize/letters/${id}/notables`)).statusCode).toBe(403);
+    expect((await browser.get('/organize/letters/new')).statusCode).toBe(403);
+    expect(letterRow('fair-pay')).toMatchObject({ title: 'Fair pay for artists', status: 'published' });
+  });
+
+  it('answers 404 for another collective’s letter, whatever the page', async () => {
+    const id = letterRow('fair-pay')!.id as number;
+    const { browser } = await signedInOrganizer(t, { email: 'owner@writers.example', collective: 'writers', role: 'owner' });
+    for (const path of ['', '/edit', '/preview', '/notables', '/moderation', '/signatures', '/export.csv']) {
+      expect((await browser.get(`/organize/letters/${id}${path}`)).statusCode, path).toBe(404);
+    }
+    for (const [path, fields] of [
+      ['/edit', { ...NEW_LETTER, title: 'Hijacked' }],
+      ['/status', { to: 'closed' }],
+      ['/notables', { name: 'Fake' }],
+      ['/moderation', { action: 'hide', ids: '1' }],
+    ] as const) {
+      expect((await browser.post(`/organize/letters/${id}${path}`, fields)).statusCode, path).toBe(404);
+    }
+    expect((await browser.get('/organize/collectives/artists-united/members')).statusCode).toBe(404);
+    expect((await browser.get('/organize')).body).not.toContain('Fair pay for artists');
+    expect(letterRow('fair-pay')).toMatchObject({ title: 'Fair pay for artists', status: 'published' });
+    expect(sql('SELECT id FROM notable_signatories')).toEqual([]);
+  });
+
+  it('keeps members and the audit log to owners', async () => {
+    expect((await editor.get('/organize/collectives/artists-united/members')).statusCode).toBe(403);
+    expect((await editor.get('/organize/collectives/artists-united/audit')).statusCode).toBe(403);
+    expect((await editor.post('/organize/collectives/artists-united/members', { email: 'x@example.org', role: 'owner' })).statusCode).toBe(
+      403,
+    );
+  });
+});
+
+describe('notable signatories', () => {
+  it('promotes, adds, reorders, edits and removes, in the page and the API, audited', async () => {
+    const id = letterRow('fair-pay')!.id as number;
+    const base = `/organize/letters/${id}/notables`;
+    const ada = await signAndConfirm('Ada Lindqvist', 'ada@example.org', 'fair-pay');
+
+    const search = await editor.get(`${base}?q=lindq`);
+    expect(search.body).toContain('Ada Lindqvist');
+    expect((await editor.post(`${base}/promote`, { signature_id: String(ada.id), description: 'illustrator' })).statusCode).toBe(303);
+    const twice = await editor.post(`${base}/promote`, { signature_id: String(ada.id), description: 'again' });
+    expect(twice.statusCode).toBe(422);
+    expect(twice.body).toContain('already on the notable list');
+    expect((await editor.post(`${base}/promote`, { signature_id: '99999', description: '' })).statusCode).toBe(422);
+
+    const empty = await editor.post(base, { name: '', description: 'x' });
+    expect(empty.statusCode).toBe(422);
+    expect(empty.body).toContain('Please enter a name.');
+    expect((await editor.post(base, { name: 'Thom Yorke', description: 'singer, Radiohead' })).statusCode).toBe(303);
+    expect((await editor.post(base, { name: 'Zadie Smith', description: 'novelist' })).statusCode).toBe(303);
+
+    const rows = () =>
+      sql<{ id: number; name: string; name_key: string; signature_id: number | null }>(
+        'SELECT id, name, name_key, signature_id FROM notable_signatories ORDER BY position, id',
+      );
+    expect(rows().map((r) => r.name)).toEqual(['Ada Lindqvist', 'Thom Yorke', 'Zadie Smith']);
+    expect(rows()[1]).toMatchObject({ name_key: nameKey('Thom Yorke'), signature_id: null });
+
+    const zadie = rows()[2]!.id;
+    expect((await editor.post(`${base}/${zadie}/move`, { direction: 'up' })).statusCode).toBe(303);
+    expect((await editor.post(`${base}/${zadie}/move`, { direction: 'up' })).statusCode).toBe(303);
+    expect(rows().map((r) => r.name)).toEqual(['Zadie Smith', 'Ada Lindqvist', 'Thom Yorke']);
+    // Past the top: nothing moves, nothing breaks.
+    expect((await editor.post(`${base}/${zadie}/move`, { direction: 'up' })).statusCode).toBe(303);
+    expect(rows()[0]!.name).toBe('Zadie Smith');
+
+    const thom = rows()[2]!.id;
+    await editor.get(`${base}/${thom}/edit`);
+    expect((await editor.post(`${base}/${thom}/edit`, { name: 'Thom Yorke', description: 'musician' })).statusCode).toBe(303);
+    // A promoted entry keeps its signer's name.
+    await editor.post(`${base}/${rows()[1]!.id}/edit`, { name: 'Someone Else', description: 'illustrator, Sweden' });
+    expect(rows()[1]!.name).toBe('Ada Lindqvist');
+
+    const page = await t.app.inject({ method: 'GET', url: '/letters/fair-pay' });
+    const notables = page.body.slice(page.body.indexOf('id="notables-title"'));
+    const order = ['Zadie Smith', 'Ada Lindqvist', 'Thom Yorke'].map((n) => notables.indexOf(n));
+    expect(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]!))).toBe(true);
+    expect(notables).toMatch(
+      /Zadie Smith<\/span>, <span class="what">novelist<\/span> <span class="unverified">\(added by the organizers\)/,
+    );
+    expect(notables).toMatch(/Ada Lindqvist<\/span>, <span class="what">illustrator, Sweden<\/span><\/li>/);
+
+    const api = await t.app.inject({ method: 'GET', url: '/api/v1/letters/fair-pay' });
+    expect(api.statusCode).toBe(200);
+    expect(api.json().notable_signatories).toEqual([
+      { name: 'Zadie Smith', description: 'novelist', verified: false },
+      { name: 'Ada Lindqvist', description: 'illustrator, Sweden', verified: true },
+      { name: 'Thom Yorke', description: 'musician', verified: false },
+    ]);
+
+    // The impersonation guard uses the stored name_key: someone signing as Thom Yorke is held.
+    const fake = await signAndConfirm('THOM YORKE', 'fake@example.org', 'fair-pay');
+    expect(fake.status).toBe('held');
+
+    expect((await editor.post(`${base}/${zadie}/remove`)).statusCode).toBe(303);
+    expect(rows().map((r) => r.name)).toEqual(['Ada Lindqvist', 'Thom Yorke']);
+    expect(auditActions(id)).toEqual([
+      'notable.promote',
+      'notable.add',
+      'notable.add',
+      'notable.move',
+      'notable.move',
+      'notable.update',
+      'notable.update',
+      'notable.remove',
+    ]);
+  });
+});
