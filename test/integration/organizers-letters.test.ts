@@ -134,14 +134,15 @@ describe('creating and editing', () => {
 
   it('never answers bad input with a 500', async () => {
     const id = await createDraft();
-    for (const body of [
+    const bodies: Array<Record<string, string | string[]>> = [
       { title: ['a', 'b'] },
       { goal: '1e400', title: 'x', body: 'y' },
       { collective: 'abc' },
       { closes_at: '9999-99-99T99:99' },
-    ]) {
+    ];
+    for (const body of bodies) {
       for (const url of ['/organize/letters/new', `/organize/letters/${id}/edit`]) {
-        const res = await editor.post(url, body as Record<string, string>);
+        const res = await editor.post(url, body);
         expect(res.statusCode, `${url} ${JSON.stringify(body)}`).toBe(422);
       }
     }
