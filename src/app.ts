@@ -2,8 +2,13 @@
 // Registration order reads top to bottom: infrastructure, security, views, then features.
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { apiDocsRoutes } from './api/docs-routes.js';
+import { swaggerOptions } from './api/openapi.js';
+import { pressApiRoutes } from './api/routes.js';
+import { shareRoutes } from './api/share-routes.js';
 import type { Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { letterRoutes } from './letters/routes.js';
@@ -68,12 +73,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     production: true,
     defaultContext: viewHelpers,
   });
+  // Before any route: it documents every route with a schema and a tag as it is added.
+  await app.register(swagger, swaggerOptions(config));
 
   // One set of signing limits, shared by the form and the API.
   const rateLimits = signRateLimits(app, config);
   await app.register(letterRoutes, { deps });
   await app.register(signatureRoutes, { deps, rateLimits });
   await app.register(signatureApiRoutes, { deps, rateLimits, prefix: '/api/v1' });
+  await app.register(pressApiRoutes, { deps, prefix: '/api/v1' });
+  await app.register(shareRoutes, { deps });
+  await app.register(apiDocsRoutes, { deps });
   await app.register(organizerRoutes, { deps });
   if (!config.production) await app.register(devOutboxRoutes, { deps, prefix: '/dev' });
 

@@ -3,6 +3,9 @@
 import { isDisposableEmailDomain } from 'disposable-email-domains-js';
 import type { Eta } from 'eta';
 import type { FastifyBaseLogger } from 'fastify';
+import { CursorCodec } from './api/cursor.js';
+import { PressRepo } from './api/press-repo.js';
+import { PressService } from './api/press-service.js';
 import type { BuildOptions } from './app.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
@@ -32,6 +35,8 @@ export interface Deps {
   transport: MailTransport;
   worker: OutboxWorker;
   signing: SignService;
+  /** Read models for the press API, badges, the feed and the letter page's chart. */
+  press: PressService;
   /** Finishes queued writes and mail rounds, then closes the database. */
   close(): Promise<void>;
 }
@@ -66,6 +71,7 @@ export function createDeps(config: Config, log: FastifyBaseLogger, options: Buil
     mailQueued: () => worker.wake(),
   });
   const letterPages = new LetterPages(letters);
+  const press = new PressService({ repo: new PressRepo(db), letters, cursors: new CursorCodec(config.SESSION_SECRET), config });
 
   let closed = false;
   return {
@@ -82,6 +88,7 @@ export function createDeps(config: Config, log: FastifyBaseLogger, options: Buil
     transport,
     worker,
     signing,
+    press,
     async close() {
       if (closed) return;
       closed = true;

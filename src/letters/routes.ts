@@ -35,8 +35,10 @@ export async function renderLetterPage(
 ) {
   const view = await deps.letterPages.view(letter);
   const now = deps.now();
+  const stats = await deps.press.pageStats(letter, now);
   return reply.view('letters/show', {
     ...view,
+    stats,
     pageTitle: letter.title,
     description: letter.summary,
     canonical: `${deps.config.PUBLIC_URL}/letters/${letter.slug}`,

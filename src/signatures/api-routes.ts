@@ -1,5 +1,6 @@
 // Signing through the JSON API: the same rules and the same neutral answer as the form.
 import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
+import { signRouteDocs } from '../api/sign-route-docs.js';
 import type { Deps } from '../deps.js';
 import { ValidationFailed } from '../errors.js';
 import { parseSlug } from '../letters/routes.js';
@@ -12,7 +13,8 @@ export const signatureApiRoutes: FastifyPluginAsync<{ deps: Deps; rateLimits: pr
   app,
   { deps, rateLimits },
 ) => {
-  app.post('/letters/:slug/signatures', { bodyLimit: SIGN_BODY_LIMIT, preHandler: rateLimits }, async (request, reply) => {
+  // signRouteDocs describes the route in the OpenAPI document; validation stays here, for the 422 shape.
+  app.post('/letters/:slug/signatures', { ...signRouteDocs, bodyLimit: SIGN_BODY_LIMIT, preHandler: rateLimits }, async (request, reply) => {
     const slug = parseSlug(request.params);
     const body = request.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {

@@ -1,0 +1,264 @@
+// Read models for the press: the API's answers, badges, the feed and the letter page's chart and
+// country breakdown. Drafts do not exist here, exactly as on the pages. Every number comes from
+// counters kept in the signing transactions, never from counting signature rows.
+import type { Config } from '../config.js';
+import { type CumulativeChart, cumulativeChart } from '../domain/cumulative-chart.js';
+import { BadRequest, NotFound } from '../errors.js';
+import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
+import type { CursorCodec } from './cursor.js';
+import type { CountRow, FeedRow, LetterHead, LetterListRow, PressRepo } from './press-repo.js';
+import type { Interval, LetterCountDto, LetterDetailDto, LetterSummaryDto, PublicSignatureDto, TimeseriesDto } from './schemas.js';
+
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** The letter page charts by hour while a letter is this young, by day after. */
+const HOURLY_CHART_SPAN_MS = 3 * DAY_MS;
+const COUNTRIES_ON_PAGE = 8;
+/** A cached count is re-read at least this often, for writes this process cannot see (the CLI). */
+const COUNT_RECHECK_MS = 1000;
+const FEED_SIZE = 50;
+
+/** What a count looks like at one version of a letter, with a validator that names that version. */
+export interface CountSnapshot {
+  etag: string;
+  head: LetterHead;
+  data: LetterCountDto;
+}
+
+interface CachedCount {
+  snapshot: CountSnapshot;
+  /** The repo's change mark when the row was read, and when (monotonic ms). */
+  mark: number;
+  readAt: number;
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export interface Bucket {
+  start: number;
+  count: number;
+  cumulative: number;
+}
+
+export interface CountryShare {
+  code: string;
+  count: number;
+  /** Share of the largest country, 0 to 1, for the bar. */
+  scale: number;
+}
+
+export interface PageStats {
+  chart: (CumulativeChart & { interval: Interval }) | null;
+  countries: CountryShare[];
+  otherCountries: number;
+  noCountry: number;
+}
+
+export interface PressServiceDeps {
+  repo: PressRepo;
+  letters: LetterRepo;
+  cursors: CursorCodec;
+  config: Pick<Config, 'PUBLIC_URL'>;
+}
+
+const NO_LETTER = 'There is no open letter at this address.';
+const BAD_CURSOR = 'That cursor is not valid here. Use the next_cursor of the previous page, unchanged.';
+
+export class PressService {
+  /** One snapshot per slug, re-read when anything was written, replaced when the letter's row moved. */
+  private readonly counts = new Map<string, CachedCount>();
+
+  constructor(private readonly deps: PressServiceDeps) {}
+
+  letterUrl(slug: string): string {
+    return `${this.deps.config.PUBLIC_URL}/letters/${slug}`;
+  }
+
+  /**
+   * The hot path. While nothing has been written since the last read (and for at most a
+   * second), the cached snapshot is the answer without touching SQLite; otherwise one indexed
+   * read of the letters row, and the snapshot object is kept while its version is unchanged.
+   */
+  async count(slug: string): Promise<CountSnapshot> {
+    const mark = this.deps.repo.changeMark();
+    const now = performance.now();
+    const cached = this.counts.get(slug);
+    if (cached && cached.mark === mark && now - cached.readAt < COUNT_RECHECK_MS) return cached.snapshot;
+
+    const head = await this.head(slug);
+    const updatedAt = head.updatedAt.getTime();
+    const same =
+      cached &&
+      cached.snapshot.head.id === head.id &&
+      cached.snapshot.head.updatedAt.getTime() === updatedAt &&
+      cached.snapshot.head.signatureCount === head.signatureCount &&
+      cached.snapshot.head.title === head.title;
+    const snapshot: CountSnapshot = same
+      ? cached.snapshot
+      : {
+          // Strong: the same letter, updated_at and count always give the same bytes.
+          etag: `"${head.id}-${updatedAt.toString(36)}-${head.signatureCount.toString(36)}"`,
+          head,
+          data: { slug: head.slug, signature_count: head.signatureCount, updated_at: head.updatedAt.toISOString() },
+        };
+    this.counts.set(slug, { snapshot, mark, readAt: now });
+    return snapshot;
+  }
+
+  async letters(limit: number, cursor?: string): Promise<Page<LetterSummaryDto>> {
+    const after = cursor === undefined ? undefined : this.decode('letters', cursor, 2);
+    const rows = await this.deps.repo.publicLetters(limit + 1, after && { key: after[0]!, id: after[1]! });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((row) => this.summary(row)),
+      next_cursor: rows.length > limit && last ? this.deps.cursors.encode('letters', [last.key, last.id]) : null,
+    };
+  }
+
+  async letter(slug: string): Promise<LetterDetailDto> {
+    const letter = await this.publicLetter(slug);
+    const [notables, countries] = await Promise.all([this.deps.letters.notables(letter.id), this.deps.repo.countries(letter.id)]);
+    return {
+      slug: letter.slug,
+      title: letter.title,
+      summary: letter.summary,
+      addressee: letter.addressee,
+      status: publicStatus(letter.status),
+      collective: { slug: letter.collective.slug, name: letter.collective.name },
+      signature_count: letter.signatureCount,
+      goal: letter.goal,
+      published_at: iso(letter.publishedAt),
+      closes_at: iso(letter.closesAt),
+      updated_at: letter.updatedAt.toISOString(),
+      url: this.letterUrl(letter.slug),
+      notable_signatories: notables.map((n) => ({ name: n.name, description: n.description, verified: n.signatureId !== null })),
+      signatures_by_country: Object.fromEntries(countries.map((c) => [c.key, c.count])),
+    };
+  }
+
+  async signatures(slug: string, limit: number, cursor?: string): Promise<Page<PublicSignatureDto>> {
+    const head = await this.head(slug);
+    const scope = `signatures:${head.id}`;
+    const after = cursor === undefined ? undefined : this.decode(scope, cursor, 2);
+    const rows = await this.deps.repo.publicSignatures(head.id, limit + 1, after && { verifiedAt: after[0]!, id: after[1]! });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((row) => ({
+        name: row.name,
+        title: row.title,
+        organisation: row.organisation,
+        country: row.country,
+        signed_at: new Date(row.verifiedAt).toISOString(),
+      })),
+      next_cursor: rows.length > limit && last ? this.deps.cursors.encode(scope, [last.verifiedAt, last.id]) : null,
+    };
+  }
+
+  async timeseries(slug: string, interval: Interval): Promise<TimeseriesDto> {
+    const head = await this.head(slug);
+    const buckets = await this.buckets(head.id, interval);
+    return {
+      slug: head.slug,
+      interval,
+      signature_count: head.signatureCount,
+      updated_at: head.updatedAt.toISOString(),
+      buckets: buckets.map((b) => ({ start: new Date(b.start).toISOString(), count: b.count, cumulative: b.cumulative })),
+    };
+  }
+
+  /** Newest letters for the Atom feed. */
+  async feed(): Promise<FeedRow[]> {
+    return this.deps.repo.feedLetters(FEED_SIZE);
+  }
+
+  /** The chart and country breakdown on a letter page. */
+  async pageStats(letter: { id: number; signatureCount: number }, now: Date): Promise<PageStats> {
+    const [hours, countries] = await Promise.all([this.deps.repo.hours(letter.id), this.deps.repo.countries(letter.id)]);
+    const firstHour = hours[0]?.hour;
+    const interval: Interval = firstHour !== undefined && now.getTime() - firstHour <= HOURLY_CHART_SPAN_MS ? 'hour' : 'day';
+    const buckets = bucketsOf(hours, interval);
+    const chart = cumulativeChart(buckets, { bucketMs: interval === 'hour' ? HOUR_MS : DAY_MS, until: now.getTime() });
+    return { chart: chart && chart.total > 0 ? { ...chart, interval } : null, ...countryShares(countries, letter.signatureCount) };
+  }
+
+  private async buckets(letterId: number, interval: Interval): Promise<Bucket[]> {
+    return bucketsOf(await this.deps.repo.hours(letterId), interval);
+  }
+
+  private async head(slug: string): Promise<LetterHead> {
+    const head = await this.deps.repo.head(slug);
+    if (!head || head.status === 'draft') throw new NotFound(NO_LETTER);
+    return head;
+  }
+
+  private async publicLetter(slug: string): Promise<LetterWithCollective> {
+    const letter = await this.deps.letters.findBySlug(slug);
+    if (!letter || letter.status === 'draft') throw new NotFound(NO_LETTER);
+    return letter;
+  }
+
+  private decode(scope: string, cursor: string, arity: number): number[] {
+    const values = this.deps.cursors.decode(scope, cursor, arity);
+    if (!values) throw new BadRequest(BAD_CURSOR, 'bad_cursor');
+    return values;
+  }
+
+  private summary(row: LetterListRow): LetterSummaryDto {
+    return {
+      slug: row.slug,
+      title: row.title,
+      status: publicStatus(row.status),
+      signature_count: row.signatureCount,
+      goal: row.goal,
+      url: this.letterUrl(row.slug),
+      published_at: iso(row.publishedAt),
+      closes_at: iso(row.closesAt),
+      updated_at: row.updatedAt.toISOString(),
+    };
+  }
+}
+
+/** Hour counters folded into UTC hours or days, with the running total. */
+export function bucketsOf(hours: ReadonlyArray<{ hour: number; count: number }>, interval: Interval): Bucket[] {
+  const size = interval === 'hour' ? HOUR_MS : DAY_MS;
+  const buckets: Bucket[] = [];
+  let cumulative = 0;
+  for (const { hour, count } of hours) {
+    const start = hour - (((hour % size) + size) % size);
+    cumulative += count;
+    const last = buckets[buckets.length - 1];
+    if (last && last.start === start) {
+      last.count += count;
+      last.cumulative = cumulative;
+    } else {
+      buckets.push({ start, count, cumulative });
+    }
+  }
+  // A day whose signatures were all withdrawn nets to zero: leave it out, as the hours are.
+  return buckets.filter((b) => b.count !== 0);
+}
+
+function countryShares(rows: CountRow[], total: number): Omit<PageStats, 'chart'> {
+  const top = rows.slice(0, COUNTRIES_ON_PAGE);
+  const largest = top[0]?.count ?? 0;
+  const listed = rows.reduce((sum, row) => sum + row.count, 0);
+  const shown = top.reduce((sum, row) => sum + row.count, 0);
+  return {
+    countries: top.map((row) => ({ code: row.key, count: row.count, scale: largest > 0 ? row.count / largest : 0 })),
+    otherCountries: listed - shown,
+    noCountry: Math.max(0, total - listed),
+  };
+}
+
+function publicStatus(status: string): 'published' | 'closed' {
+  return status === 'closed' ? 'closed' : 'published';
+}
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}

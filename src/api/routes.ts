@@ -1,0 +1,170 @@
+// GET /api/v1/*: the press API. Parsing and serializing go through the zod schemas (the same
+// ones the OpenAPI document is built from); the service does the rest. The zod compilers are
+// set on this plugin only, so HTML routes keep Fastify's defaults.
+import type { FastifyPluginAsync, RouteShorthandOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Deps } from '../deps.js';
+import { cachePolicies, etagOnSend, notModified, PREFLIGHT_HEADERS, readOnlyHeaders } from './http-cache.js';
+import { jsonResponse, openApiDocument, TAGS } from './openapi.js';
+import {
+  apiError,
+  type LetterCountDto,
+  letterCount,
+  letterDetail,
+  letterList,
+  pageQuery,
+  signatureList,
+  slugParams,
+  timeseries,
+  timeseriesQuery,
+} from './schemas.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** JSON is never a document to render: nothing may load, nothing may frame it. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+// Helmet rebuilds its middleware on every request; these read-only routes set the few headers
+// that matter for JSON themselves (readOnlyHeaders), which keeps the count route near bare speed.
+const lean: RouteShorthandOptions = { helmet: false };
+
+export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, { deps }) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const { press } = deps;
+  const policies = cachePolicies(deps.config);
+  const headers = readOnlyHeaders(deps.config, API_CSP);
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
+  app.addHook('onSend', etagOnSend);
+
+  const badRequest = jsonResponse(apiError, 'A malformed parameter (`bad_request`) or cursor (`bad_cursor`).');
+  const failures = { 400: badRequest, 404: jsonResponse(apiError, 'No such letter, or it is not published (`not_found`).') };
+
+  app.get(
+    '/letters',
+    {
+      ...lean,
+      schema: {
+        tags: [TAGS.letters],
+        summary: 'Published and closed letters',
+        description: 'Newest first, keyset-paginated: follow `next_cursor` until it is null.',
+        querystring: pageQuery,
+        response: { 200: jsonResponse(letterList, 'A page of letters.'), 400: badRequest },
+      },
+    },
+    async (request, reply) => {
+      const page = await press.letters(request.query.limit, request.query.cursor);
+      reply.header('cache-control', policies.lists);
+      return page;
+    },
+  );
+
+  app.get(
+    '/letters/:slug',
+    {
+      ...lean,
+      schema: {
+        tags: [TAGS.letters],
+        summary: 'One letter',
+        description: 'With its collective, notable signatories in the organizers’ order, and counted signatures per country.',
+        params: slugParams,
+        response: { 200: jsonResponse(letterDetail, 'The letter.'), ...failures },
+      },
+    },
+    async (request, reply) => {
+      const letter = await press.letter(request.params.slug);
+      reply.header('cache-control', policies.lists);
+      return letter;
+    },
+  );
+
+  // The hot path newsrooms poll: one indexed read, a reused answer, and a 304 for pollers that
+  // already have it. The serialized body is kept with its snapshot, so a repeat costs no encoding.
+  const countBodies = new WeakMap<LetterCountDto, string>();
+  const encodeCount = serializerCompiler({ schema: letterCount, method: 'GET', url: '/letters/:slug/count', httpStatus: '200' });
+  app.get(
+    '/letters/:slug/count',
+    {
+      ...lean,
+      schema: {
+        tags: [TAGS.letters],
+        summary: 'The live signature count',
+        description: 'Cheap to poll: answers If-None-Match with 304 until the count or the letter changes.',
+        params: slugParams,
+        response: { 200: jsonResponse(letterCount, 'The count (304 when If-None-Match matches).'), ...failures },
+      },
+    },
+    async (request, reply) => {
+      const snapshot = await press.count(request.params.slug);
+      reply.header('cache-control', policies.counts);
+      if (notModified(request, reply, snapshot.etag)) return reply;
+      let body = countBodies.get(snapshot.data);
+      if (body === undefined) {
+        body = encodeCount(snapshot.data);
+        countBodies.set(snapshot.data, body);
+      }
+      // A string with a JSON content type is sent as is (Fastify skips serialization).
+      return reply.type(JSON_TYPE).send(body as unknown as LetterCountDto);
+    },
+  );
+
+  app.get(
+    '/letters/:slug/signatures',
+    {
+      ...lean,
+      schema: {
+        tags: [TAGS.signatures],
+        summary: 'Public signatures',
+        description:
+          'Newest first, keyset-paginated by confirmation time: signatures added while you page appear on the first page, ' +
+          'never as duplicates or gaps further on. Signers who asked not to be listed are counted but not shown; emails never are.',
+        params: slugParams,
+        querystring: pageQuery,
+        response: { 200: jsonResponse(signatureList, 'A page of signatures.'), ...failures },
+      },
+    },
+    async (request, reply) => {
+      const page = await press.signatures(request.params.slug, request.query.limit, request.query.cursor);
+      reply.header('cache-control', policies.lists);
+      return page;
+    },
+  );
+
+  app.get(
+    '/letters/:slug/timeseries',
+    {
+      ...lean,
+      schema: {
+        tags: [TAGS.letters],
+        summary: 'Signatures over time',
+        description: 'Net confirmed signatures per UTC hour or day, with the running total, from counters kept as people sign.',
+        params: slugParams,
+        querystring: timeseriesQuery,
+        response: { 200: jsonResponse(timeseries, 'The buckets.'), ...failures },
+      },
+    },
+    async (request, reply) => {
+      const series = await press.timeseries(request.params.slug, request.query.interval);
+      reply.header('cache-control', policies.lists);
+      return series;
+    },
+  );
+
+  app.get('/openapi.json', lean, async (request, reply) => {
+    const document = openApiDocument(app);
+    reply.header('cache-control', policies.documents);
+    if (notModified(request, reply, document.etag)) return reply;
+    return reply.type(JSON_TYPE).send(document.body);
+  });
+
+  // CORS preflight (a cross-origin fetch that sends If-None-Match itself). Reading is open to
+  // every origin; signing is not offered cross-origin, so browsers keep it on our own pages.
+  app.options('/*', lean, async (_request, reply) => {
+    reply.headers(PREFLIGHT_HEADERS);
+    return reply.code(204).send();
+  });
+};

@@ -1,0 +1,167 @@
+// The press API's contract as zod schemas. Routes validate and serialize with them, and
+// /api/v1/openapi.json is generated from them, so the document cannot drift from the code.
+import { z } from 'zod';
+import { LETTER_STATUSES } from '../db/schema.js';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+const timestamp = (description: string) => z.iso.datetime().describe(`${description} ISO 8601, UTC.`);
+const nullableTimestamp = (description: string) => timestamp(description).nullable();
+
+// ---- requests ----------------------------------------------------------------------------------
+
+export const slugParams = z.object({
+  slug: z.string().min(1).max(200).describe('The letter, as in its page address /letters/{slug}.'),
+});
+
+const cursor = z
+  .string()
+  .min(1)
+  .max(300)
+  .optional()
+  .describe('Opaque: the `next_cursor` of the previous page. Omit it for the first page.');
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe(`Items per page, 1 to ${MAX_PAGE_SIZE}.`),
+  cursor,
+});
+
+export const INTERVALS = ['hour', 'day'] as const;
+export type Interval = (typeof INTERVALS)[number];
+
+export const timeseriesQuery = z.object({
+  interval: z.enum(INTERVALS).default('day').describe('Bucket size: UTC hours or UTC days.'),
+});
+
+// ---- responses ---------------------------------------------------------------------------------
+
+export const apiError = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable, machine-readable: not_found, bad_request, bad_cursor, validation_failed, …'),
+      message: z.string().describe('For people; may change.'),
+      fields: z.record(z.string(), z.string()).optional().describe('Per-field messages, on 422 only.'),
+    }),
+  })
+  .meta({ id: 'Error', description: 'Every error, with a 4xx or 5xx status.' });
+
+const status = z.enum(LETTER_STATUSES).exclude(['draft']).describe('`published` (taking signatures) or `closed`.');
+const count = z.number().int().min(0).describe('Confirmed signatures that count, after withdrawals and moderation.');
+const goal = z.number().int().positive().nullable().describe('The target the organizers set, if any.');
+const url = z.url().describe('The letter page.');
+
+export const letterSummary = z
+  .object({
+    slug: z.string(),
+    title: z.string(),
+    status,
+    signature_count: count,
+    goal,
+    url,
+    published_at: nullableTimestamp('When the letter was published.'),
+    closes_at: nullableTimestamp('When it stops taking signatures, if a deadline is set.'),
+    updated_at: timestamp('Last public change, counts included.'),
+  })
+  .meta({ id: 'LetterSummary' });
+
+export const letterList = z
+  .object({
+    data: z.array(letterSummary).describe('Newest first by publication date.'),
+    next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .meta({ id: 'LetterList' });
+
+export const notableSignatory = z
+  .object({
+    name: z.string(),
+    description: z.string().describe('Who they are, in the organizers’ words; may be empty.'),
+    verified: z.boolean().describe('True when the person signed and confirmed by email; false when added by the organizers.'),
+  })
+  .meta({ id: 'NotableSignatory' });
+
+export const letterDetail = z
+  .object({
+    slug: z.string(),
+    title: z.string(),
+    summary: z.string(),
+    addressee: z.string().describe('To whom the letter is addressed; may be empty.'),
+    status,
+    collective: z.object({ slug: z.string(), name: z.string() }).describe('Who wrote the letter.'),
+    signature_count: count,
+    goal,
+    published_at: nullableTimestamp('When the letter was published.'),
+    closes_at: nullableTimestamp('When it stops taking signatures, if a deadline is set.'),
+    updated_at: timestamp('Last public change, counts included.'),
+    url,
+    notable_signatories: z.array(notableSignatory).describe('In the order the organizers chose.'),
+    signatures_by_country: z
+      .record(z.string().regex(/^[A-Z]{2}$/), z.number().int().positive())
+      .describe('ISO 3166-1 alpha-2 code → counted signatures, largest first. Signers may leave the country out.'),
+  })
+  .meta({ id: 'Letter' });
+
+export const letterCount = z
+  .object({
+    slug: z.string(),
+    signature_count: count,
+    updated_at: timestamp('Last public change, counts included.'),
+  })
+  .meta({ id: 'Count' });
+
+export const publicSignature = z
+  .object({
+    name: z.string(),
+    title: z.string().nullable().describe('Role or occupation, as the signer gave it.'),
+    organisation: z.string().nullable(),
+    country: z.string().nullable().describe('ISO 3166-1 alpha-2 code.'),
+    signed_at: timestamp('When the signature was confirmed.'),
+  })
+  .meta({ id: 'Signature' });
+
+export const signatureList = z
+  .object({
+    data: z.array(publicSignature).describe('Newest first. Only signers who chose to be listed publicly.'),
+    next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .meta({ id: 'SignatureList' });
+
+export const timeseries = z
+  .object({
+    slug: z.string(),
+    interval: z.enum(INTERVALS),
+    signature_count: count,
+    updated_at: timestamp('Last public change, counts included.'),
+    buckets: z
+      .array(
+        z.object({
+          start: timestamp('Start of the bucket.'),
+          count: z.number().int().describe('Net confirmed signatures in the bucket (by confirmation time).'),
+          cumulative: z.number().int().min(0).describe('Running total up to the end of the bucket.'),
+        }),
+      )
+      .describe('Oldest first. Buckets without signatures are left out.'),
+  })
+  .meta({ id: 'Timeseries' });
+
+export const signatureAccepted = z
+  .object({ status: z.literal('pending_verification') })
+  .meta({ id: 'SignatureAccepted', description: 'The same answer for a new, repeated or already counted address.' });
+
+export const signatureBody = z
+  .object({
+    name: z.string().max(120).describe('Full name, as it should appear. No web addresses; cannot start with = + - @.'),
+    email: z.email().max(254).describe('Where the confirmation link is sent. Never shown or published.'),
+    title: z.string().max(120).nullable().optional().describe('Role or occupation.'),
+    organisation: z.string().max(120).nullable().optional(),
+    country: z.string().length(2).nullable().optional().describe('ISO 3166-1 alpha-2 code.'),
+    public: z.boolean().default(true).describe('List the name publicly (it counts either way).'),
+    comment: z.string().max(500).nullable().optional().describe('Shown to the organizers only.'),
+  })
+  .meta({ id: 'NewSignature' });
+
+export type LetterSummaryDto = z.output<typeof letterSummary>;
+export type LetterDetailDto = z.output<typeof letterDetail>;
+export type LetterCountDto = z.output<typeof letterCount>;
+export type PublicSignatureDto = z.output<typeof publicSignature>;
+export type TimeseriesDto = z.output<typeof timeseries>;

@@ -1,0 +1,85 @@
+// For people who would rather look than read: a count badge for any page, an embeddable card,
+// and the Atom feed of letters. All cacheable, all readable from other origins.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Deps } from '../deps.js';
+import { parseSlug } from '../letters/routes.js';
+import { CSP_DIRECTIVES } from '../plugins/security.js';
+import { isSignable } from '../signatures/sign-service.js';
+import { atomFeed } from './atom-feed.js';
+import { type Badge, renderBadge } from './badge.js';
+import { cachePolicies, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
+import type { CountSnapshot } from './press-service.js';
+
+const SVG_TYPE = 'image/svg+xml; charset=utf-8';
+const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
+
+export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
+  const { press, config } = deps;
+  const policies = cachePolicies(config);
+  app.addHook('onSend', etagOnSend);
+
+  // Badges go on news pages and can see a lot of traffic: one indexed read, reused SVG, no helmet.
+  const badgeHeaders = readOnlyHeaders(config, "default-src 'none'", { embeddable: true });
+  const badges = new WeakMap<CountSnapshot, Badge>();
+  app.get('/letters/:slug/badge.svg', { helmet: false }, async (request, reply) => {
+    reply.headers(badgeHeaders);
+    const snapshot = await press.count(parseSlug(request.params));
+    reply.header('cache-control', policies.counts);
+    if (notModified(request, reply, `"b${snapshot.etag.slice(1)}`)) return reply;
+    let badge = badges.get(snapshot);
+    if (!badge) {
+      badge = renderBadge(snapshot.head.signatureCount, snapshot.head.title);
+      badges.set(snapshot, badge);
+    }
+    return reply.type(SVG_TYPE).send(badge.svg);
+  });
+
+  // The one page other sites may frame: the site's CSP with frame-ancestors opened, and no
+  // X-Frame-Options. Styles and the count refresh come from our own files, never inline.
+  app.get(
+    '/letters/:slug/embed',
+    {
+      helmet: {
+        contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES, frameAncestors: ['*'] } },
+        frameguard: false,
+      },
+    },
+    async (request, reply) => {
+      const letter = await deps.signing.publicLetter(parseSlug(request.params));
+      reply.header('cache-control', policies.counts);
+      return reply.view('letters/embed', {
+        letter,
+        letterUrl: press.letterUrl(letter.slug),
+        countUrl: `/api/v1/letters/${letter.slug}/count`,
+        signable: isSignable(letter, deps.now()),
+      });
+    },
+  );
+
+  const feedHeaders = readOnlyHeaders(config, "default-src 'none'");
+  app.get('/letters.atom', { helmet: false }, async (_request, reply) => {
+    reply.headers(feedHeaders);
+    const rows = await press.feed();
+    const xml = atomFeed({
+      siteUrl: config.PUBLIC_URL,
+      selfUrl: `${config.PUBLIC_URL}/letters.atom`,
+      title: 'Undersigned: open letters',
+      fallbackUpdated: new Date(0),
+      entries: rows.map((row) => {
+        const published = row.publishedAt ?? row.createdAt;
+        const changes = [published, row.editedAt, row.closedAt].filter((d): d is Date => d !== null);
+        return {
+          url: press.letterUrl(row.slug),
+          title: row.title,
+          summary: row.summary,
+          author: row.collectiveName,
+          published,
+          updated: new Date(Math.max(...changes.map((d) => d.getTime()))),
+          closed: row.status === 'closed',
+        };
+      }),
+    });
+    reply.header('cache-control', policies.documents);
+    return reply.type(ATOM_TYPE).send(xml);
+  });
+};
