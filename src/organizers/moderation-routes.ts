@@ -99,8 +99,8 @@ export const moderationRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     const fields = formFields(request.body);
     const one = typeof fields.one === 'string' ? ONE.exec(fields.one) : null;
     const form = parseForm(moderationSchema, one ? { ...fields, action: one[1], ids: one[2] } : fields);
-    const letterBase = `/organize/letters/${entry.letter.id}/`;
-    const back = safeReturn(fields.return_to, `${letterBase}moderation`, letterBase);
+    const letterBase = `/organize/letters/${entry.letter.id}`;
+    const back = safeReturn(fields.return_to, `${letterBase}/moderation`, letterBase);
     // The form is a page of checkboxes: nothing ticked goes back to it with a warning.
     if (!form.ok) return reply.redirect(withNotice(back, 'nothing_selected'), 303);
     const changed = await moderation.act(entry, organizer, form.value.action, form.value.ids);
