@@ -1,7 +1,7 @@
 // The curated list of notable signatories of a letter: promoted verified signatures and names
 // added by hand. name_key is stored so SignatureRepo can hold anyone signing as a notable.
 // Every change bumps the letter's updated_at (the list is public) and is audited with it.
-import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from '../db/client.js';
 import { letters, notableSignatories, signatures } from '../db/schema.js';
 import { nameKey } from '../domain/name-key.js';
@@ -63,26 +63,29 @@ export class NotableRepo {
       .map((n) => n.signatureId)
       .filter((id): id is number => id !== null);
     const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return this.db
-      .select({
-        id: signatures.id,
-        name: signatures.name,
-        title: signatures.title,
-        organisation: signatures.organisation,
-        country: signatures.country,
-      })
-      .from(signatures)
-      .where(
-        and(
-          eq(signatures.letterId, letterId),
-          eq(signatures.status, 'verified'),
-          sql`${signatures.name} LIKE ${pattern} ESCAPE '\\'`,
-          promoted.length > 0 ? notInArray(signatures.id, promoted) : undefined,
-        ),
-      )
-      .orderBy(asc(signatures.name), asc(signatures.id))
-      .limit(limit)
-      .all();
+    return (
+      this.db
+        .select({
+          id: signatures.id,
+          name: signatures.name,
+          title: signatures.title,
+          organisation: signatures.organisation,
+          country: signatures.country,
+        })
+        .from(signatures)
+        .where(
+          and(
+            eq(signatures.letterId, letterId),
+            eq(signatures.status, 'verified'),
+            sql`${signatures.name} LIKE ${pattern} ESCAPE '\\'`,
+            promoted.length > 0 ? notInArray(signatures.id, promoted) : undefined,
+          ),
+        )
+        // Newest first along the (letter_id, status, id) index: stops at `limit`, never sorts a crowd.
+        .orderBy(desc(signatures.id))
+        .limit(limit)
+        .all()
+    );
   }
 
   /** A name added by the organizers: not a verified signer, and shown as such. */

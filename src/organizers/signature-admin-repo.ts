@@ -2,7 +2,7 @@
 // decisions. The decisions themselves (and their counters) belong to SignatureRepo.moderate*.
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from '../db/client.js';
-import { notableSignatories, type SignatureStatus, signatures } from '../db/schema.js';
+import { notableSignatories, SIGNATURE_STATUSES, type SignatureStatus, signatures } from '../db/schema.js';
 import type { Notable } from '../letters/letter-repo.js';
 import type { ModerationAction, ModerationResult, Signature } from '../signatures/signature-repo.js';
 import type { AuditRepo } from './audit-repo.js';
@@ -22,7 +22,11 @@ export class SignatureAdminRepo {
     private readonly audit: AuditRepo,
   ) {}
 
-  /** Newest first, by id, after a keyset cursor; a query with @ searches emails, otherwise names. */
+  /**
+   * Newest first, by id, after a keyset cursor; a query with @ searches emails, otherwise names.
+   * Without a status filter it reads each status's (letter_id, status, id) index range and merges
+   * them: `ORDER BY id` over a whole letter would sort every row of it for one page.
+   */
   async search(letterId: number, search: SignatureSearch): Promise<Signature[]> {
     const q = search.query.trim();
     const pattern = `%${escapeLike(q)}%`;
@@ -32,20 +36,25 @@ export class SignatureAdminRepo {
         : q.includes('@')
           ? sql`${signatures.email} LIKE ${pattern} ESCAPE '\\'`
           : sql`${signatures.name} LIKE ${pattern} ESCAPE '\\'`;
-    return this.db
-      .select()
-      .from(signatures)
-      .where(
-        and(
-          eq(signatures.letterId, letterId),
-          search.status ? eq(signatures.status, search.status) : undefined,
-          search.beforeId ? lt(signatures.id, search.beforeId) : undefined,
-          match,
-        ),
-      )
-      .orderBy(desc(signatures.id))
-      .limit(search.limit)
-      .all();
+    const page = (status: SignatureStatus) =>
+      this.db
+        .select()
+        .from(signatures)
+        .where(
+          and(
+            eq(signatures.letterId, letterId),
+            eq(signatures.status, status),
+            search.beforeId ? lt(signatures.id, search.beforeId) : undefined,
+            match,
+          ),
+        )
+        .orderBy(desc(signatures.id))
+        .limit(search.limit)
+        .all();
+    if (search.status) return page(search.status);
+    return SIGNATURE_STATUSES.flatMap(page)
+      .sort((a, b) => b.id - a.id)
+      .slice(0, search.limit);
   }
 
   async byIds(letterId: number, ids: number[]): Promise<Map<number, Signature>> {

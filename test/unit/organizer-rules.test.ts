@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/db/schema.js';
 import { hashPassword, verifyPassword } from '../../src/domain/passwords.js';
 import { neutraliseFormula } from '../../src/domain/spreadsheet-cell.js';
-import { toCells } from '../../src/organizers/csv-export.js';
+import { mergeById, toCells } from '../../src/organizers/csv-export.js';
 import { letterFormSchema, parseUtcDateTime, slugify } from '../../src/organizers/letter-form.js';
 import { canMove } from '../../src/organizers/letter-status.js';
 import { FailureThrottle, parseDuration } from '../../src/organizers/login-throttle.js';
@@ -155,6 +155,12 @@ describe('CSV cells', () => {
     ['a=b', 'a=b'],
   ])('neutraliseFormula(%j)', (value, expected) => {
     expect(neutraliseFormula(value)).toBe(expected);
+  });
+
+  it('merges cursors that are each in id order into one id order', () => {
+    const cursor = (ids: number[]) => ids.map((id) => ({ id }))[Symbol.iterator]();
+    const merged = [...mergeById([cursor([2, 5, 9]), cursor([]), cursor([1, 3, 10, 11]), cursor([4])])].map((r) => r.id);
+    expect(merged).toEqual([1, 2, 3, 4, 5, 9, 10, 11]);
   });
 
   it('formats times, booleans and empty cells', () => {
