@@ -63,6 +63,8 @@ export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerSer
     }
     const result = await auth.login(form.value.email, form.value.password, request.ip);
     if (result.ok) {
+      // Signing in again from the same browser replaces its session rather than leaving one behind.
+      if (request.organizer) await auth.logout(request.organizer);
       setSessionCookie(reply, config, result.session.token, result.session.expiresAt);
       return reply.redirect(next, 303);
     }

@@ -140,6 +140,10 @@ describe('login and logout', () => {
     expect(forged.statusCode).toBe(303);
 
     expect((await browser.get('/organize')).statusCode).toBe(200);
+    // Signing in again replaces the session instead of leaving the old one alive.
+    expect((await browser.post('/login', { email: ana.email, password: ana.password })).statusCode).toBe(303);
+    expect(sql('SELECT id FROM sessions')).toHaveLength(1);
+    await browser.get('/organize');
     const out = await browser.post('/logout');
     expect(out.statusCode).toBe(303);
     expect(sql('SELECT id FROM sessions')).toEqual([]);
@@ -149,7 +153,7 @@ describe('login and logout', () => {
     expect(replay.statusCode).toBe(303);
     expect(
       sql<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'organizer.%' ORDER BY id").map((r) => r.action),
-    ).toEqual(['organizer.login', 'organizer.logout']);
+    ).toEqual(['organizer.login', 'organizer.login', 'organizer.logout', 'organizer.logout']);
   });
 
   it('expires sessions', async () => {
