@@ -1,0 +1,35 @@
+// The export phase, in a process of its own so its memory is measured alone: streams a letter's
+// signatures as CSV through the organizers' export code (src/organizers/csv-export.ts) to
+// /dev/null, counting rows and sampling RSS.
+import { createWriteStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { signaturesCsv } from '../src/organizers/csv-export.js';
+
+const [databasePath, letterIdArg] = process.argv.slice(2);
+if (!databasePath || !letterIdArg) throw new Error('usage: export-child.ts DATABASE_PATH LETTER_ID');
+
+let rows = -1; // the header line is not a row
+let bytes = 0;
+const count = new Transform({
+  transform(chunk: Buffer | string, _encoding, callback) {
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    bytes += Buffer.byteLength(text);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) rows++;
+    callback(null, chunk);
+  },
+});
+
+global.gc?.();
+const rssBefore = process.memoryUsage().rss;
+let rssMax = rssBefore;
+const sampler = setInterval(() => {
+  rssMax = Math.max(rssMax, process.memoryUsage().rss);
+}, 10);
+const started = performance.now();
+await pipeline(signaturesCsv(databasePath, Number(letterIdArg), null), count, createWriteStream('/dev/null'));
+const ms = performance.now() - started;
+clearInterval(sampler);
+rssMax = Math.max(rssMax, process.memoryUsage().rss);
+process.send?.({ type: 'result', rows, bytes, ms, rssBefore, rssMax });
+process.disconnect?.();

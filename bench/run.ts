@@ -1,0 +1,651 @@
+// `npm run bench`: measures the app against a bare Fastify route in the same run, on 127.0.0.1,
+// every phase with the same connections and duration, and writes bench/RESULTS.md plus one JSON
+// summary line. Exit 0 when targets are missed (it is a report), non-zero when a correctness
+// check fails (a 2xx signature missing from the database, or counters that drift).
+//
+//   npm run bench                      50 connections, 10 s per phase, 1,000,000 signatures
+//   npm run bench -- --quick           3 s per phase and 100,000 signatures at scale
+//   npm run bench -- --duration 5 --connections 20 --scale-size 200000
+//   npm run bench -- --profile         the app writes a CPU profile to bench/profiles/ at exit
+//   npm run bench -- --only reads,writes   a subset: count, letter, page (or reads), writes, scale, drain, spike, export
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { RequestSpec } from 'autocannon';
+import Database from 'better-sqlite3';
+import { CursorCodec } from '../src/api/cursor.js';
+import type { Db } from '../src/db/client.js';
+import { findDrift } from '../src/signatures/counter-check.js';
+import { Child } from './child.js';
+import { load, median, Samples, type Stats } from './load.js';
+import { person, prng } from './names.js';
+import { type Row, renderResults, type Summary } from './report.js';
+import { createLetters, seedVerified } from './seed.js';
+
+const SECTIONS = ['count', 'letter', 'page', 'writes', 'scale', 'drain', 'spike', 'export'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    'scale-size': { type: 'string' },
+    'scale-runs': { type: 'string' },
+    slices: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+const positive = (value: string | undefined, fallback: number, name: string): number => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+};
+
+const quick = flags.quick === true;
+const settings = {
+  seconds: positive(flags.duration, quick ? 3 : 10, 'duration'),
+  connections: Math.round(positive(flags.connections, 50, 'connections')),
+  scaleSize: Math.round(positive(flags['scale-size'], quick ? 100_000 : 1_000_000, 'scale-size')),
+  smallSize: 1_000,
+  scaleRuns: Math.round(positive(flags['scale-runs'], quick ? 3 : 5, 'scale-runs')),
+  warmSeconds: 1,
+  /** Each main phase is measured in this many runs, alternating with runs of the bare route. */
+  slices: Math.round(positive(flags.slices, quick ? 1 : 3, 'slices')),
+};
+/** Short runs for the scale comparisons, several of them, medians reported. */
+const scaleSeconds = Math.max(1, Math.min(3, Math.round(settings.seconds / 4)));
+const only = new Set<Section>(
+  flags.only
+    ? (flags.only.split(',').flatMap((s) => (s.trim() === 'reads' ? ['count', 'letter', 'page'] : [s.trim()])) as Section[])
+    : [...SECTIONS],
+);
+for (const section of only) if (!SECTIONS.includes(section)) throw new Error(`--only: unknown section ${section}`);
+// Verification needs pending signatures, the drain needs queued mail, the spike reads the letter.
+if (only.has('drain')) only.add('writes');
+
+const BENCH = 'bench-letter';
+const BIG = 'scale-1m';
+const SMALL = 'scale-1k';
+const DAY_MS = 86_400_000;
+const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
+const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- signers and tokens ----------------------------------------------------------------------
+
+/** Unique signers for the write phases, and a record of every signing the app accepted (2xx). */
+class Signers {
+  private readonly rand = prng(20260601);
+  private next = 0;
+  readonly accepted = new Map<string, string[]>();
+  refused = 0;
+
+  request(slug: string, tag: string): RequestSpec {
+    return {
+      method: 'POST',
+      path: `/api/v1/letters/${slug}/signatures`,
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request, context) => {
+        const p = person(this.rand);
+        const email = `s-${tag}-${this.next++}-${p.first}.${p.last}@bench.example.org`.toLowerCase();
+        context.email = email;
+        const body = JSON.stringify({ name: p.name, email, country: p.country, title: p.title, public: p.isPublic });
+        return { ...request, body };
+      },
+      onResponse: (status, _body, context) => {
+        if (status >= 200 && status < 300) {
+          const list = this.accepted.get(tag) ?? [];
+          list.push(context.email as string);
+          this.accepted.set(tag, list);
+        } else {
+          this.refused++;
+        }
+      },
+    };
+  }
+
+  count(tag?: string): number {
+    if (tag) return this.accepted.get(tag)?.length ?? 0;
+    let n = 0;
+    for (const list of this.accepted.values()) n += list.length;
+    return n;
+  }
+}
+
+/** Raw verification tokens, read from queued mail before the worker delivers (and clears) it. */
+class TokenPool {
+  private readonly pools = new Map<string, string[]>();
+  private lastOutboxId = 0;
+  exhausted = 0;
+  private readonly query;
+
+  constructor(reader: Database.Database) {
+    this.query = reader.prepare(
+      `SELECT id, "to" AS recipient, text FROM outbox WHERE id > ? AND kind = 'verify' AND status = 'pending' ORDER BY id`,
+    );
+  }
+
+  refresh(): void {
+    const rows = this.query.all(this.lastOutboxId) as Array<{ id: number; recipient: string; text: string }>;
+    for (const row of rows) {
+      this.lastOutboxId = row.id;
+      const tag = /^s-([a-z0-9]+)-/.exec(row.recipient)?.[1];
+      const token = /\/verify\/([A-Za-z0-9_-]{43})/.exec(row.text)?.[1];
+      if (!tag || !token) continue;
+      const pool = this.pools.get(tag) ?? [];
+      pool.push(token);
+      this.pools.set(tag, pool);
+    }
+  }
+
+  size(tag: string): number {
+    return this.pools.get(tag)?.length ?? 0;
+  }
+
+  /** POST /verify/:token with a fresh token each time (a used one once the pool runs dry, counted). */
+  request(tag: string): RequestSpec {
+    let last = '';
+    return {
+      method: 'POST',
+      path: '/verify/x',
+      setupRequest: (request) => {
+        const token = this.pools.get(tag)?.shift();
+        if (token) last = token;
+        else this.exhausted++;
+        return { ...request, path: `/verify/${token ?? last}` };
+      },
+    };
+  }
+}
+
+// ---- the run ---------------------------------------------------------------------------------
+
+/** One phase of the main table: the app's samples and the bare route's, measured in alternation. */
+interface Phase {
+  name: string;
+  app: Stats;
+  bare: Stats;
+  /** App throughput over the bare route's, from the interleaved slices. */
+  ratio: number;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'undersigned-bench-'));
+  const databasePath = join(dir, 'bench.db');
+  const secret = randomBytes(32).toString('base64url');
+  const children: Child[] = [];
+  const failures: string[] = [];
+  const rows: Row[] = [];
+  const summary: Summary = { settings: { ...settings, scaleSeconds, quick, only: [...only] }, phases: {}, checks: {} };
+  log(`temporary database in ${dir}; ${settings.connections} connections, ${settings.seconds} s per phase`);
+
+  try {
+    // -- fixtures: letters through the import code, signatures through the bulk seeder --------
+    const now = Date.now();
+    const letters = await createLetters(databasePath, [BENCH, BIG, SMALL], new Date(now - 31 * DAY_MS));
+    const letterId = (slug: string) => letters.find((l) => l.slug === slug)?.id as number;
+    const seedDb = new Database(databasePath);
+    const seedOptions = { spanMs: 30 * DAY_MS, endAt: now - 3_600_000 };
+    seedVerified(seedDb, letterId(BENCH), 1_000, { ...seedOptions, seed: 1, tag: 'b' });
+    let bigSeed = { rows: 0, ms: 0 };
+    if (only.has('scale') || only.has('export')) {
+      log(`seeding ${settings.scaleSize.toLocaleString('en')} verified signatures on ${BIG}…`);
+      bigSeed = seedVerified(seedDb, letterId(BIG), settings.scaleSize, { ...seedOptions, seed: 2, tag: 'm' });
+      log(`seeded in ${(bigSeed.ms / 1000).toFixed(1)} s`);
+      seedVerified(seedDb, letterId(SMALL), settings.smallSize, { ...seedOptions, seed: 3, tag: 'k' });
+    }
+    seedDb.close();
+    summary.seed = { rows: bigSeed.rows, seconds: round(bigSeed.ms / 1000, 1) };
+
+    // -- processes ----------------------------------------------------------------------------
+    const bare = await Child.start('bare', './bare-server.ts');
+    children.push(bare);
+    const sink = await Child.start('smtp-sink', './smtp-sink.ts');
+    children.push(sink);
+    if (flags.profile) mkdirSync(PROFILE_DIR, { recursive: true });
+    const app = await Child.start('app', './app-server.ts', {
+      env: {
+        DATABASE_URL: `file:${databasePath}`,
+        SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+        SESSION_SECRET: secret,
+        PUBLIC_URL: 'http://127.0.0.1:8080',
+      },
+      execArgv: flags.profile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
+    });
+    children.push(app);
+    const appUrl = `http://127.0.0.1:${app.port}`;
+    const bareUrl = `http://127.0.0.1:${bare.port}/count`;
+    const rssAtStart = (await app.request<NodeJS.MemoryUsage>('rss')).rss;
+
+    const reader = new Database(databasePath, { readonly: true, fileMustExist: true });
+    reader.pragma('busy_timeout = 5000');
+    const signers = new Signers();
+    const tokens = new TokenPool(reader);
+    const base = { connections: settings.connections };
+    const allBare = new Samples();
+    const phases: Record<string, Phase> = {};
+
+    /**
+     * A phase of the main table: after a warm-up of both, `slices` runs of the app alternate with
+     * runs of the bare route of the same length, so both see the same noise from the machine.
+     */
+    const paired = async (
+      name: string,
+      spec: { path?: string; requests?: RequestSpec[]; kindOf?: (index: number) => string },
+      warm = true,
+    ): Promise<{ phase: Phase; samples: Samples }> => {
+      const url = `${appUrl}${spec.path ?? ''}`;
+      const target = { ...base, url, requests: spec.requests, kindOf: spec.kindOf };
+      if (warm) {
+        await load({ ...base, url: bareUrl, seconds: settings.warmSeconds });
+        await load({ ...target, seconds: settings.warmSeconds });
+      }
+      const appSamples = new Samples();
+      const bareSamples = new Samples();
+      const slice = settings.seconds / settings.slices;
+      for (let i = 0; i < settings.slices; i++) {
+        const runBare = () => load({ ...base, url: bareUrl, seconds: slice, samples: bareSamples });
+        const runApp = () => load({ ...target, seconds: slice, samples: appSamples });
+        if (i % 2 === 0) {
+          await runBare();
+          await runApp();
+        } else {
+          await runApp();
+          await runBare();
+        }
+      }
+      for (const [kind, entry] of bareSamples.kinds) for (const l of entry.latencies) allBare.add(kind, 200, l);
+      allBare.seconds += bareSamples.seconds;
+      allBare.errors += bareSamples.errors;
+      const appStats = appSamples.stats();
+      const bareStats = bareSamples.stats();
+      const phase = { name, app: appStats, bare: bareStats, ratio: appStats.rps / bareStats.rps };
+      phases[name] = phase;
+      log(
+        `${name}: ${fmt(appStats.rps)} req/s = ${fmtRatio(phase.ratio)} bare (${fmt(bareStats.rps)} req/s alongside), ` +
+          `p50 ${ms(appStats.p50)}, p99 ${ms(appStats.p99)}, errors ${appStats.errors}, non-2xx ${appStats.non2xx}`,
+      );
+      return { phase, samples: appSamples };
+    };
+
+    // -- 1-4. reads ---------------------------------------------------------------------------
+    if (only.has('count')) await paired('count', { path: `/api/v1/letters/${BENCH}/count` });
+    if (only.has('letter')) await paired('letter', { path: `/api/v1/letters/${BENCH}` });
+    if (only.has('page')) await paired('page', { path: `/letters/${BENCH}` });
+
+    // -- 5-6. writes ----------------------------------------------------------------------------
+    let signRps = 0;
+    let verifyRps = 0;
+    if (only.has('writes')) {
+      signRps = (await paired('sign', { requests: [signers.request(BENCH, 'b')] })).phase.app.rps;
+      tokens.refresh();
+      // Verification must not run out of fresh tokens: probe its rate, top up by signing if short.
+      const probe = (await load({ ...base, url: appUrl, requests: [tokens.request('b')], seconds: settings.warmSeconds })).stats();
+      tokens.refresh();
+      const needed = Math.ceil(probe.rps * settings.seconds * 2) + settings.connections * settings.slices;
+      if (tokens.size('b') < needed) {
+        const amount = needed - tokens.size('b');
+        log(`topping up ${amount} pending signatures for the verify phase`);
+        await load({ ...base, url: appUrl, requests: [signers.request(BENCH, 'b')], amount, seconds: settings.seconds * 2 });
+        tokens.refresh();
+      }
+      const exhaustedBefore = tokens.exhausted;
+      verifyRps = (await paired('verify', { requests: [tokens.request('b')] }, false)).phase.app.rps;
+      if (tokens.exhausted > exhaustedBefore) log(`verify ran out of fresh tokens ${tokens.exhausted - exhaustedBefore} times`);
+      summary.checks.verifyTokensExhausted = tokens.exhausted - exhaustedBefore;
+      checkCorrectness('after the write phases', reader, signers, failures, summary);
+    }
+
+    // -- scale: the same reads on a letter with 1,000,000 signatures and one with 1,000 -------
+    const scale: Record<string, { small: number[]; big: number[]; smallP99: number[]; bigP99: number[] }> = {};
+    if (only.has('scale')) {
+      const codec = new CursorCodec(secret);
+      const deepCursor = (slug: string) => {
+        const id = letterId(slug);
+        const total = reader
+          .prepare("SELECT count(*) FROM signatures WHERE letter_id = ? AND status = 'verified' AND is_public = 1 AND hidden = 0")
+          .pluck()
+          .get(id) as number;
+        const row = reader
+          .prepare(
+            `SELECT verified_at AS verifiedAt, id FROM signatures WHERE letter_id = ? AND status = 'verified' AND is_public = 1 AND hidden = 0
+              ORDER BY verified_at DESC, id DESC LIMIT 1 OFFSET ?`,
+          )
+          .get(id, Math.floor(total / 2)) as { verifiedAt: number; id: number };
+        return encodeURIComponent(codec.encode(`signatures:${id}`, [row.verifiedAt, row.id]));
+      };
+      const cursors: Record<string, string> = { [BIG]: deepCursor(BIG), [SMALL]: deepCursor(SMALL) };
+      const routes: Array<[string, (slug: string) => string]> = [
+        ['count', (slug) => `/api/v1/letters/${slug}/count`],
+        ['letter', (slug) => `/api/v1/letters/${slug}`],
+        ['page', (slug) => `/letters/${slug}`],
+        ['signatures', (slug) => `/api/v1/letters/${slug}/signatures`],
+        ['deep', (slug) => `/api/v1/letters/${slug}/signatures?cursor=${cursors[slug]}`],
+      ];
+      const compare = async (name: string, spec: (slug: string) => { path?: string; requests?: RequestSpec[] }, warm: boolean) => {
+        const entry = { small: [] as number[], big: [] as number[], smallP99: [] as number[], bigP99: [] as number[] };
+        scale[name] = entry;
+        if (warm) {
+          for (const slug of [BIG, SMALL]) await load({ ...base, url: `${appUrl}${spec(slug).path ?? ''}`, ...spec(slug), seconds: 1 });
+        }
+        for (let run = 0; run < settings.scaleRuns; run++) {
+          // Alternate the order so drift in the machine's load does not favour one side.
+          for (const slug of run % 2 === 0 ? [SMALL, BIG] : [BIG, SMALL]) {
+            const { path, requests } = spec(slug);
+            const stats = (await load({ ...base, url: `${appUrl}${path ?? ''}`, requests, seconds: scaleSeconds })).stats();
+            if (stats.errors > 0 || (!requests && stats.non2xx > 0)) {
+              failures.push(`scale ${name} on ${slug}: ${stats.non2xx} non-2xx, ${stats.errors} errors`);
+            }
+            (slug === BIG ? entry.big : entry.small).push(stats.mean);
+            (slug === BIG ? entry.bigP99 : entry.smallP99).push(stats.p99);
+          }
+        }
+        log(
+          `scale ${name}: mean latency ${round(median(entry.small), 2)} ms at 1,000, ${round(median(entry.big), 2)} ms at ${fmt(settings.scaleSize)}`,
+        );
+      };
+      for (const [name, path] of routes) await compare(name, (slug) => ({ path: path(slug) }), true);
+
+      // Signing and verification (name_key and near-match lookups) on both letters.
+      const tagOf = (slug: string) => (slug === BIG ? 'm' : 'k');
+      await compare('sign', (slug) => ({ requests: [signers.request(slug, tagOf(slug))] }), false);
+      tokens.refresh();
+      const perRun = Math.ceil(Math.max(verifyRps, signRps, 500) * scaleSeconds * 2) + settings.connections;
+      for (const slug of [SMALL, BIG]) {
+        const need = perRun * settings.scaleRuns - tokens.size(tagOf(slug));
+        if (need > 0) {
+          await load({ ...base, url: appUrl, requests: [signers.request(slug, tagOf(slug))], amount: need, seconds: settings.seconds * 2 });
+        }
+      }
+      tokens.refresh();
+      const exhaustedBefore = tokens.exhausted;
+      await compare('verify', (slug) => ({ requests: [tokens.request(tagOf(slug))] }), false);
+      summary.checks.scaleVerifyTokensExhausted = tokens.exhausted - exhaustedBefore;
+    }
+
+    // -- 7. mail drain --------------------------------------------------------------------------
+    let drain: { queued: number; delivered: number; seconds: number; rate: number; left: number } | null = null;
+    if (only.has('drain')) {
+      const before = (await app.request<{ pending: number }>('outbox')).pending;
+      const sinkBefore = (await sink.request<{ received: number }>('stats')).received;
+      const startedAt = performance.now();
+      await app.request('startWorker');
+      const deadline = startedAt + Math.max(60_000, settings.seconds * 12_000);
+      let pending = before;
+      while (pending > 0 && performance.now() < deadline) {
+        await sleep(100);
+        pending = (await app.request<{ pending: number }>('outbox')).pending;
+      }
+      const seconds = (performance.now() - startedAt) / 1000;
+      const delivered = (await sink.request<{ received: number }>('stats')).received - sinkBefore;
+      drain = { queued: before, delivered, seconds, rate: delivered / seconds, left: pending };
+      log(`mail drain: ${delivered} of ${before} messages in ${seconds.toFixed(1)} s = ${fmt(drain.rate)}/s`);
+      if (pending > 0) log(`mail drain stopped at its deadline with ${pending} still queued`);
+    } else {
+      await app.request('startWorker');
+    }
+
+    // -- 8. mixed spike -------------------------------------------------------------------------
+    let spike: { reads: Stats; signs: Stats; ratio: number; bare: Stats } | null = null;
+    if (only.has('spike')) {
+      const read = (path: string): RequestSpec => ({ method: 'GET', path });
+      const countPath = `/api/v1/letters/${BENCH}/count`;
+      const letterPath = `/api/v1/letters/${BENCH}`;
+      // Nine reads (count and letter JSON) for every signing, on every connection.
+      const mix: RequestSpec[] = [
+        read(countPath),
+        read(letterPath),
+        read(countPath),
+        read(letterPath),
+        read(countPath),
+        read(letterPath),
+        read(countPath),
+        read(letterPath),
+        read(countPath),
+        signers.request(BENCH, 'p'),
+      ];
+      const kindOf = (index: number) => (index === mix.length - 1 ? 'sign' : 'read');
+      const { phase, samples } = await paired('spike', { requests: mix, kindOf });
+      const reads = samples.stats('read');
+      spike = { reads, signs: samples.stats('sign'), ratio: reads.rps / phase.bare.rps, bare: phase.bare };
+      log(`spike: reads ${fmt(reads.rps)}/s = ${fmtRatio(spike.ratio)} bare, signing ${fmt(spike.signs.rps)}/s`);
+      // The queue must not grow without bound: it empties soon after the spike.
+      const drainDeadline = performance.now() + 30_000;
+      let pending = (await app.request<{ pending: number }>('outbox')).pending;
+      const pendingAfter = pending;
+      while (pending > 0 && performance.now() < drainDeadline) {
+        await sleep(100);
+        pending = (await app.request<{ pending: number }>('outbox')).pending;
+      }
+      summary.checks.spikeOutbox = { pendingAfterSpike: pendingAfter, pendingAfterWait: pending };
+    }
+
+    // -- export -------------------------------------------------------------------------------------
+    let exported: { rows: number; ms: number; rssBefore: number; rssMax: number } | null = null;
+    if (only.has('export')) {
+      // Every signature of the letter, whatever its state: the seeded ones and the scale phases' own.
+      const expected = reader.prepare('SELECT count(*) FROM signatures WHERE letter_id = ?').pluck().get(letterId(BIG)) as number;
+      exported = await runExport(databasePath, letterId(BIG));
+      log(`export: ${exported.rows} rows in ${(exported.ms / 1000).toFixed(1)} s, RSS +${mb(exported.rssMax - exported.rssBefore)} MB`);
+      if (exported.rows !== expected) failures.push(`export wrote ${exported.rows} rows, expected ${expected}`);
+    }
+
+    // -- final checks and memory ---------------------------------------------------------------
+    if (only.has('writes') || only.has('scale') || only.has('spike')) checkCorrectness('at the end', reader, signers, failures, summary);
+    const rssAtEnd = (await app.request<NodeJS.MemoryUsage>('rss')).rss;
+    reader.close();
+
+    // -- the table ------------------------------------------------------------------------------
+    const bareStats = allBare.stats();
+    rows.push({
+      what: 'bare Fastify route (all slices)',
+      measured: `${fmt(bareStats.rps)} req/s, p50 ${ms(bareStats.p50)}, p99 ${ms(bareStats.p99)}`,
+      target: 'the ceiling',
+      pass: null,
+    });
+    const ratioRow = (what: string, phase: Phase | undefined, min: number, extra?: { p99Max?: number; zeroErrors?: boolean }) => {
+      if (!phase) return;
+      const a = phase.app;
+      const parts = [
+        `${fmt(a.rps)} req/s = ${fmtRatio(phase.ratio)} bare (${fmt(phase.bare.rps)} alongside)`,
+        `p50 ${ms(a.p50)}`,
+        `p99 ${ms(a.p99)}`,
+      ];
+      parts.push(`${a.errors} errors, ${a.non2xx} non-2xx`);
+      let pass = phase.ratio >= min;
+      let target = `≥ ${min}× bare`;
+      if (extra?.p99Max !== undefined) {
+        pass &&= a.p99 < extra.p99Max;
+        target += `; p99 < ${extra.p99Max} ms`;
+      }
+      if (extra?.zeroErrors) {
+        pass &&= a.errors === 0 && a.non2xx === 0;
+        target += '; 0 errors; nothing lost';
+      }
+      rows.push({ what, measured: parts.join(', '), target, pass });
+    };
+    ratioRow('count JSON', phases.count, 0.85, { p99Max: 20 });
+    ratioRow('letter JSON', phases.letter, 0.7);
+    ratioRow('letter HTML page', phases.page, 0.5);
+    ratioRow('sign (JSON POST)', phases.sign, 0.35, { zeroErrors: true });
+    ratioRow('verify (POST /verify/:token)', phases.verify, 0.35);
+    if (drain) {
+      rows.push({
+        what: 'mail drain (SMTP, pooled)',
+        measured: `${fmt(drain.rate)} mails/s (${fmt(drain.delivered)} delivered in ${drain.seconds.toFixed(1)} s${drain.left ? `, ${fmt(drain.left)} left` : ''}) vs signing ${fmt(signRps)}/s`,
+        target: '≥ 500 mails/s and ≥ the signing rate',
+        pass: drain.rate >= 500 && drain.rate >= signRps && drain.left === 0,
+      });
+    }
+    if (spike) {
+      const after = summary.checks.spikeOutbox as { pendingAfterSpike: number; pendingAfterWait: number };
+      rows.push({
+        what: 'mixed spike (90 % count/letter reads, 10 % signing)',
+        measured:
+          `reads ${fmt(spike.reads.rps)}/s = ${fmtRatio(spike.ratio)} bare (p50 ${ms(spike.reads.p50)}, p99 ${ms(spike.reads.p99)}); ` +
+          `signing ${fmt(spike.signs.rps)}/s (${spike.signs.non2xx} non-2xx); outbox ${fmt(after.pendingAfterSpike)} queued after, ${fmt(after.pendingAfterWait)} 30 s later`,
+        target: 'reads ≥ 0.6× bare',
+        pass: spike.ratio >= 0.6 && spike.signs.non2xx === 0,
+      });
+    }
+    if (only.has('scale') || only.has('export')) {
+      rows.push({
+        what: `bulk seed of ${fmt(settings.scaleSize)} verified signatures`,
+        measured: `${summary.seed.seconds} s`,
+        target: '< 60 s',
+        pass: summary.seed.seconds < 60,
+      });
+    }
+    const scaleTargets: Array<[string, string, number]> = [
+      ['count', 'count JSON', 1.2],
+      ['letter', 'letter JSON', 1.2],
+      ['page', 'letter HTML page', 1.2],
+      ['signatures', '/signatures, first page', 1.5],
+      ['deep', '/signatures, cursor page in the middle', 1.5],
+      ['sign', 'sign (JSON POST)', 1.5],
+      ['verify', 'verify (name_key and near-match lookups)', 1.5],
+    ];
+    const scaleSummary: Record<string, unknown> = {};
+    for (const [key, label, max] of scaleTargets) {
+      const entry = scale[key];
+      if (!entry) continue;
+      const small = median(entry.small);
+      const big = median(entry.big);
+      const ratio = big / small;
+      scaleSummary[key] = { smallMs: round(small, 2), bigMs: round(big, 2), ratio: round(ratio, 2) };
+      rows.push({
+        what: `scale: ${label}`,
+        measured: `mean latency ${round(big, 2)} ms at ${fmt(settings.scaleSize)} vs ${round(small, 2)} ms at 1,000 = ${fmtRatio(ratio)} (p99 ${round(median(entry.bigP99), 1)} vs ${round(median(entry.smallP99), 1)} ms)`,
+        target: `≤ ${max}×${key === 'sign' || key === 'verify' ? ' (O(log n), issue 5)' : ''}`,
+        pass: ratio <= max,
+      });
+    }
+    if (exported) {
+      const rate = exported.rows / (exported.ms / 1000);
+      const growth = exported.rssMax - exported.rssBefore;
+      rows.push({
+        what: `CSV export of ${fmt(exported.rows)} signatures (child process)`,
+        measured: `${fmt(rate)} rows/s, RSS +${mb(growth)} MB`,
+        target: '≥ 100,000 rows/s; RSS growth < 64 MB',
+        pass: rate >= 100_000 && growth < 64 * 1024 * 1024,
+      });
+      summary.export = { rows: exported.rows, rowsPerSecond: round(rate), rssGrowthMb: mb(growth) };
+    }
+    rows.push({
+      what: 'app server RSS after the whole benchmark',
+      measured: `${mb(rssAtEnd)} MB (${mb(rssAtStart)} MB after start)`,
+      target: '< 250 MB',
+      pass: rssAtEnd < 250 * 1024 * 1024,
+    });
+    rows.push({
+      what: 'correctness: every 2xx signing stored; counters = recomputation',
+      measured: failures.length === 0 ? `${fmt(signers.count())} accepted signings all stored; findDrift empty` : failures.join('; '),
+      target: 'always',
+      pass: failures.length === 0,
+    });
+
+    for (const [name, phase] of Object.entries(phases)) {
+      summary.phases[name] = {
+        rps: round(phase.app.rps),
+        bareRps: round(phase.bare.rps),
+        ratio: round(phase.ratio, 3),
+        p50: round(phase.app.p50, 2),
+        p99: round(phase.app.p99, 2),
+        errors: phase.app.errors,
+        non2xx: phase.app.non2xx,
+      };
+    }
+    summary.bare = { rps: round(bareStats.rps), p50: round(bareStats.p50, 2), p99: round(bareStats.p99, 2) };
+    summary.drain = drain && { rate: round(drain.rate), delivered: drain.delivered, queued: drain.queued, left: drain.left };
+    summary.spike = spike && { readRps: round(spike.reads.rps), readRatio: round(spike.ratio, 3), signRps: round(spike.signs.rps) };
+    summary.scale = scaleSummary;
+    summary.memory = { rssStartMb: mb(rssAtStart), rssEndMb: mb(rssAtEnd) };
+    summary.targetsMissed = rows.filter((r) => r.pass === false).map((r) => r.what);
+    summary.correct = failures.length === 0;
+    summary.seconds = round((Date.now() - started) / 1000);
+
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GB RAM, Node ${process.version}`;
+    const markdown = renderResults(rows, { settings, scaleSeconds, machine, date: new Date(), quick });
+    if (!flags['no-write']) writeFileSync(RESULTS_FILE, markdown);
+    process.stderr.write(`\n${markdown}\n`);
+
+    await app.request('close', 30_000).catch(() => undefined);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (failures.length > 0) {
+      log(`CORRECTNESS FAILED: ${failures.join('; ')}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    if (!flags.keep) rmSync(dir, { recursive: true, force: true });
+    else log(`kept ${dir}`);
+  }
+}
+
+/** Every accepted signing is a row; every counter equals its recomputation. */
+function checkCorrectness(when: string, reader: Database.Database, signers: Signers, failures: string[], summary: Summary): void {
+  const started = performance.now();
+  const stored = new Set(reader.prepare("SELECT email FROM signatures WHERE email LIKE 's-%@bench.example.org'").pluck().all() as string[]);
+  let missing = 0;
+  for (const list of signers.accepted.values()) for (const email of list) if (!stored.has(email)) missing++;
+  if (missing > 0) failures.push(`${when}: ${missing} signings answered 2xx are not in the database`);
+  const drift = findDrift({ $client: reader } as unknown as Db);
+  if (drift.length > 0) failures.push(`${when}: counters drift: ${JSON.stringify(drift.slice(0, 5))}`);
+  summary.checks[`correctness ${when}`] = { accepted: signers.count(), missing, drift: drift.length };
+  log(
+    `checked ${when}: ${signers.count()} accepted signings, ${missing} missing, ${drift.length} drift (${Math.round(performance.now() - started)} ms)`,
+  );
+}
+
+/** Streams the CSV in a child process of its own and reports rows, time and RSS. */
+function runExport(databasePath: string, letterId: number): Promise<{ rows: number; ms: number; rssBefore: number; rssMax: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./export-child.ts', import.meta.url)), [databasePath, String(letterId)], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('export did not finish within 180 s'));
+    }, 180_000);
+    child.on('message', (message: { type: string; rows: number; ms: number; rssBefore: number; rssMax: number }) => {
+      if (message.type !== 'result') return;
+      clearTimeout(timer);
+      resolve(message);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`export exited with ${code}`));
+    });
+  });
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const fmtRatio = (n: number) => `${n.toFixed(2)}×`;
+const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
