@@ -23,6 +23,8 @@ import { STATIC_DIR, VIEWS_DIR, viewHelpers } from './views.js';
 declare module 'fastify' {
   interface FastifyInstance {
     deps: Deps;
+    /** Every route as registered (method and URL pattern), for docs and the fuzz suite. */
+    routeTable: Array<{ method: string; url: string }>;
   }
 }
 
@@ -51,6 +53,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   const deps = createDeps(config, app.log, options);
+  const routeTable: Array<{ method: string; url: string }> = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
   app.decorate('deps', deps);
   app.addHook('onClose', async () => {
     await deps.close();
