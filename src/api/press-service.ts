@@ -6,6 +6,7 @@ import { type CumulativeChart, cumulativeChart } from '../domain/cumulative-char
 import { BadRequest, NotFound } from '../errors.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import type { CursorCodec } from './cursor.js';
+import { FreshCache } from './fresh-cache.js';
 import type { CountRow, FeedRow, LetterHead, LetterListRow, PressRepo } from './press-repo.js';
 import type { Interval, LetterCountDto, LetterDetailDto, LetterSummaryDto, PublicSignatureDto, TimeseriesDto } from './schemas.js';
 
@@ -14,8 +15,10 @@ const DAY_MS = 24 * HOUR_MS;
 /** The letter page charts by hour while a letter is this young, by day after. */
 const HOURLY_CHART_SPAN_MS = 3 * DAY_MS;
 const COUNTRIES_ON_PAGE = 8;
-/** A cached count is re-read at least this often, for writes this process cannot see (the CLI). */
-const COUNT_RECHECK_MS = 1000;
+/** Cached answers are re-read at least this often, for writes this process cannot see (the CLI). */
+const RECHECK_MS = 1000;
+/** Per kind of answer; keys include page cursors, so the caches are bounded. */
+const CACHED_ANSWERS = 500;
 const FEED_SIZE = 50;
 
 /** What a count looks like at one version of a letter, with a validator that names that version. */
@@ -70,8 +73,22 @@ const BAD_CURSOR = 'That cursor is not valid here. Use the next_cursor of the pr
 export class PressService {
   /** One snapshot per slug, re-read when anything was written, replaced when the letter's row moved. */
   private readonly counts = new Map<string, CachedCount>();
+  private readonly details: FreshCache<LetterDetailDto>;
+  private readonly letterPages: FreshCache<Page<LetterSummaryDto>>;
+  private readonly signaturePages: FreshCache<Page<PublicSignatureDto>>;
+  private readonly series: FreshCache<TimeseriesDto>;
+  private readonly stats: FreshCache<{ hours: Array<{ hour: number; count: number }>; countries: CountRow[] }>;
+  private readonly feeds: FreshCache<FeedRow[]>;
 
-  constructor(private readonly deps: PressServiceDeps) {}
+  constructor(private readonly deps: PressServiceDeps) {
+    const options = { changeMark: () => deps.repo.changeMark(), maxAgeMs: RECHECK_MS, maxEntries: CACHED_ANSWERS };
+    this.details = new FreshCache(options);
+    this.letterPages = new FreshCache(options);
+    this.signaturePages = new FreshCache(options);
+    this.series = new FreshCache(options);
+    this.stats = new FreshCache(options);
+    this.feeds = new FreshCache({ ...options, maxEntries: 1 });
+  }
 
   letterUrl(slug: string): string {
     return `${this.deps.config.PUBLIC_URL}/letters/${slug}`;
@@ -86,7 +103,7 @@ export class PressService {
     const mark = this.deps.repo.changeMark();
     const now = performance.now();
     const cached = this.counts.get(slug);
-    if (cached && cached.mark === mark && now - cached.readAt < COUNT_RECHECK_MS) return cached.snapshot;
+    if (cached && cached.mark === mark && now - cached.readAt < RECHECK_MS) return cached.snapshot;
 
     const head = await this.head(slug);
     const updatedAt = head.updatedAt.getTime();
@@ -108,7 +125,12 @@ export class PressService {
     return snapshot;
   }
 
+  /** Answers below are kept while nothing has been written (see FreshCache): the same object, so routes can keep its encoding. */
   async letters(limit: number, cursor?: string): Promise<Page<LetterSummaryDto>> {
+    return this.letterPages.get(`${limit}|${cursor ?? ''}`, () => this.loadLetters(limit, cursor));
+  }
+
+  private async loadLetters(limit: number, cursor?: string): Promise<Page<LetterSummaryDto>> {
     const after = cursor === undefined ? undefined : this.decode('letters', cursor, 2);
     const rows = await this.deps.repo.publicLetters(limit + 1, after && { key: after[0]!, id: after[1]! });
     const page = rows.slice(0, limit);
@@ -120,6 +142,10 @@ export class PressService {
   }
 
   async letter(slug: string): Promise<LetterDetailDto> {
+    return this.details.get(slug, () => this.loadLetter(slug));
+  }
+
+  private async loadLetter(slug: string): Promise<LetterDetailDto> {
     const letter = await this.publicLetter(slug);
     const [notables, countries] = await Promise.all([this.deps.letters.notables(letter.id), this.deps.repo.countries(letter.id)]);
     return {
@@ -141,6 +167,10 @@ export class PressService {
   }
 
   async signatures(slug: string, limit: number, cursor?: string): Promise<Page<PublicSignatureDto>> {
+    return this.signaturePages.get(`${slug}|${limit}|${cursor ?? ''}`, () => this.loadSignatures(slug, limit, cursor));
+  }
+
+  private async loadSignatures(slug: string, limit: number, cursor?: string): Promise<Page<PublicSignatureDto>> {
     const head = await this.head(slug);
     const scope = `signatures:${head.id}`;
     const after = cursor === undefined ? undefined : this.decode(scope, cursor, 2);
@@ -160,6 +190,10 @@ export class PressService {
   }
 
   async timeseries(slug: string, interval: Interval): Promise<TimeseriesDto> {
+    return this.series.get(`${slug}|${interval}`, () => this.loadTimeseries(slug, interval));
+  }
+
+  private async loadTimeseries(slug: string, interval: Interval): Promise<TimeseriesDto> {
     const head = await this.head(slug);
     const buckets = await this.buckets(head.id, interval);
     return {
@@ -173,12 +207,15 @@ export class PressService {
 
   /** Newest letters for the Atom feed. */
   async feed(): Promise<FeedRow[]> {
-    return this.deps.repo.feedLetters(FEED_SIZE);
+    return this.feeds.get('feed', () => this.deps.repo.feedLetters(FEED_SIZE));
   }
 
   /** The chart and country breakdown on a letter page. */
   async pageStats(letter: { id: number; signatureCount: number }, now: Date): Promise<PageStats> {
-    const [hours, countries] = await Promise.all([this.deps.repo.hours(letter.id), this.deps.repo.countries(letter.id)]);
+    const { hours, countries } = await this.stats.get(String(letter.id), async () => ({
+      hours: await this.deps.repo.hours(letter.id),
+      countries: await this.deps.repo.countries(letter.id),
+    }));
     const firstHour = hours[0]?.hour;
     const interval: Interval = firstHour !== undefined && now.getTime() - firstHour <= HOURLY_CHART_SPAN_MS ? 'hour' : 'day';
     const buckets = bucketsOf(hours, interval);

@@ -4,11 +4,11 @@
 import type { FastifyPluginAsync, RouteShorthandOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../deps.js';
-import { cachePolicies, etagOnSend, notModified, PREFLIGHT_HEADERS, readOnlyHeaders } from './http-cache.js';
+import { cachePolicies, notModified, PREFLIGHT_HEADERS, readOnlyHeaders } from './http-cache.js';
+import { JSON_TYPE, jsonSender } from './json-reply.js';
 import { jsonResponse, openApiDocument, TAGS } from './openapi.js';
 import {
   apiError,
-  type LetterCountDto,
   letterCount,
   letterDetail,
   letterList,
@@ -19,7 +19,6 @@ import {
   timeseriesQuery,
 } from './schemas.js';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 /** JSON is never a document to render: nothing may load, nothing may frame it. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
@@ -39,7 +38,12 @@ export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, {
     reply.headers(headers);
     done();
   });
-  app.addHook('onSend', etagOnSend);
+
+  const sendLetterList = jsonSender(letterList, '/letters');
+  const sendLetter = jsonSender(letterDetail, '/letters/:slug');
+  const sendCount = jsonSender(letterCount, '/letters/:slug/count');
+  const sendSignatures = jsonSender(signatureList, '/letters/:slug/signatures');
+  const sendTimeseries = jsonSender(timeseries, '/letters/:slug/timeseries');
 
   const badRequest = jsonResponse(apiError, 'A malformed parameter (`bad_request`) or cursor (`bad_cursor`).');
   const failures = { 400: badRequest, 404: jsonResponse(apiError, 'No such letter, or it is not published (`not_found`).') };
@@ -56,11 +60,8 @@ export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, {
         response: { 200: jsonResponse(letterList, 'A page of letters.'), 400: badRequest },
       },
     },
-    async (request, reply) => {
-      const page = await press.letters(request.query.limit, request.query.cursor);
-      reply.header('cache-control', policies.lists);
-      return page;
-    },
+    async (request, reply) =>
+      sendLetterList(request, reply, await press.letters(request.query.limit, request.query.cursor), policies.lists),
   );
 
   app.get(
@@ -75,17 +76,11 @@ export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, {
         response: { 200: jsonResponse(letterDetail, 'The letter.'), ...failures },
       },
     },
-    async (request, reply) => {
-      const letter = await press.letter(request.params.slug);
-      reply.header('cache-control', policies.lists);
-      return letter;
-    },
+    async (request, reply) => sendLetter(request, reply, await press.letter(request.params.slug), policies.lists),
   );
 
-  // The hot path newsrooms poll: one indexed read, a reused answer, and a 304 for pollers that
-  // already have it. The serialized body is kept with its snapshot, so a repeat costs no encoding.
-  const countBodies = new WeakMap<LetterCountDto, string>();
-  const encodeCount = serializerCompiler({ schema: letterCount, method: 'GET', url: '/letters/:slug/count', httpStatus: '200' });
+  // The hot path newsrooms poll: no SQLite read while nothing was written, a reused encoding,
+  // and a 304 (no body at all) for pollers that already have the current count.
   app.get(
     '/letters/:slug/count',
     {
@@ -100,15 +95,7 @@ export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, {
     },
     async (request, reply) => {
       const snapshot = await press.count(request.params.slug);
-      reply.header('cache-control', policies.counts);
-      if (notModified(request, reply, snapshot.etag)) return reply;
-      let body = countBodies.get(snapshot.data);
-      if (body === undefined) {
-        body = encodeCount(snapshot.data);
-        countBodies.set(snapshot.data, body);
-      }
-      // A string with a JSON content type is sent as is (Fastify skips serialization).
-      return reply.type(JSON_TYPE).send(body as unknown as LetterCountDto);
+      return sendCount(request, reply, snapshot.data, policies.counts, snapshot.etag);
     },
   );
 
@@ -127,11 +114,13 @@ export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, {
         response: { 200: jsonResponse(signatureList, 'A page of signatures.'), ...failures },
       },
     },
-    async (request, reply) => {
-      const page = await press.signatures(request.params.slug, request.query.limit, request.query.cursor);
-      reply.header('cache-control', policies.lists);
-      return page;
-    },
+    async (request, reply) =>
+      sendSignatures(
+        request,
+        reply,
+        await press.signatures(request.params.slug, request.query.limit, request.query.cursor),
+        policies.lists,
+      ),
   );
 
   app.get(
@@ -147,11 +136,8 @@ export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, {
         response: { 200: jsonResponse(timeseries, 'The buckets.'), ...failures },
       },
     },
-    async (request, reply) => {
-      const series = await press.timeseries(request.params.slug, request.query.interval);
-      reply.header('cache-control', policies.lists);
-      return series;
-    },
+    async (request, reply) =>
+      sendTimeseries(request, reply, await press.timeseries(request.params.slug, request.query.interval), policies.lists),
   );
 
   app.get('/openapi.json', lean, async (request, reply) => {

@@ -7,7 +7,8 @@ import { CSP_DIRECTIVES } from '../plugins/security.js';
 import { isSignable } from '../signatures/sign-service.js';
 import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
-import { cachePolicies, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
+import { cachePolicies, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
+import type { FeedRow } from './press-repo.js';
 import type { CountSnapshot } from './press-service.js';
 
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
@@ -16,6 +17,7 @@ const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
 export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
   const { press, config } = deps;
   const policies = cachePolicies(config);
+  // Validators for answers built per request (the embed page); the others name their own.
   app.addHook('onSend', etagOnSend);
 
   // Badges go on news pages and can see a lot of traffic: one indexed read, reused SVG, no helmet.
@@ -56,11 +58,25 @@ export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { dep
     },
   );
 
+  // The feed is rebuilt only when the letters it lists were re-read (see PressService.feed).
   const feedHeaders = readOnlyHeaders(config, "default-src 'none'");
-  app.get('/letters.atom', { helmet: false }, async (_request, reply) => {
+  const feeds = new WeakMap<FeedRow[], { xml: string; etag: string }>();
+  app.get('/letters.atom', { helmet: false }, async (request, reply) => {
     reply.headers(feedHeaders);
     const rows = await press.feed();
-    const xml = atomFeed({
+    let feed = feeds.get(rows);
+    if (!feed) {
+      const xml = renderFeed(rows);
+      feed = { xml, etag: etagOf(xml) };
+      feeds.set(rows, feed);
+    }
+    reply.header('cache-control', policies.documents);
+    if (notModified(request, reply, feed.etag)) return reply;
+    return reply.type(ATOM_TYPE).send(feed.xml);
+  });
+
+  function renderFeed(rows: FeedRow[]): string {
+    return atomFeed({
       siteUrl: config.PUBLIC_URL,
       selfUrl: `${config.PUBLIC_URL}/letters.atom`,
       title: 'Undersigned: open letters',
@@ -79,7 +95,5 @@ export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { dep
         };
       }),
     });
-    reply.header('cache-control', policies.documents);
-    return reply.type(ATOM_TYPE).send(xml);
-  });
+  }
 };
