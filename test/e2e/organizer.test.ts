@@ -1,0 +1,185 @@
+// An organizer in a real browser: from the CLI's sign-in link to publishing, moderating,
+// curating notables, exporting and signing out.
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { type ChildServer, startServer } from '../helpers/server.js';
+import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
+import { axeViolations, chromiumAvailable, DESKTOP, launchBrowser, PHONE, screenshot } from './browser.js';
+
+const run = chromiumAvailable();
+const dir = `/tmp/undersigned-e2e-organizer-${process.pid}`;
+const dbUrl = `file:${dir}/e2e.db`;
+const PASSWORD = 'four random words here';
+
+let smtp: SmtpSink;
+let server: ChildServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!run) return;
+  smtp = await new SmtpSink().start();
+  server = await startServer({ DATABASE_URL: dbUrl, SMTP_URL: smtp.url, OUTBOX_POLL_MS: '50', RATE_LIMIT: 'off', SEED_DEMO: 'false' });
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  await server?.exited;
+  await smtp?.stop();
+});
+
+async function expectAccessible(page: Page, name: string) {
+  const violations = await axeViolations(page);
+  expect(violations, `${name}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+/** Saves the page at both viewports (then returns to the desktop size). */
+async function shootBoth(page: Page, name: string) {
+  await screenshot(page, `${name}-desktop`);
+  await page.setViewportSize(PHONE);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize(DESKTOP);
+}
+
+async function signAndConfirm(slug: string, name: string, email: string) {
+  const res = await fetch(`${server.url}/api/v1/letters/${slug}/signatures`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, email, title: 'Painter' }),
+  });
+  expect(res.status).toBe(202);
+  const mail = await smtp.waitFor(email, /Confirm your signature/);
+  const confirm = await fetch(`${server.url}${linkIn(mail, 'verify')}`, { method: 'POST' });
+  expect(confirm.status).toBe(200);
+}
+
+async function apiCount(slug: string): Promise<number> {
+  return (await (await fetch(`${server.url}/api/v1/letters/${slug}/count`)).json()).signature_count;
+}
+
+describe.skipIf(!run)('organizing in a browser', () => {
+  it('runs a letter from draft to export', async () => {
+    const created = runCli(
+      [
+        'create-organizer',
+        '--email',
+        'organizer@e2e.example',
+        '--name',
+        'Olu Organizer',
+        '--collective',
+        'e2e-collective',
+        '--role',
+        'owner',
+      ],
+      { DATABASE_URL: dbUrl, PUBLIC_URL: server.url },
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const signin = /https?:\/\/\S+\/signin\/[A-Za-z0-9_-]{43}/.exec(created.stdout)?.[0];
+    expect(signin).toBeDefined();
+
+    const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+
+    // The one-time link sets a password and signs in.
+    await page.goto(signin!);
+    await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('New password again').fill(PASSWORD);
+    await page.getByRole('button', { name: /password/i }).click();
+    await page.getByRole('heading', { name: 'Your letters' }).waitFor();
+
+    // Sign out, then in again with the password.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${server.url}/login`);
+    await shootBoth(page, 'login');
+    await expectAccessible(page, 'login');
+    await page.getByLabel('Email address').fill('organizer@e2e.example');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your letters' }).waitFor();
+    await shootBoth(page, 'dashboard');
+
+    // Write a letter, preview the text, create the draft.
+    await page.goto(`${server.url}/organize/letters/new`);
+    await page.getByLabel('Title', { exact: true }).fill('Pay the testers');
+    await page.getByLabel('Address', { exact: true }).fill('pay-the-testers');
+    await page.getByLabel('Summary', { exact: true }).fill('Artists ask to be paid for testing work.');
+    await page
+      .getByLabel('Text', { exact: true })
+      .fill('We ask to be **paid**.\n\n[A bad link](javascript:alert(1)) and [a good one](https://example.org).');
+    await page.getByRole('button', { name: 'Preview the text' }).click();
+    await page.locator('.preview').getByText('paid').waitFor();
+    await shootBoth(page, 'letter-editor');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByRole('heading', { name: 'Pay the testers' }).waitFor();
+    expect((await fetch(`${server.url}/letters/pay-the-testers`)).status).toBe(404);
+
+    await page.getByRole('link', { name: 'Preview the page' }).click();
+    await page.getByText('Only members of').waitFor();
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    await page.goBack();
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: 'Status: published' }).waitFor();
+    expect((await fetch(`${server.url}/letters/pay-the-testers`)).status).toBe(200);
+
+    // The same name from three addresses: the first counts, the others wait for review.
+    await signAndConfirm('pay-the-testers', 'Sam Taylor', 'sam1@e2e.example');
+    await signAndConfirm('pay-the-testers', 'Taylor, Sam', 'sam2@e2e.example');
+    await signAndConfirm('pay-the-testers', 'SAM TAYLOR', 'sam3@e2e.example');
+    expect(await apiCount('pay-the-testers')).toBe(1);
+
+    await page.getByRole('link', { name: 'Moderation' }).click();
+    await page.getByRole('heading', { name: 'Held for review' }).waitFor();
+    await shootBoth(page, 'moderation');
+    await expectAccessible(page, 'moderation');
+    expect(await page.getByRole('button', { name: /^Approve Taylor, Sam$/ }).count()).toBe(1);
+    await page.getByRole('button', { name: /^Approve Taylor, Sam$/ }).click();
+    await page.locator('button[name="one"][value^="reject:"]').filter({ hasText: 'SAM TAYLOR' }).click();
+    await expect.poll(() => apiCount('pay-the-testers')).toBe(2);
+
+    // Promote a signer, add a name by hand, and put the hand-added one first.
+    await page.getByRole('link', { name: 'Notable signatories' }).click();
+    await page.getByLabel('Find a signer by name').fill('Sam');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const description = page.getByLabel(/^Description/).first();
+    await description.fill('painter');
+    await page.getByRole('button', { name: 'Promote' }).first().click();
+    await page.getByLabel('Name', { exact: true }).fill('Famous Person');
+    await page
+      .getByLabel(/^Description/)
+      .last()
+      .fill('actor');
+    await page.getByRole('button', { name: 'Add to the list' }).click();
+    await page.getByRole('button', { name: /Up\s*:\s*Famous Person/ }).click();
+    await shootBoth(page, 'notables');
+    const publicPage = await (await fetch(`${server.url}/letters/pay-the-testers`)).text();
+    expect(publicPage.indexOf('Famous Person')).toBeGreaterThan(0);
+    expect(publicPage.indexOf('Famous Person')).toBeLessThan(publicPage.indexOf('painter'));
+    const api = await (await fetch(`${server.url}/api/v1/letters/pay-the-testers`)).json();
+    expect(api.notable_signatories.map((n: { name: string; verified: boolean }) => [n.name, n.verified])).toEqual([
+      ['Famous Person', false],
+      [expect.stringMatching(/Sam Taylor|Taylor, Sam/), true],
+    ]);
+
+    // Export the signatures as CSV.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByLabel('Which signatures').selectOption('');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    for (const email of ['sam1@e2e.example', 'sam2@e2e.example', 'sam3@e2e.example']) expect(csv).toContain(email);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${server.url}/organize`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(dialogs).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
