@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Chromium from Debian, driven by playwright-core. Never downloads a browser.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

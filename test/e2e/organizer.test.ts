@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // An organizer in a real browser: from the CLI's sign-in link to publishing, moderating,
 // curating notables, exporting and signing out.
 import { readFileSync } from 'node:fs';
@@ -57,7 +58,8 @@ async function signAndConfirm(slug: string, name: string, email: string) {
 }
 
 async function apiCount(slug: string): Promise<number> {
-  return (await (await fetch(`${server.url}/api/v1/letters/${slug}/count`)).json()).signature_count;
+  const body = (await (await fetch(`${server.url}/api/v1/letters/${slug}/count`)).json()) as { signature_count: number };
+  return body.signature_count;
 }
 
 describe.skipIf(!run)('organizing in a browser', () => {
@@ -163,7 +165,9 @@ describe.skipIf(!run)('organizing in a browser', () => {
     const publicPage = await (await fetch(`${server.url}/letters/pay-the-testers`)).text();
     expect(publicPage.indexOf('Famous Person')).toBeGreaterThan(0);
     expect(publicPage.indexOf('Famous Person')).toBeLessThan(publicPage.indexOf('painter'));
-    const api = await (await fetch(`${server.url}/api/v1/letters/pay-the-testers`)).json();
+    const api = (await (await fetch(`${server.url}/api/v1/letters/pay-the-testers`)).json()) as {
+      notable_signatories: Array<{ name: string; verified: boolean }>;
+    };
     expect(api.notable_signatories.map((n: { name: string; verified: boolean }) => [n.name, n.verified])).toEqual([
       ['Famous Person', false],
       [expect.stringMatching(/Sam Taylor|Taylor, Sam/), true],

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // A signer in a real browser: phone and desktop, with and without JavaScript, by keyboard,
 // and the pages checked with axe-core and saved as screenshots.
 import type { Browser, Page } from 'playwright-core';
@@ -44,7 +45,7 @@ async function apiCount(): Promise<number> {
 
 async function pageCount(page: Page): Promise<number> {
   await page.goto(`${server.url}/letters/${SLUG}`);
-  return Number((await page.locator('.sign-box .count').innerText()).replace(/\D/g, ''));
+  return Number(((await page.locator('.sign-box .count').textContent()) ?? '').replace(/\D/g, ''));
 }
 
 async function expectAccessible(page: Page, name: string) {
@@ -94,7 +95,7 @@ async function signAndConfirm(page: Page, label: string, viewport: { width: numb
   await page.getByRole('heading', { name: 'Thank you for signing' }).waitFor();
   await screenshot(page, `thanks-${label}`);
   if (options.javascript) await expectAccessible(page, 'thank you');
-  const shown = Number((await page.locator('[data-count]').innerText()).replace(/\D/g, ''));
+  const shown = Number(((await page.locator('[data-count]').textContent()) ?? '').replace(/\D/g, ''));
   expect(shown).toBe(before + 1);
   expect(await apiCount()).toBe(before + 1);
   expect(await pageCount(page)).toBe(before + 1);
@@ -133,8 +134,8 @@ describe.skipIf(!run)('signing in a browser', () => {
     await page.getByRole('button', { name: 'Sign this letter' }).click();
     await page.locator('.error-summary').waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('sign-name');
-    await expect.poll(() => page.locator('#name-error').innerText()).toContain('Please enter your name');
-    expect(await page.locator('#email-error').innerText()).toContain('valid email address');
+    await expect.poll(() => page.locator('#name-error').textContent()).toContain('Please enter your name');
+    expect(await page.locator('#email-error').textContent()).toContain('valid email address');
     expect(await page.getByLabel('Email address').inputValue()).toBe('not-an-email');
     expect(await page.getByLabel('Role or occupation').inputValue()).toBe('Painter');
     expect(await page.getByLabel('Your name').getAttribute('aria-invalid')).toBe('true');

@@ -2,6 +2,7 @@
 // page, and nothing stored is changed by a request that was refused.
 // FUZZ_RUNS raises the number of cases (default 2,000 in `npm test`).
 import fc from 'fast-check';
+import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, signViaApi, type TestApp } from '../helpers/app.js';
 import { type Browser, signedInOrganizer } from '../helpers/organizer.js';
@@ -159,7 +160,7 @@ describe('fuzzing every route', () => {
       fc.asyncProperty(requestArb, async (r) => {
         cases++;
         const url = fillPattern(r.route.url, r);
-        const method = (r.method ?? r.route.method) as 'GET';
+        const method = (r.method ?? r.route.method) as HTTPMethods;
         const before = snapshot();
         const res = await t.app.inject({
           method,
