@@ -9,6 +9,7 @@ import { NotFound } from '../errors.js';
 import { isSignable } from '../signatures/sign-service.js';
 import type { FieldErrors } from '../signatures/signature-input.js';
 import type { LetterWithCollective } from './letter-repo.js';
+import { LetterPageCache } from './page-cache.js';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const slugParams = z.object({ slug: z.string().max(100).regex(SLUG) });
@@ -33,10 +34,21 @@ export async function renderLetterPage(
   form: SignFormState = {},
   extra: { preview?: boolean } = {},
 ) {
+  return reply.view('letters/show', await letterPageData(deps, letter, form, extra));
+}
+
+/** What the letter page shows. `formStamp` replaces the fresh stamp (the page cache's stand-in). */
+async function letterPageData(
+  deps: Deps,
+  letter: LetterWithCollective,
+  form: SignFormState,
+  extra: { preview?: boolean },
+  formStamp?: string,
+) {
   const view = await deps.letterPages.view(letter);
   const now = deps.now();
   const stats = await deps.press.pageStats(letter, now);
-  return reply.view('letters/show', {
+  return {
     ...view,
     stats,
     pageTitle: letter.title,
@@ -48,10 +60,10 @@ export async function renderLetterPage(
     signable: isSignable(letter, now),
     pastDeadline: letter.closesAt !== null && letter.closesAt <= now,
     countries: COUNTRY_OPTIONS,
-    formStamp: createFormStamp(deps.config.SESSION_SECRET, now.getTime()),
+    formStamp: formStamp ?? createFormStamp(deps.config.SESSION_SECRET, now.getTime()),
     values: form.values ?? {},
     errors: form.errors ?? {},
-  });
+  };
 }
 
 export const letterRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
@@ -60,9 +72,20 @@ export const letterRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { de
     return reply.view('letters/index', { letters, nav: 'letters', description: 'Open letters from creative collectives.' });
   });
 
+  // Rendered once per change, not once per reader (see page-cache.ts).
+  const totalChanges = deps.db.$client.prepare('SELECT total_changes()').pluck();
+  const pages = new LetterPageCache<LetterWithCollective>({ changeMark: () => totalChanges.get() as number, now: deps.now });
   app.get('/letters/:slug', async (request, reply) => {
-    const letter = await deps.signing.publicLetter(parseSlug(request.params));
-    return renderLetterPage(deps, reply, letter);
+    const slug = parseSlug(request.params);
+    // Pages that carry something of the visitor's own (an organizer bar) are never shared.
+    if (reply.locals && Object.keys(reply.locals).length > 0) return renderLetterPage(deps, reply, await deps.signing.publicLetter(slug));
+    const html = await pages.html(
+      slug,
+      () => deps.signing.publicLetter(slug),
+      async (letter, stamp) => reply.viewAsync('letters/show', await letterPageData(deps, letter, {}, {}, stamp)),
+      (now) => createFormStamp(deps.config.SESSION_SECRET, now.getTime()),
+    );
+    return reply.type('text/html; charset=utf-8').send(html);
   });
 
   app.get('/letters/:slug/versions', async (request, reply) => {

@@ -1,0 +1,93 @@
+// The letter page is rendered once per change and shared between readers (src/letters/page-cache.ts):
+// it must still show every change at once, a fresh form stamp to each reader, and what depends
+// on the time.
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFormStamp } from '../../src/domain/form-stamp.js';
+import { makeTestApp, seedLetter, signViaApi, signViaForm, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+
+beforeEach(async () => {
+  t = await makeTestApp({ SIGN_MIN_FILL_MS: '2000' }, { startWorker: false });
+  await seedLetter(t.app);
+});
+
+afterEach(async () => {
+  await t.close();
+});
+
+const page = async () => {
+  const res = await t.app.inject('/letters/fair-pay');
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+  return res.body;
+};
+
+const stampIn = (html: string) => /name="started" value="([^"]+)"/.exec(html)?.[1];
+
+async function signAndConfirm(name: string, email: string) {
+  expect((await signViaApi(t, 'fair-pay', { name, email, country: 'FR' })).statusCode).toBe(202);
+  const text = t.app.deps.db.$client
+    .prepare("SELECT text FROM outbox WHERE kind = 'verify' ORDER BY id DESC LIMIT 1")
+    .pluck()
+    .get() as string;
+  const token = /\/verify\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+  expect((await t.app.inject({ method: 'POST', url: `/verify/${token}` })).statusCode).toBe(200);
+}
+
+describe('the cached letter page', () => {
+  it('shows a confirmation on the next request', async () => {
+    const before = await page();
+    expect(before).toMatch(/class="count">0</);
+    expect(await page()).toBe(before);
+    await signAndConfirm('Grace Hopper', 'grace@example.org');
+    const after = await page();
+    expect(after).toMatch(/class="count">1</);
+    expect(after).toContain('Grace Hopper');
+    expect(after).toContain('France');
+  });
+
+  it('gives each reader a fresh form stamp, and the form accepts it', async () => {
+    const first = stampIn(await page());
+    t.clock.advance(3000);
+    const html = await page();
+    const second = stampIn(html);
+    expect(first).toBe(createFormStamp(t.config.SESSION_SECRET, t.clock.now().getTime() - 3000));
+    expect(second).toBe(createFormStamp(t.config.SESSION_SECRET, t.clock.now().getTime()));
+    expect(html.split(second as string)).toHaveLength(2);
+    // Submitted three seconds after this page was served: a person, not a bot.
+    t.clock.advance(3000);
+    const res = await signViaForm(t, 'fair-pay', { name: 'Ada Lovelace', email: 'ada@example.org', started: second as string });
+    expect(res.statusCode).toBe(303);
+    expect(t.app.deps.db.$client.prepare('SELECT count(*) FROM signatures').pluck().get()).toBe(1);
+  });
+
+  it('follows the clock: a deadline that passes closes the form', async () => {
+    await seedLetter(t.app, { slug: 'soon', closes_at: new Date(t.clock.now().getTime() + 10_000) });
+    const open = await t.app.inject('/letters/soon');
+    expect(open.body).toContain('Add your name');
+    t.clock.advance(20_000);
+    const closed = await t.app.inject('/letters/soon');
+    expect(closed.body).not.toContain('Add your name');
+    expect(closed.body).toContain('no longer takes signatures');
+  });
+
+  it('sees writes from another process within a second', async () => {
+    expect(await page()).toContain('Fair pay for artists');
+    const other = new Database(t.config.databasePath);
+    try {
+      other.prepare("UPDATE letters SET title = 'Fair pay, now', updated_at = updated_at + 1 WHERE slug = 'fair-pay'").run();
+    } finally {
+      other.close();
+    }
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await page()).toContain('Fair pay, now');
+  });
+
+  it('still answers 404 for letters that do not exist, and drafts', async () => {
+    await seedLetter(t.app, { slug: 'hidden-draft', status: 'draft' });
+    expect((await t.app.inject('/letters/nope')).statusCode).toBe(404);
+    expect((await t.app.inject('/letters/hidden-draft')).statusCode).toBe(404);
+  });
+});
