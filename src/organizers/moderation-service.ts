@@ -1,5 +1,5 @@
 // The moderation queue and decisions. Counters and signature events change inside
-// SignatureRepo.moderateMany (one transaction, all or nothing); each real change is then audited.
+// SignatureRepo.moderateMany, with an audit entry for each real change, in one transaction.
 import type { HoldReason } from '../db/schema.js';
 import type { Notable } from '../letters/letter-repo.js';
 import type { ModerationAction, Signature, SignatureRepo } from '../signatures/signature-repo.js';
@@ -71,11 +71,11 @@ export class ModerationService {
   /** Applies one decision to the selection. Returns how many signatures actually changed. */
   async act(access: LetterAccess, organizer: SignedInOrganizer, action: ModerationAction, ids: number[]): Promise<number> {
     const now = this.deps.now();
-    const results = await this.deps.signatures.moderateMany(access.letter.id, ids, action, organizer.id, now);
-    return this.deps.admin.recordModeration(
-      { collectiveId: access.letter.collectiveId, letterId: access.letter.id, organizerId: organizer.id, now },
-      action,
-      results,
-    );
+    const context = { collectiveId: access.letter.collectiveId, letterId: access.letter.id, organizerId: organizer.id, now };
+    let changed = 0;
+    await this.deps.signatures.moderateMany(access.letter.id, ids, action, organizer.id, now, (results) => {
+      changed = this.deps.admin.recordModerationTx(context, action, results);
+    });
+    return changed;
   }
 }

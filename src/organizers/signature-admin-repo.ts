@@ -1,7 +1,7 @@
 // Signatures as moderators see them: searchable, with emails, and the audit trail of their
 // decisions. The decisions themselves (and their counters) belong to SignatureRepo.moderate*.
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { type Db, inTransaction } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { notableSignatories, SIGNATURE_STATUSES, type SignatureStatus, signatures } from '../db/schema.js';
 import type { Notable } from '../letters/letter-repo.js';
 import type { ModerationAction, ModerationResult, Signature } from '../signatures/signature-repo.js';
@@ -78,28 +78,26 @@ export class SignatureAdminRepo {
   }
 
   /** One audit entry per signature whose state changed (a no-op decision is not an action). */
-  async recordModeration(
+  /** Audits the decisions that changed something. Call inside the moderation's transaction. */
+  recordModerationTx(
     context: { collectiveId: number; letterId: number; organizerId: number; now: Date },
     action: ModerationAction,
     results: ModerationResult[],
-  ): Promise<number> {
+  ): number {
     const changed = results.filter((r) => r.before.status !== r.after.status || r.before.hidden !== r.after.hidden);
-    if (changed.length === 0) return 0;
-    inTransaction(this.db, () => {
-      for (const r of changed) {
-        this.audit.recordTx({
-          collectiveId: context.collectiveId,
-          letterId: context.letterId,
-          organizerId: context.organizerId,
-          action: `signature.${action}`,
-          targetType: 'signature',
-          targetId: r.signature.id,
-          before: r.before,
-          after: r.after,
-          at: context.now,
-        });
-      }
-    });
+    for (const r of changed) {
+      this.audit.recordTx({
+        collectiveId: context.collectiveId,
+        letterId: context.letterId,
+        organizerId: context.organizerId,
+        action: `signature.${action}`,
+        targetType: 'signature',
+        targetId: r.signature.id,
+        before: r.before,
+        after: r.after,
+        at: context.now,
+      });
+    }
     return changed.length;
   }
 }

@@ -505,15 +505,23 @@ export class SignatureRepo {
     return this.commits.run(() => this.moderateTx(letterId, signatureId, action, organizerId, now));
   }
 
-  /** The same decision for many signatures, all or nothing. */
+  /**
+   * The same decision for many signatures, all or nothing. `recordTx` runs inside the same
+   * transaction (the audit log), so a decision and its record commit together.
+   */
   moderateMany(
     letterId: number,
     ids: number[],
     action: ModerationAction,
     organizerId: number | null,
     now: Date,
+    recordTx?: (results: ModerationResult[]) => void,
   ): Promise<ModerationResult[]> {
-    return this.commits.run(() => ids.map((id) => this.moderateTx(letterId, id, action, organizerId, now)));
+    return this.commits.run(() => {
+      const results = ids.map((id) => this.moderateTx(letterId, id, action, organizerId, now));
+      recordTx?.(results);
+      return results;
+    });
   }
 
   private moderateTx(letterId: number, id: number, action: ModerationAction, organizerId: number | null, now: Date): ModerationResult {

@@ -49,18 +49,27 @@ function decisionCommand(action: ModerationAction, verb: string): Command {
           process.stderr.write(`No signature #${id}.\n`);
           return 1;
         }
-        const result = await stores.signatures.moderate(signature.letterId, id, action, null, new Date());
-        stores.db.$client
-          .prepare('INSERT INTO audit_log (letter_id, action, target_type, target_id, before, after, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(
-            signature.letterId,
-            `signature.${action}`,
-            'signature',
-            id,
-            JSON.stringify(result.before),
-            JSON.stringify(result.after),
-            Date.now(),
-          );
+        const letter = await stores.letters.findById(signature.letterId);
+        const audit = stores.db.$client.prepare(
+          'INSERT INTO audit_log (collective_id, letter_id, action, target_type, target_id, before, after, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        );
+        const now = new Date();
+        // The decision and its audit entry commit together.
+        const [result] = await stores.signatures.moderateMany(signature.letterId, [id], action, null, now, ([r]) => {
+          if (r) {
+            audit.run(
+              letter?.collectiveId ?? null,
+              signature.letterId,
+              `signature.${action}`,
+              'signature',
+              id,
+              JSON.stringify(r.before),
+              JSON.stringify(r.after),
+              now.getTime(),
+            );
+          }
+        });
+        if (!result) return 1;
         process.stdout.write(`#${id}: ${result.before.status} → ${result.after.status}\n`);
         return 0;
       } finally {
