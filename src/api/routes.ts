@@ -6,7 +6,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Deps } from '../deps.js';
 import { cachePolicies, notModified, PREFLIGHT_HEADERS, readOnlyHeaders } from './http-cache.js';
 import { JSON_TYPE, jsonSender } from './json-reply.js';
-import { jsonResponse, openApiDocument, TAGS } from './openapi.js';
+import { documentOnly, jsonResponse, openApiDocument, TAGS } from './openapi.js';
 import {
   apiError,
   letterCount,
@@ -85,6 +85,9 @@ export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, {
     '/letters/:slug/count',
     {
       ...lean,
+      // Any string is a fine lookup key (the router caps its length; unknown ones are 404), so the
+      // hot path skips parsing it; the schema still documents the parameter.
+      validatorCompiler: documentOnly,
       schema: {
         tags: [TAGS.letters],
         summary: 'The live signature count',

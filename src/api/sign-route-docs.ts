@@ -1,13 +1,10 @@
 // How POST /api/v1/letters/:slug/signatures appears in the OpenAPI document. The route keeps
 // its own validation (parseSignatureInput, which answers 422 with a message per field), so the
 // body schema here documents without validating; answers are serialized through the schemas.
-import type { FastifySchemaCompiler, FastifySerializerCompiler, RouteShorthandOptions } from 'fastify';
+import type { FastifySerializerCompiler, RouteShorthandOptions } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import { jsonResponse, TAGS } from './openapi.js';
+import { documentOnly, jsonResponse, TAGS } from './openapi.js';
 import { apiError, signatureAccepted, signatureBody, slugParams } from './schemas.js';
-
-/** Lets the request through untouched: the handler validates it and words the errors. */
-const documentOnly: FastifySchemaCompiler<unknown> = () => (data) => ({ value: data });
 
 export const signRouteDocs: Pick<RouteShorthandOptions, 'schema' | 'validatorCompiler' | 'serializerCompiler'> = {
   schema: {
