@@ -2,7 +2,7 @@
 // use. Only tagged routes are documented, so pages and organizer tools never leak into it.
 import type { FastifyDynamicSwaggerOptions, SwaggerTransformObject } from '@fastify/swagger';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import { etagOf } from './http-cache.js';
@@ -32,11 +32,22 @@ export function swaggerOptions(config: Pick<Config, 'PUBLIC_URL'>): FastifyDynam
       ],
     },
     hideUntagged: true,
-    transform: jsonSchemaTransform,
-    transformObject: (document) =>
-      pruneUnusedSchemas(jsonSchemaTransformObject(document) as OpenApiLike) as ReturnType<SwaggerTransformObject>,
+    transform: createJsonSchemaTransform({ zodToJsonConfig }),
+    transformObject: (document) => pruneUnusedSchemas(toOpenApiObject(document) as OpenApiLike) as ReturnType<SwaggerTransformObject>,
   };
 }
+
+/**
+ * Version 1 only grows, so answers must not be described as closed: zod marks output objects
+ * `additionalProperties: false` (it strips unknown keys), which would make generated clients
+ * reject a field added later. The runtime still strips: nothing undeclared is ever sent.
+ */
+const zodToJsonConfig = {
+  override: (ctx: { jsonSchema: { additionalProperties?: unknown } }) => {
+    if (ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
+  },
+};
+const toOpenApiObject = createJsonSchemaTransformObject({ zodToJsonConfig });
 
 /** For routes whose schema documents input the handler checks itself: the request passes untouched. */
 export const documentOnly: FastifySchemaCompiler<unknown> = () => (data) => ({ value: data });

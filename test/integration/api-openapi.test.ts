@@ -88,6 +88,12 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('describes answers as open to new fields (version 1 only grows)', () => {
+    expect(JSON.stringify(doc.components)).not.toContain('"additionalProperties":false');
+    const letter = doc.components.schemas.Letter as { required: string[] };
+    expect(letter.required).toContain('signatures_by_country');
+  });
+
   it('is the same document at /openapi.json', async () => {
     const root = await t.app.inject('/openapi.json');
     expect(root.statusCode).toBe(200);
