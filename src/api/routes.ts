@@ -24,7 +24,9 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 // Helmet rebuilds its middleware on every request; these read-only routes set the few headers
 // that matter for JSON themselves (readOnlyHeaders), which keeps the count route near bare speed.
-const lean: RouteShorthandOptions = { helmet: false };
+// Polls are not logged one by one (two lines each at info would flood the log in a spike);
+// warnings and errors still are.
+const lean: RouteShorthandOptions = { helmet: false, logLevel: 'warn' };
 
 export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, { deps }) => {
   const app = root.withTypeProvider<ZodTypeProvider>();

@@ -23,7 +23,7 @@ export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { dep
   // Badges go on news pages and can see a lot of traffic: one indexed read, reused SVG, no helmet.
   const badgeHeaders = readOnlyHeaders(config, "default-src 'none'", { embeddable: true });
   const badges = new WeakMap<CountSnapshot, Badge>();
-  app.get('/letters/:slug/badge.svg', { helmet: false }, async (request, reply) => {
+  app.get('/letters/:slug/badge.svg', { helmet: false, logLevel: 'warn' }, async (request, reply) => {
     reply.headers(badgeHeaders);
     const snapshot = await press.count(parseSlug(request.params));
     reply.header('cache-control', policies.counts);

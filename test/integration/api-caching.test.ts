@@ -175,3 +175,29 @@ describe('security headers on the lean routes', () => {
     }
   });
 });
+
+describe('logging', () => {
+  it('does not log every poll, but still logs the site’s pages', async () => {
+    const lines: string[] = [];
+    const logged = await makeTestApp(
+      { RATE_LIMIT: 'off' },
+      { startWorker: false, logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
+    );
+    try {
+      await seedLetter(logged.app);
+      for (const url of [
+        '/api/v1/letters/fair-pay/count',
+        '/api/v1/letters/fair-pay',
+        '/letters/fair-pay/badge.svg',
+        '/api/v1/letters/nope/count',
+      ]) {
+        expect((await logged.app.inject(url)).statusCode, url).toBeLessThan(500);
+      }
+      expect(lines.filter((l) => l.includes('/api/v1/') || l.includes('badge.svg'))).toEqual([]);
+      await logged.app.inject('/letters/fair-pay');
+      expect(lines.some((l) => l.includes('/letters/fair-pay'))).toBe(true);
+    } finally {
+      await logged.close();
+    }
+  });
+});
