@@ -1,5 +1,6 @@
 // Where mail goes: SMTP when SMTP_URL is set, otherwise a development outbox of .eml files
 // under data/outbox/ (no mail server needed to click through the whole flow).
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,10 +37,26 @@ function smtpTransport(url: string, from: string): MailTransport {
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
   } as Parameters<typeof nodemailer.createTransport>[0]);
+  // The message is built in memory first and handed to the pool whole: streamed straight to the
+  // socket, nodemailer writes each encoded line with its own system call (most of a delivery's cost).
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  const domain = /@([^\s<>@]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
   return {
     kind: 'smtp',
     async send(mail) {
-      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      // Our own Message-ID and MIME boundary, from randomUUID's buffered pool: left to nodemailer,
+      // each message drew on the kernel's random source a dozen times (a fifth of a delivery here).
+      const messageId = `<${randomUUID()}@${domain}>`;
+      const built = await builder.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId,
+        baseBoundary: randomUUID().replaceAll('-', ''),
+      } as Parameters<typeof builder.sendMail>[0]);
+      await transporter.sendMail({ envelope: built.envelope, raw: built.message as Buffer, messageId });
     },
     close() {
       transporter.close();
