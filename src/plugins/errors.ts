@@ -70,6 +70,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
   reply.code(problem.statusCode);
   if (wantsJson(request)) {
     const { statusCode: _, ...error } = problem;
+    // The press API is read from other origins: its errors must be readable there too.
+    if (!reply.hasHeader('access-control-allow-origin')) reply.header('access-control-allow-origin', '*');
     return reply.type('application/json; charset=utf-8').send({ error });
   }
   // Rendered with the app's Eta directly: errors raised before routing have no reply.view.
