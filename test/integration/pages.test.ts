@@ -137,5 +137,6 @@ describe('static assets and headers', () => {
     const api = await t.app.inject('/api/v1/nothing');
     expect(api.statusCode).toBe(404);
     expect(api.json().error.code).toBe('not_found');
+    expect(api.headers['access-control-allow-origin']).toBe('*');
   });
 });
