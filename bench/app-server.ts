@@ -22,6 +22,10 @@ async function handle(request: BenchRequest): Promise<unknown> {
   switch (request.cmd) {
     case 'rss':
       return process.memoryUsage();
+    case 'gc':
+      // Diagnostics only (the app runs with --expose-gc when the benchmark asks for it).
+      global.gc?.();
+      return process.memoryUsage();
     case 'startWorker':
       app.deps.worker.start();
       return true;

@@ -30,8 +30,8 @@ export interface PageVersion {
 
 interface Entry {
   version: string;
-  /** The page split at the form stamp: joined with a fresh stamp per request. */
-  parts: string[];
+  /** The page split at the form stamp, encoded once: joined with a fresh stamp per request. */
+  parts: Buffer[];
   /** The app's clock when rendered. */
   renderedAt: number;
   /** changeMark and monotonic time when the letter's row was last compared. */
@@ -55,14 +55,14 @@ export class LetterPageCache<L extends PageVersion> {
   /**
    * The page for `key`: `load` reads the letter (and throws for a missing one, which is never
    * cached), `render` renders it with the given stand-in for the form stamp, `stamp` makes the
-   * real one for this request.
+   * real one for this request. Answers the page's UTF-8 bytes.
    */
   async html(
     key: string,
     load: () => Promise<L>,
     render: (letter: L, stampPlaceholder: string) => Promise<string>,
     stamp: (now: Date) => string,
-  ): Promise<string> {
+  ): Promise<Buffer> {
     // Read before the letter: a write that lands while rendering moves it again, so the next
     // request checks once more instead of trusting a page older than the mark says.
     const mark = this.options.changeMark();
@@ -79,7 +79,13 @@ export class LetterPageCache<L extends PageVersion> {
         entry.checkedAt = checkedAt;
       } else {
         const html = await render(letter, STAMP_PLACEHOLDER);
-        entry = { version, parts: html.split(STAMP_PLACEHOLDER), renderedAt: now.getTime(), mark, checkedAt };
+        entry = {
+          version,
+          parts: html.split(STAMP_PLACEHOLDER).map((part) => Buffer.from(part)),
+          renderedAt: now.getTime(),
+          mark,
+          checkedAt,
+        };
         this.entries.delete(key);
         this.entries.set(key, entry);
         if (this.entries.size > this.maxEntries) {
@@ -88,7 +94,15 @@ export class LetterPageCache<L extends PageVersion> {
         }
       }
     }
-    return entry.parts.length === 1 ? (entry.parts[0] as string) : entry.parts.join(stamp(now));
+    if (entry.parts.length === 1) return entry.parts[0] as Buffer;
+    // Copying bytes is cheaper than encoding the 30 KB page to UTF-8 again for every reader.
+    const fresh = Buffer.from(stamp(now));
+    const pieces: Buffer[] = [];
+    entry.parts.forEach((part, i) => {
+      if (i > 0) pieces.push(fresh);
+      pieces.push(part);
+    });
+    return Buffer.concat(pieces);
   }
 }
 
