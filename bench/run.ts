@@ -60,7 +60,7 @@ const settings = {
   scaleRuns: Math.round(positive(flags['scale-runs'], quick ? 3 : 5, 'scale-runs')),
   warmSeconds: 1,
   /** Each main phase is measured in this many runs, alternating with runs of the bare route. */
-  slices: Math.round(positive(flags.slices, quick ? 1 : 3, 'slices')),
+  slices: Math.round(positive(flags.slices, quick ? 1 : 5, 'slices')),
 };
 /** Short runs for the scale comparisons, several of them, medians reported. */
 const scaleSeconds = Math.max(1, Math.min(3, Math.round(settings.seconds / 4)));
@@ -270,17 +270,14 @@ async function main(): Promise<number> {
       const appSamples = new Samples();
       const bareSamples = new Samples();
       const slice = settings.seconds / settings.slices;
+      const runs: Array<() => Promise<unknown>> = [
+        () => load({ ...base, url: bareUrl, seconds: slice, samples: bareSamples }),
+        () => load({ ...target, seconds: slice, samples: appSamples }),
+      ];
+      if (sizedUrl) runs.push(() => load({ ...base, url: sizedUrl, seconds: slice, samples: sizedSamples }));
       for (let i = 0; i < settings.slices; i++) {
-        const runBare = () => load({ ...base, url: bareUrl, seconds: slice, samples: bareSamples });
-        const runApp = () => load({ ...target, seconds: slice, samples: appSamples });
-        if (i % 2 === 0) {
-          await runBare();
-          await runApp();
-        } else {
-          await runApp();
-          await runBare();
-        }
-        if (sizedUrl) await load({ ...base, url: sizedUrl, seconds: slice, samples: sizedSamples });
+        // Rotate who goes first, so a burst of load from elsewhere does not always land on one of them.
+        for (let k = 0; k < runs.length; k++) await (runs[(i + k) % runs.length] as () => Promise<unknown>)();
       }
       for (const [kind, entry] of bareSamples.kinds) for (const l of entry.latencies) allBare.add(kind, 200, l);
       allBare.seconds += bareSamples.seconds;
