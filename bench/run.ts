@@ -246,6 +246,27 @@ async function main(): Promise<number> {
     // Read on the benchmark's own connection (an index count), so polling costs the app nothing.
     const pendingQuery = reader.prepare("SELECT count(*) FROM outbox WHERE status = 'pending'").pluck();
     const pendingMail = () => pendingQuery.get() as number;
+
+    /**
+     * Before each timed verification run: enough fresh tokens for it (signing, untimed, what is
+     * missing), sized from the rate the previous run used them at. Only as much mail as needed.
+     */
+    const verifyTopUp = (tag: string, slug: string, initialRate: number) => {
+      let rate = Math.max(initialRate, 200);
+      let sizeAfterTopUp = -1;
+      let lastSeconds = 1;
+      return async (seconds: number) => {
+        tokens.refresh();
+        if (sizeAfterTopUp >= 0) rate = Math.max(rate, (sizeAfterTopUp - tokens.size(tag)) / lastSeconds);
+        const need = Math.ceil(rate * seconds * 1.5) + settings.connections - tokens.size(tag);
+        if (need > 0) {
+          await load({ ...base, url: appUrl, requests: [signers.request(slug, tag)], amount: need, seconds: 30 });
+          tokens.refresh();
+        }
+        sizeAfterTopUp = tokens.size(tag);
+        lastSeconds = seconds;
+      };
+    };
     const base = { connections: settings.connections };
     const allBare = new Samples();
     const phases: Record<string, Phase> = {};
@@ -256,7 +277,14 @@ async function main(): Promise<number> {
      */
     const paired = async (
       name: string,
-      spec: { path?: string; requests?: RequestSpec[]; kindOf?: (index: number) => string; sizedBytes?: number },
+      spec: {
+        path?: string;
+        requests?: RequestSpec[];
+        kindOf?: (index: number) => string;
+        sizedBytes?: number;
+        /** Runs (untimed) before each slice of the app, e.g. to top up verification tokens. */
+        beforeApp?: (sliceSeconds: number) => Promise<void>;
+      },
       warm = true,
     ): Promise<{ phase: Phase; samples: Samples }> => {
       const sizedUrl = spec.sizedBytes ? `http://127.0.0.1:${bare.port}/sized/${spec.sizedBytes}` : null;
@@ -272,7 +300,10 @@ async function main(): Promise<number> {
       const slice = settings.seconds / settings.slices;
       const runs: Array<() => Promise<unknown>> = [
         () => load({ ...base, url: bareUrl, seconds: slice, samples: bareSamples }),
-        () => load({ ...target, seconds: slice, samples: appSamples }),
+        async () => {
+          await spec.beforeApp?.(slice);
+          await load({ ...target, seconds: slice, samples: appSamples });
+        },
       ];
       if (sizedUrl) runs.push(() => load({ ...base, url: sizedUrl, seconds: slice, samples: sizedSamples }));
       for (let i = 0; i < settings.slices; i++) {
@@ -310,19 +341,9 @@ async function main(): Promise<number> {
     if (only.has('writes')) {
       signRps = (await paired('sign', { requests: [signers.request(BENCH, 'b')] })).phase.app.rps;
       tokens.refresh();
-      // Verification must not run out of fresh tokens: probe its rate, top up by signing if short.
-      const probe = (await load({ ...base, url: appUrl, requests: [tokens.request('b')], seconds: settings.warmSeconds })).stats();
-      tokens.refresh();
-      // Generous: the probe runs cold, and a machine that was busy during it may not be later.
-      const needed = Math.ceil(Math.max(probe.rps, signRps) * settings.seconds * 3) + settings.connections * settings.slices;
-      if (tokens.size('b') < needed) {
-        const amount = needed - tokens.size('b');
-        log(`topping up ${amount} pending signatures for the verify phase`);
-        await load({ ...base, url: appUrl, requests: [signers.request(BENCH, 'b')], amount, seconds: settings.seconds * 2 });
-        tokens.refresh();
-      }
       const exhaustedBefore = tokens.exhausted;
-      verifyRps = (await paired('verify', { requests: [tokens.request('b')] }, false)).phase.app.rps;
+      const topUp = verifyTopUp('b', BENCH, signRps);
+      verifyRps = (await paired('verify', { requests: [tokens.request('b')], beforeApp: topUp }, false)).phase.app.rps;
       if (tokens.exhausted > exhaustedBefore) log(`verify ran out of fresh tokens ${tokens.exhausted - exhaustedBefore} times`);
       summary.checks.verifyTokensExhausted = tokens.exhausted - exhaustedBefore;
       checkCorrectness('after the write phases', reader, signers, failures, summary);
@@ -409,7 +430,11 @@ async function main(): Promise<number> {
         ['signatures', (slug) => `/api/v1/letters/${slug}/signatures`],
         ['deep', (slug) => `/api/v1/letters/${slug}/signatures?cursor=${cursors[slug]}`],
       ];
-      const compare = async (name: string, spec: (slug: string) => { path?: string; requests?: RequestSpec[] }, warm: boolean) => {
+      const compare = async (
+        name: string,
+        spec: (slug: string) => { path?: string; requests?: RequestSpec[]; before?: () => Promise<void> },
+        warm: boolean,
+      ) => {
         const entry = { small: [] as number[], big: [] as number[], smallP99: [] as number[], bigP99: [] as number[] };
         scale[name] = entry;
         if (warm) {
@@ -418,7 +443,8 @@ async function main(): Promise<number> {
         for (let run = 0; run < settings.scaleRuns; run++) {
           // Alternate the order so drift in the machine's load does not favour one side.
           for (const slug of run % 2 === 0 ? [SMALL, BIG] : [BIG, SMALL]) {
-            const { path, requests } = spec(slug);
+            const { path, requests, before } = spec(slug);
+            await before?.();
             const stats = (await load({ ...base, url: `${appUrl}${path ?? ''}`, requests, seconds: scaleSeconds })).stats();
             if (stats.errors > 0 || (!requests && stats.non2xx > 0)) {
               failures.push(`scale ${name} on ${slug}: ${stats.non2xx} non-2xx, ${stats.errors} errors`);
@@ -437,23 +463,23 @@ async function main(): Promise<number> {
       // Signing and verification (name_key and near-match lookups) on both letters.
       const tagOf = (slug: string) => (slug === BIG ? 'm' : 'k');
       await compare('sign', (slug) => ({ requests: [signers.request(slug, tagOf(slug))] }), false);
-      tokens.refresh();
-      const perRun = Math.ceil(Math.max(verifyRps, signRps, 500) * scaleSeconds * 3) + settings.connections;
-      for (const slug of [SMALL, BIG]) {
-        const need = perRun * settings.scaleRuns - tokens.size(tagOf(slug));
-        if (need > 0) {
-          await load({ ...base, url: appUrl, requests: [signers.request(slug, tagOf(slug))], amount: need, seconds: settings.seconds * 2 });
-        }
-      }
-      tokens.refresh();
       const exhaustedBefore = tokens.exhausted;
-      await compare('verify', (slug) => ({ requests: [tokens.request(tagOf(slug))] }), false);
+      const topUps: Record<string, () => Promise<void>> = {};
+      for (const slug of [SMALL, BIG]) {
+        const topUp = verifyTopUp(tagOf(slug), slug, verifyRps || signRps);
+        topUps[slug] = () => topUp(scaleSeconds);
+      }
+      // The specs are built per run; the token requests and top-ups persist per letter.
+      const verifySpecs: Record<string, RequestSpec> = { [SMALL]: tokens.request(tagOf(SMALL)), [BIG]: tokens.request(tagOf(BIG)) };
+      await compare('verify', (slug) => ({ requests: [verifySpecs[slug] as RequestSpec], before: topUps[slug] }), false);
       summary.checks.scaleVerifyTokensExhausted = tokens.exhausted - exhaustedBefore;
       // The mail this phase queued goes out before the end (bounded; not measured).
       await app.request('startWorker');
-      summary.checks.outboxAfterScale = await waitForOutbox(pendingMail, 120_000);
       await noteRss('scale');
     }
+
+    // Everything queued is delivered before the end, so the final memory is that of a server at rest.
+    summary.checks.outboxAtEnd = await waitForOutbox(pendingMail, 180_000);
 
     // -- export -------------------------------------------------------------------------------------
     let exported: { rows: number; ms: number; rssBefore: number; rssMax: number } | null = null;
@@ -576,7 +602,7 @@ async function main(): Promise<number> {
     }
     rows.push({
       what: 'app server RSS after the whole benchmark',
-      measured: `${mb(rssAtEnd.rss)} MB (V8 heap ${mb(rssAtEnd.heapUsed)} of ${mb(rssAtEnd.heapTotal)} MB; after each phase: ${Object.entries(
+      measured: `${mb(rssAtEnd.rss)} MB, at rest${(summary.checks.outboxAtEnd as { pending: number }).pending > 0 ? ` (but ${(summary.checks.outboxAtEnd as { pending: number }).pending} mails still queued)` : ''} (V8 heap ${mb(rssAtEnd.heapUsed)} of ${mb(rssAtEnd.heapTotal)} MB; after each phase: ${Object.entries(
         rssTrail,
       )
         .map(([k, v]) => `${k} ${v}`)
