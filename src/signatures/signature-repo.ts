@@ -1,7 +1,7 @@
 // Units of work for signatures. Each public method is atomic: the signature's state, its event,
 // the letter's counters (total, per country, per hour) and any mail it causes change together
 // in one transaction (batched with concurrent ones by GroupCommit), or not at all.
-import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import {
@@ -638,45 +638,6 @@ export class SignatureRepo {
       .orderBy(desc(signatures.id))
       .limit(limit)
       .all();
-  }
-
-  /** Public signatures, newest first, after a (verifiedAt, id) cursor: stable under concurrent signing. */
-  async publicPage(letterId: number, limit: number, after?: { verifiedAt: number; id: number }) {
-    const keyset = after
-      ? or(
-          lt(signatures.verifiedAt, new Date(after.verifiedAt)),
-          and(eq(signatures.verifiedAt, new Date(after.verifiedAt)), lt(signatures.id, after.id)),
-        )
-      : undefined;
-    return this.db
-      .select({
-        id: signatures.id,
-        name: signatures.name,
-        title: signatures.title,
-        organisation: signatures.organisation,
-        country: signatures.country,
-        verifiedAt: signatures.verifiedAt,
-      })
-      .from(signatures)
-      .where(
-        and(
-          eq(signatures.letterId, letterId),
-          eq(signatures.status, COUNTED),
-          eq(signatures.isPublic, true),
-          eq(signatures.hidden, false),
-          keyset,
-        ),
-      )
-      .orderBy(desc(signatures.verifiedAt), desc(signatures.id))
-      .limit(limit)
-      .all() as Array<{
-      id: number;
-      name: string;
-      title: string | null;
-      organisation: string | null;
-      country: string | null;
-      verifiedAt: Date;
-    }>;
   }
 }
 
