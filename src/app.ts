@@ -16,6 +16,7 @@ import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
 import { organizerRoutes } from './organizers/routes.js';
 import { registerErrorHandlers, sendProblem } from './plugins/errors.js';
 import { registerSecurity, signRateLimits } from './plugins/security.js';
+import { applyPageHeaders } from './plugins/security-headers.js';
 import { signatureApiRoutes } from './signatures/api-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { STATIC_DIR, VIEWS_DIR, viewHelpers } from './views.js';
@@ -48,6 +49,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     routerOptions: { maxParamLength: 200 },
     // Malformed URLs and the like are answered by our error pages too, not Fastify's defaults.
     frameworkErrors: (error, request, reply) => {
+      applyPageHeaders(reply);
       sendProblem(request, reply, { statusCode: error.statusCode ?? 400, code: 'bad_request', message: 'That address is not valid.' });
     },
   });

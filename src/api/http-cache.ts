@@ -93,9 +93,9 @@ export function etagOnSend(
 }
 
 /**
- * Security headers for read-only routes that skip helmet (it rebuilds its middleware on every
- * request, the largest cost on a hot path). Only what matters for a JSON, SVG or feed response
- * is sent: every header is paid for on every poll. `embeddable` is for images other pages show.
+ * Security headers for read-only routes that skip the site's page set (securityHeaders: 'none').
+ * Only what matters for a JSON, SVG or feed response is sent: every header is paid for on every
+ * poll. `embeddable` is for images other pages show.
  */
 export function readOnlyHeaders(
   config: Pick<Config, 'https'>,

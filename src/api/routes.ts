@@ -22,11 +22,11 @@ import {
 /** JSON is never a document to render: nothing may load, nothing may frame it. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-// Helmet rebuilds its middleware on every request; these read-only routes set the few headers
-// that matter for JSON themselves (readOnlyHeaders), which keeps the count route near bare speed.
+// These read-only routes set the few security headers that matter for JSON themselves
+// (readOnlyHeaders), not the site's page set: every header is paid for on every poll.
 // Polls are not logged one by one (two lines each at info would flood the log in a spike);
 // warnings and errors still are.
-const lean: RouteShorthandOptions = { helmet: false, logLevel: 'warn' };
+const lean: RouteShorthandOptions = { config: { securityHeaders: 'none' }, logLevel: 'warn' };
 
 export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, { deps }) => {
   const app = root.withTypeProvider<ZodTypeProvider>();

@@ -3,7 +3,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../deps.js';
 import { parseSlug } from '../letters/routes.js';
-import { CSP_DIRECTIVES } from '../plugins/security.js';
 import { isSignable } from '../signatures/sign-service.js';
 import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
@@ -20,10 +19,10 @@ export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { dep
   // Validators for answers built per request (the embed page); the others name their own.
   app.addHook('onSend', etagOnSend);
 
-  // Badges go on news pages and can see a lot of traffic: one indexed read, reused SVG, no helmet.
+  // Badges go on news pages and can see a lot of traffic: one indexed read, reused SVG, a few headers of its own.
   const badgeHeaders = readOnlyHeaders(config, "default-src 'none'", { embeddable: true });
   const badges = new WeakMap<CountSnapshot, Badge>();
-  app.get('/letters/:slug/badge.svg', { helmet: false, logLevel: 'warn' }, async (request, reply) => {
+  app.get('/letters/:slug/badge.svg', { config: { securityHeaders: 'none' }, logLevel: 'warn' }, async (request, reply) => {
     reply.headers(badgeHeaders);
     const snapshot = await press.count(parseSlug(request.params));
     reply.header('cache-control', policies.counts);
@@ -38,30 +37,21 @@ export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { dep
 
   // The one page other sites may frame: the site's CSP with frame-ancestors opened, and no
   // X-Frame-Options. Styles and the count refresh come from our own files, never inline.
-  app.get(
-    '/letters/:slug/embed',
-    {
-      helmet: {
-        contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES, frameAncestors: ['*'] } },
-        frameguard: false,
-      },
-    },
-    async (request, reply) => {
-      const letter = await deps.signing.publicLetter(parseSlug(request.params));
-      reply.header('cache-control', policies.counts);
-      return reply.view('letters/embed', {
-        letter,
-        letterUrl: press.letterUrl(letter.slug),
-        countUrl: `/api/v1/letters/${letter.slug}/count`,
-        signable: isSignable(letter, deps.now()),
-      });
-    },
-  );
+  app.get('/letters/:slug/embed', { config: { securityHeaders: 'embed' } }, async (request, reply) => {
+    const letter = await deps.signing.publicLetter(parseSlug(request.params));
+    reply.header('cache-control', policies.counts);
+    return reply.view('letters/embed', {
+      letter,
+      letterUrl: press.letterUrl(letter.slug),
+      countUrl: `/api/v1/letters/${letter.slug}/count`,
+      signable: isSignable(letter, deps.now()),
+    });
+  });
 
   // The feed is rebuilt only when the letters it lists were re-read (see PressService.feed).
   const feedHeaders = readOnlyHeaders(config, "default-src 'none'");
   const feeds = new WeakMap<FeedRow[], { xml: string; etag: string }>();
-  app.get('/letters.atom', { helmet: false }, async (request, reply) => {
+  app.get('/letters.atom', { config: { securityHeaders: 'none' } }, async (request, reply) => {
     reply.headers(feedHeaders);
     const rows = await press.feed();
     let feed = feeds.get(rows);

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { viewHelpers } from '../views.js';
+import { applyPageHeaders } from './security-headers.js';
 
 const HEADINGS: Record<number, string> = {
   400: 'Something in that request was not right',
@@ -100,13 +101,14 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     }
   });
 
-  app.setNotFoundHandler(async (request, reply) =>
-    sendProblem(request, reply, {
+  app.setNotFoundHandler(async (request, reply) => {
+    applyPageHeaders(reply);
+    return sendProblem(request, reply, {
       statusCode: 404,
       code: 'not_found',
       message: wantsJson(request)
         ? 'No such endpoint or resource.'
         : 'There is nothing at this address. It may have moved, or the link may be incomplete.',
-    }),
-  );
+    });
+  });
 }

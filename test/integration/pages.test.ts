@@ -128,6 +128,18 @@ describe('static assets and headers', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
+  it('sends the same headers on pages no route answers: not found and malformed addresses', async () => {
+    const page = await t.app.inject('/letters/newer');
+    for (const url of ['/nothing-here', '/letters/%E0%A4%A']) {
+      const res = await t.app.inject(url);
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      for (const name of ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy']) {
+        expect(res.headers[name], `${url} ${name}`).toBe(page.headers[name]);
+      }
+    }
   });
 
   it('answers unknown routes with a 404 page, and unknown API routes with JSON', async () => {
