@@ -1,14 +1,19 @@
 // The public letter page, rendered once per change instead of once per reader. A spike of readers
-// then costs a lookup and a fresh form stamp each; the rendering (Markdown, notables, recent
-// signatures, chart, country list, the form with its 250 countries) happens when something on
-// the page changed, or at least once a second for what depends on the time (the deadline, the
-// chart's end), on the same terms as the press API's cached answers.
+// then costs a lookup each; the rendering (Markdown, notables, recent signatures, chart, country
+// list, the form with its 250 countries) happens when something on the page changed, or at least
+// once a second for what depends on the time (the deadline, the chart's end), on the same terms
+// as the press API's cached answers.
 //
 // What makes a page current: the letter's row (every change the page shows bumps its
 // updated_at or its count: a confirmation, a withdrawal, moderation, an edit, a notable),
 // checked whenever this process has written anything (SQLite's total_changes()) and at least
-// once a second for writes from other processes (the CLI). The form stamp is per request: the
-// page is kept as the text around it.
+// once a second for writes from other processes (the CLI).
+//
+// The form stamp is the one part that differs between readers. Everyone served within the same
+// tenth of a second gets the same bytes, stamped with the end of that tenth (sharedStampTime):
+// no HMAC and no copy of the page per reader, and the minimum fill time only ever gets longer.
+
+import { sharedStampTime } from '../domain/form-stamp.js';
 
 export interface PageCacheOptions {
   /** Moves whenever this process writes to the database. */
@@ -17,6 +22,8 @@ export interface PageCacheOptions {
   now: () => Date;
   maxAgeMs?: number;
   maxEntries?: number;
+  /** Readers within one window share a stamp (and the page's bytes). */
+  stampWindowMs?: number;
 }
 
 /** What a cached page depends on, read from the letter's row. */
@@ -30,8 +37,10 @@ export interface PageVersion {
 
 interface Entry {
   version: string;
-  /** The page split at the form stamp, encoded once: joined with a fresh stamp per request. */
+  /** The page split at the form stamp, encoded once: joined with a fresh stamp per window. */
   parts: Buffer[];
+  /** The page as served in the latest stamp window. */
+  stamped: { window: number; page: Buffer } | null;
   /** The app's clock when rendered. */
   renderedAt: number;
   /** changeMark and monotonic time when the letter's row was last compared. */
@@ -46,22 +55,24 @@ export class LetterPageCache<L extends PageVersion> {
   private readonly entries = new Map<string, Entry>();
   private readonly maxAgeMs: number;
   private readonly maxEntries: number;
+  private readonly stampWindowMs: number;
 
   constructor(private readonly options: PageCacheOptions) {
     this.maxAgeMs = options.maxAgeMs ?? 1000;
     this.maxEntries = options.maxEntries ?? 500;
+    this.stampWindowMs = options.stampWindowMs ?? 100;
   }
 
   /**
    * The page for `key`: `load` reads the letter (and throws for a missing one, which is never
    * cached), `render` renders it with the given stand-in for the form stamp, `stamp` makes the
-   * real one for this request. Answers the page's UTF-8 bytes.
+   * real one for a given time (see sharedStampTime). Answers the page's UTF-8 bytes.
    */
   async html(
     key: string,
     load: () => Promise<L>,
     render: (letter: L, stampPlaceholder: string) => Promise<string>,
-    stamp: (now: Date) => string,
+    stamp: (time: number) => string,
   ): Promise<Buffer> {
     // Read before the letter: a write that lands while rendering moves it again, so the next
     // request checks once more instead of trusting a page older than the mark says.
@@ -82,6 +93,7 @@ export class LetterPageCache<L extends PageVersion> {
         entry = {
           version,
           parts: html.split(STAMP_PLACEHOLDER).map((part) => Buffer.from(part)),
+          stamped: null,
           renderedAt: now.getTime(),
           mark,
           checkedAt,
@@ -95,14 +107,17 @@ export class LetterPageCache<L extends PageVersion> {
       }
     }
     if (entry.parts.length === 1) return entry.parts[0] as Buffer;
-    // Copying bytes is cheaper than encoding the 30 KB page to UTF-8 again for every reader.
-    const fresh = Buffer.from(stamp(now));
-    const pieces: Buffer[] = [];
-    entry.parts.forEach((part, i) => {
-      if (i > 0) pieces.push(fresh);
-      pieces.push(part);
-    });
-    return Buffer.concat(pieces);
+    const window = Math.floor(now.getTime() / this.stampWindowMs);
+    if (entry.stamped?.window !== window) {
+      const fresh = Buffer.from(stamp(sharedStampTime(now.getTime(), this.stampWindowMs)));
+      const pieces: Buffer[] = [];
+      entry.parts.forEach((part, i) => {
+        if (i > 0) pieces.push(fresh);
+        pieces.push(part);
+      });
+      entry.stamped = { window, page: Buffer.concat(pieces) };
+    }
+    return entry.stamped.page;
   }
 }
 

@@ -83,7 +83,7 @@ export const letterRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { de
       slug,
       () => deps.signing.publicLetter(slug),
       async (letter, stamp) => reply.viewAsync('letters/show', await letterPageData(deps, letter, {}, {}, stamp)),
-      (now) => createFormStamp(deps.config.SESSION_SECRET, now.getTime()),
+      (time) => createFormStamp(deps.config.SESSION_SECRET, time),
     );
     return reply.type('text/html; charset=utf-8').send(html);
   });

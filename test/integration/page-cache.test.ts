@@ -1,9 +1,9 @@
 // The letter page is rendered once per change and shared between readers (src/letters/page-cache.ts):
-// it must still show every change at once, a fresh form stamp to each reader, and what depends
-// on the time.
+// it must still show every change at once, a current form stamp that never shortens the minimum
+// fill time, and what depends on the time.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFormStamp } from '../../src/domain/form-stamp.js';
+import { createFormStamp, sharedStampTime } from '../../src/domain/form-stamp.js';
 import { makeTestApp, seedLetter, signViaApi, signViaForm, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -48,18 +48,37 @@ describe('the cached letter page', () => {
     expect(after).toContain('France');
   });
 
-  it('gives each reader a fresh form stamp, and the form accepts it', async () => {
+  it('stamps the form with the end of the tenth of a second it is served in, and the form accepts it', async () => {
+    // Half-way through a second, so the window's end is 100 ms ahead at most.
+    t.clock.advance(1050 - (t.clock.now().getTime() % 1000));
+    const servedAt = t.clock.now().getTime();
     const first = stampIn(await page());
+    expect(first).toBe(createFormStamp(t.config.SESSION_SECRET, sharedStampTime(servedAt, 100)));
+    expect(sharedStampTime(servedAt, 100)).toBe(servedAt + 50);
+    t.clock.advance(20);
+    expect(stampIn(await page())).toBe(first);
     t.clock.advance(3000);
     const html = await page();
     const second = stampIn(html);
-    expect(first).toBe(createFormStamp(t.config.SESSION_SECRET, t.clock.now().getTime() - 3000));
-    expect(second).toBe(createFormStamp(t.config.SESSION_SECRET, t.clock.now().getTime()));
+    expect(second).toBe(createFormStamp(t.config.SESSION_SECRET, sharedStampTime(t.clock.now().getTime(), 100)));
+    expect(second).not.toBe(first);
     expect(html.split(second as string)).toHaveLength(2);
     // Submitted three seconds after this page was served: a person, not a bot.
     t.clock.advance(3000);
     const res = await signViaForm(t, 'fair-pay', { name: 'Ada Lovelace', email: 'ada@example.org', started: second as string });
     expect(res.statusCode).toBe(303);
+    expect(t.app.deps.db.$client.prepare('SELECT count(*) FROM signatures').pluck().get()).toBe(1);
+  });
+
+  it('never shortens the minimum fill time by sharing a stamp', async () => {
+    t.clock.advance(1050 - (t.clock.now().getTime() % 1000));
+    const stamp = stampIn(await page()) as string;
+    // Exactly the minimum after the page was served: the stamp is 50 ms younger, so too soon.
+    t.clock.advance(2000);
+    await signViaForm(t, 'fair-pay', { name: 'Ada Lovelace', email: 'ada@example.org', started: stamp });
+    expect(t.app.deps.db.$client.prepare('SELECT count(*) FROM signatures').pluck().get()).toBe(0);
+    t.clock.advance(50);
+    await signViaForm(t, 'fair-pay', { name: 'Ada Lovelace', email: 'ada@example.org', started: stamp });
     expect(t.app.deps.db.$client.prepare('SELECT count(*) FROM signatures').pluck().get()).toBe(1);
   });
 
