@@ -24,12 +24,18 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 // These read-only routes set the few security headers that matter for JSON themselves
 // (readOnlyHeaders), not the site's page set: every header is paid for on every poll.
-// Polls are not logged one by one (two lines each at info would flood the log in a spike);
-// warnings and errors still are.
-const lean: RouteShorthandOptions = { config: { securityHeaders: 'none' }, logLevel: 'warn' };
+const lean: RouteShorthandOptions = { config: { securityHeaders: 'none' } };
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, { deps }) => {
   const app = root.withTypeProvider<ZodTypeProvider>();
+  // Polls are not logged one by one (two lines each at info would flood the log in a spike), and
+  // they share one logger instead of a child per request: warnings and errors are still logged,
+  // and the error handler names the request id itself.
+  const level = LEVELS[Math.max(LEVELS.indexOf(root.log.level), LEVELS.indexOf('warn'))] as string;
+  const pollLogger = root.log.child({}, { level });
+  app.setChildLoggerFactory(() => pollLogger);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
