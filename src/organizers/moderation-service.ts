@@ -36,11 +36,9 @@ export class ModerationService {
     letterId: number,
     reason: HoldReason | null,
   ): Promise<{ items: HeldItem[]; total: number; byReason: Record<HoldReason, number> }> {
-    const held = await this.deps.signatures.held(letterId);
-    const byReason: Record<HoldReason, number> = { name_duplicate: 0, notable: 0, spike: 0 };
-    for (const h of held) if (h.holdReason) byReason[h.holdReason] += 1;
-    const filtered = reason ? held.filter((h) => h.holdReason === reason) : held;
-    const shown = filtered.slice(0, QUEUE_PAGE);
+    const byReason = await this.deps.signatures.heldCounts(letterId);
+    const shown = await this.deps.signatures.held(letterId, { reason, limit: QUEUE_PAGE });
+    const total = reason ? byReason[reason] : Object.values(byReason).reduce((sum, n) => sum + n, 0);
     const notableIds = shown.map((h) => h.matchedNotableId).filter((id): id is number => id !== null);
     const notables = await this.deps.admin.notablesByIds(letterId, notableIds);
     return {
@@ -49,7 +47,7 @@ export class ModerationService {
         matched,
         notable: signature.matchedNotableId ? (notables.get(signature.matchedNotableId) ?? null) : null,
       })),
-      total: filtered.length,
+      total,
       byReason,
     };
   }

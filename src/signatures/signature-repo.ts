@@ -615,13 +615,26 @@ export class SignatureRepo {
     return this.db.select().from(signatures).where(eq(signatures.id, id)).get();
   }
 
-  /** The moderation queue: held signatures, oldest first, each with what it collided with. */
-  async held(letterId: number): Promise<Array<Signature & { matched: Signature | null }>> {
+  /**
+   * The moderation queue: held signatures, oldest first, each with what it collided with. Bounded:
+   * a spike can hold tens of thousands at once, and a page shows a few hundred.
+   */
+  async held(
+    letterId: number,
+    options: { reason?: HoldReason | null; limit: number },
+  ): Promise<Array<Signature & { matched: Signature | null }>> {
     const rows = this.db
       .select()
       .from(signatures)
-      .where(and(eq(signatures.letterId, letterId), eq(signatures.status, 'held')))
+      .where(
+        and(
+          eq(signatures.letterId, letterId),
+          eq(signatures.status, 'held'),
+          options.reason ? eq(signatures.holdReason, options.reason) : undefined,
+        ),
+      )
       .orderBy(asc(signatures.id))
+      .limit(options.limit)
       .all();
     return rows.map((row) => ({
       ...row,
@@ -629,6 +642,19 @@ export class SignatureRepo {
         ? (this.db.select().from(signatures).where(eq(signatures.id, row.matchedSignatureId)).get() ?? null)
         : null,
     }));
+  }
+
+  /** How many signatures are held on a letter, by reason (an index range, no rows loaded). */
+  async heldCounts(letterId: number): Promise<Record<HoldReason, number>> {
+    const counts: Record<HoldReason, number> = { name_duplicate: 0, notable: 0, spike: 0 };
+    const rows = this.db
+      .select({ reason: signatures.holdReason, count: sql<number>`count(*)` })
+      .from(signatures)
+      .where(and(eq(signatures.letterId, letterId), eq(signatures.status, 'held')))
+      .groupBy(signatures.holdReason)
+      .all();
+    for (const row of rows) if (row.reason) counts[row.reason] = row.count;
+    return counts;
   }
 
   /** Counted signatures flagged as one edit away from another (for the moderation view). */

@@ -100,6 +100,35 @@ describe('the held queue', () => {
     expect(events.every((e) => e.organizer_id === audit[0]!.organizer_id)).toBe(true);
   });
 
+  it('shows a long queue a page at a time, with every reason counted', async () => {
+    // A surge held hundreds at once (written directly: the queue is what is under test).
+    const insert = t.app.deps.db.$client.prepare(
+      `INSERT INTO signatures (letter_id, name, name_key, name_head, name_tail, name_len, email, email_key, status, hold_reason)
+       VALUES (?, ?, ?, 'surg', 'ignr', 10, ?, ?, 'held', ?)`,
+    );
+    for (let i = 0; i < 230; i++) {
+      const reason = i < 210 ? 'spike' : 'name_duplicate';
+      insert.run(letterId, `Surge Signer ${i}`, `signer surge ${i}`, `s${i}@example.org`, `s${i}@example.org`, reason);
+    }
+    const all = await mod.get(`${base()}/moderation`);
+    expect(all.statusCode).toBe(200);
+    expect(all.body).toContain('Showing the oldest 200 of 230');
+    expect(all.body).toContain('Surge Signer 0<');
+    expect(all.body).toContain('Surge Signer 199<');
+    expect(all.body).not.toContain('Surge Signer 200<');
+    const duplicates = await mod.get(`${base()}/moderation?reason=name_duplicate`);
+    expect(duplicates.body).toContain('Surge Signer 210<');
+    expect(duplicates.body).not.toContain('Surge Signer 0<');
+    expect(duplicates.body).not.toContain('Showing the oldest');
+    for (const [label, n] of [
+      ['All held', 230],
+      ['Surge', 210],
+      ['Same name', 20],
+    ] as const) {
+      expect(all.body).toMatch(new RegExp(`${label}[^<]*<[^>]*>\\s*${n}\\b`));
+    }
+  });
+
   it('applies a bulk decision to a filtered, ticked selection, all at once', async () => {
     await signAndConfirm('Sam Lee', 'sam1@example.org');
     const held = [];

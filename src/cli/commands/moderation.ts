@@ -2,6 +2,9 @@
 import type { ModerationAction } from '../../signatures/signature-repo.js';
 import { type Command, openStores } from '../command.js';
 
+/** The CLI lists the oldest held signatures, a screenful at a time in practice. */
+const HELD_LISTED = 1000;
+
 export const heldCommand: Command = {
   summary: 'SLUG  list signatures held for review on a letter',
   async run([slug]) {
@@ -16,7 +19,9 @@ export const heldCommand: Command = {
         process.stderr.write(`No letter with slug "${slug}".\n`);
         return 1;
       }
-      const held = await stores.signatures.held(letter.id);
+      const counts = await stores.signatures.heldCounts(letter.id);
+      const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+      const held = await stores.signatures.held(letter.id, { limit: HELD_LISTED });
       if (held.length === 0) {
         process.stdout.write(`Nothing held on "${slug}".\n`);
         return 0;
@@ -26,6 +31,7 @@ export const heldCommand: Command = {
         const notable = s.matchedNotableId ? ` matches notable entry #${s.matchedNotableId}` : '';
         process.stdout.write(`#${s.id}\t${s.name}\t${s.holdReason ?? ''}${matched}${notable}\n`);
       }
+      if (total > held.length) process.stdout.write(`… and ${total - held.length} more (oldest first; decide on these to see the rest).\n`);
       return 0;
     } finally {
       await stores.close();
