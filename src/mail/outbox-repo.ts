@@ -1,6 +1,6 @@
 // The outbox table: mail is queued here in the same transaction as what caused it, and the
 // worker (mail/outbox-worker.ts) delivers it with retries. Nothing queued is lost on restart.
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 
@@ -77,27 +77,30 @@ export class OutboxRepo {
       .run();
   }
 
-  /** For the operator: how far behind the outbox is. */
+  /**
+   * For the operator: how far behind the outbox is. Reads only unsent mail through the status
+   * index: the sent history (every mail ever) is never scanned.
+   */
   async stats(now: Date): Promise<{ pending: number; dead: number; oldestPendingSeconds: number; lastError: string | null }> {
-    const row = this.db
-      .select({
-        pending: sql<number>`sum(case when ${outbox.status} = 'pending' then 1 else 0 end)`,
-        dead: sql<number>`sum(case when ${outbox.status} = 'dead' then 1 else 0 end)`,
-        oldest: sql<number | null>`min(case when ${outbox.status} = 'pending' then ${outbox.createdAt} end)`,
-      })
-      .from(outbox)
-      .get();
+    const unsent = (status: 'pending' | 'dead') =>
+      this.db
+        .select({ n: sql<number>`count(*)`, oldest: sql<number | null>`min(${outbox.createdAt})` })
+        .from(outbox)
+        .where(eq(outbox.status, status))
+        .get();
+    const pending = unsent('pending');
+    const dead = unsent('dead');
     const lastError = this.db
       .select({ lastError: outbox.lastError })
       .from(outbox)
-      .where(sql`${outbox.lastError} IS NOT NULL`)
+      .where(and(inArray(outbox.status, ['pending', 'dead']), sql`${outbox.lastError} IS NOT NULL`))
       .orderBy(desc(outbox.id))
       .limit(1)
       .get();
     return {
-      pending: row?.pending ?? 0,
-      dead: row?.dead ?? 0,
-      oldestPendingSeconds: row?.oldest ? Math.max(0, Math.round((now.getTime() - row.oldest) / 1000)) : 0,
+      pending: pending?.n ?? 0,
+      dead: dead?.n ?? 0,
+      oldestPendingSeconds: pending?.oldest ? Math.max(0, Math.round((now.getTime() - pending.oldest) / 1000)) : 0,
       lastError: lastError?.lastError ?? null,
     };
   }

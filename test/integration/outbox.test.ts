@@ -42,6 +42,11 @@ describe('outbox', () => {
       expect(row.attempts).toBeGreaterThanOrEqual(1);
       expect(row.lastError).toMatch(/ECONNREFUSED|connect/i);
     }
+    // What the operator sees: the backlog, its age and why.
+    t.clock.advance(90_000);
+    const behind = await t.app.deps.outbox.stats(t.clock.now());
+    expect(behind).toMatchObject({ pending: 3, dead: 0, lastError: expect.stringMatching(/ECONNREFUSED|connect/i) });
+    expect(behind.oldestPendingSeconds).toBeGreaterThanOrEqual(90);
 
     const back = await new SmtpSink().start(port);
     cleanups.push(() => back.stop());
@@ -49,6 +54,7 @@ describe('outbox', () => {
     await t.app.deps.worker.flush();
     for (const email of emails) await back.waitFor(email, /Confirm your signature/);
     expect(outboxRows(t).every((r) => r.status === 'sent')).toBe(true);
+    expect(await t.app.deps.outbox.stats(t.clock.now())).toEqual({ pending: 0, dead: 0, oldestPendingSeconds: 0, lastError: null });
 
     // The delayed link still works.
     const confirm = await t.app.inject({ method: 'POST', url: linkIn(back.for('a@example.org')[0]!, 'verify') });
