@@ -3,7 +3,15 @@
 // `signatures`, so a spike of readers costs point lookups.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { collectives, type LetterStatus, letterCountryCounts, letterHourCounts, letters, signatures } from '../db/schema.js';
+import {
+  collectives,
+  type LetterStatus,
+  letterCountryCounts,
+  letterHourCounts,
+  letters,
+  publicSignatureColumns,
+  signatures,
+} from '../db/schema.js';
 
 export interface LetterHead {
   id: number;
@@ -15,16 +23,9 @@ export interface LetterHead {
   updatedAt: Date;
 }
 
-export interface LetterListRow {
-  id: number;
-  slug: string;
-  title: string;
-  status: LetterStatus;
-  signatureCount: number;
-  goal: number | null;
+export interface LetterListRow extends LetterHead {
   publishedAt: Date | null;
   closesAt: Date | null;
-  updatedAt: Date;
 }
 
 export interface FeedRow extends LetterListRow {
@@ -87,11 +88,7 @@ export class PressRepo {
     const signaturesPage = (after: boolean) =>
       db
         .select({
-          id: signatures.id,
-          name: signatures.name,
-          title: signatures.title,
-          organisation: signatures.organisation,
-          country: signatures.country,
+          ...publicSignatureColumns,
           // Raw milliseconds: they go straight into the next cursor.
           verifiedAt: sql<number>`${signatures.verifiedAt}`,
         })

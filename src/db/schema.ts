@@ -123,6 +123,15 @@ export const signatures = sqliteTable(
   ],
 );
 
+/** What anyone may see of a signature (pages, the press API): never the email, IP or status. */
+export const publicSignatureColumns = {
+  id: signatures.id,
+  name: signatures.name,
+  title: signatures.title,
+  organisation: signatures.organisation,
+  country: signatures.country,
+};
+
 export const TOKEN_PURPOSES = ['verify', 'withdraw'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 

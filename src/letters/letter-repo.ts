@@ -8,6 +8,7 @@ import {
   letters,
   letterVersions,
   notableSignatories,
+  publicSignatureColumns,
   signatures,
 } from '../db/schema.js';
 import { nameKey } from '../domain/name-key.js';
@@ -76,11 +77,7 @@ export class LetterRepo {
       .prepare();
     this.recentStmt = db
       .select({
-        id: signatures.id,
-        name: signatures.name,
-        title: signatures.title,
-        organisation: signatures.organisation,
-        country: signatures.country,
+        ...publicSignatureColumns,
         verifiedAt: signatures.verifiedAt,
       })
       .from(signatures)

@@ -3,7 +3,7 @@
 // Every change bumps the letter's updated_at (the list is public) and is audited with it.
 import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from '../db/client.js';
-import { letters, notableSignatories, signatures } from '../db/schema.js';
+import { letters, notableSignatories, publicSignatureColumns, signatures } from '../db/schema.js';
 import { nameKey } from '../domain/name-key.js';
 import type { Notable } from '../letters/letter-repo.js';
 import type { AuditRepo } from './audit-repo.js';
@@ -66,11 +66,7 @@ export class NotableRepo {
     return (
       this.db
         .select({
-          id: signatures.id,
-          name: signatures.name,
-          title: signatures.title,
-          organisation: signatures.organisation,
-          country: signatures.country,
+          ...publicSignatureColumns,
         })
         .from(signatures)
         .where(
