@@ -89,8 +89,8 @@ export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerSer
   for (const purpose of ['signin', 'reset'] as const) {
     const heading = purpose === 'signin' ? 'Choose your password' : 'Choose a new password';
 
-    app.get(`/${purpose}/:token`, async (request, reply) => {
-      const token = tokenParam(request);
+    /** The password form for a still-valid link (with the form's errors, if any). */
+    const passwordForm = async (reply: FastifyReply, token: string, errors: FieldErrors) => {
       const link = await auth.link(token, purpose);
       if (link.state !== 'valid') return linkProblem(reply, link.state, purpose);
       return reply.view('organizers/set-password', {
@@ -100,26 +100,18 @@ export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerSer
         purpose,
         account: link.organizer,
         action: `/${purpose}/${token}`,
-        errors: {},
+        errors,
       });
-    });
+    };
+
+    app.get(`/${purpose}/:token`, async (request, reply) => passwordForm(reply, tokenParam(request), {}));
 
     app.post(`/${purpose}/:token`, async (request, reply) => {
       const token = tokenParam(request);
       const form = parseForm(setPasswordSchema, request.body);
       if (!form.ok) {
-        const link = await auth.link(token, purpose);
-        if (link.state !== 'valid') return linkProblem(reply, link.state, purpose);
         reply.code(422);
-        return reply.view('organizers/set-password', {
-          ...PAGE_DEFAULTS,
-          pageTitle: heading,
-          heading,
-          purpose,
-          account: link.organizer,
-          action: `/${purpose}/${token}`,
-          errors: form.errors,
-        });
+        return passwordForm(reply, token, form.errors);
       }
       const session = await auth.setPassword(token, purpose, form.value.password);
       if (!session) return linkProblem(reply, 'expired', purpose);
