@@ -4,6 +4,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { type ChildServer, startServer } from '../helpers/server.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots', import.meta.url));
@@ -56,4 +59,32 @@ export async function axeViolations(page: Page): Promise<Array<{ id: string; imp
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+export interface E2eSession {
+  smtp: SmtpSink;
+  server: ChildServer;
+  browser: Browser;
+}
+
+/**
+ * For a test file: before its tests, an SMTP sink, the app as a child process (with `env`, mail
+ * to the sink, rate limits off) and Chromium; after them, all three stopped. Nothing starts when
+ * Chromium is missing (the file's tests are skipped).
+ */
+export function e2eSession(env: Record<string, string>): E2eSession {
+  const session = {} as E2eSession;
+  beforeAll(async () => {
+    if (!chromiumAvailable()) return;
+    session.smtp = await new SmtpSink().start();
+    session.server = await startServer({ SMTP_URL: session.smtp.url, OUTBOX_POLL_MS: '50', RATE_LIMIT: 'off', ...env });
+    session.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    session.server?.kill('SIGTERM');
+    await session.server?.exited;
+    await session.smtp?.stop();
+  });
+  return session;
 }

@@ -2,35 +2,18 @@
 // An organizer in a real browser: from the CLI's sign-in link to publishing, moderating,
 // curating notables, exporting and signing out.
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { type ChildServer, startServer } from '../helpers/server.js';
-import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
-import { axeViolations, chromiumAvailable, DESKTOP, launchBrowser, PHONE, screenshot } from './browser.js';
+import { linkIn } from '../helpers/smtp-sink.js';
+import { axeViolations, chromiumAvailable, DESKTOP, e2eSession, PHONE, screenshot } from './browser.js';
 
 const run = chromiumAvailable();
 const dir = `/tmp/undersigned-e2e-organizer-${process.pid}`;
 const dbUrl = `file:${dir}/e2e.db`;
 const PASSWORD = 'four random words here';
 
-let smtp: SmtpSink;
-let server: ChildServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!run) return;
-  smtp = await new SmtpSink().start();
-  server = await startServer({ DATABASE_URL: dbUrl, SMTP_URL: smtp.url, OUTBOX_POLL_MS: '50', RATE_LIMIT: 'off', SEED_DEMO: 'false' });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  await server?.exited;
-  await smtp?.stop();
-});
+const e2e = e2eSession({ DATABASE_URL: dbUrl, SEED_DEMO: 'false' });
 
 async function expectAccessible(page: Page, name: string) {
   const violations = await axeViolations(page);
@@ -46,19 +29,19 @@ async function shootBoth(page: Page, name: string) {
 }
 
 async function signAndConfirm(slug: string, name: string, email: string) {
-  const res = await fetch(`${server.url}/api/v1/letters/${slug}/signatures`, {
+  const res = await fetch(`${e2e.server.url}/api/v1/letters/${slug}/signatures`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name, email, title: 'Painter' }),
   });
   expect(res.status).toBe(202);
-  const mail = await smtp.waitFor(email, /Confirm your signature/);
-  const confirm = await fetch(`${server.url}${linkIn(mail, 'verify')}`, { method: 'POST' });
+  const mail = await e2e.smtp.waitFor(email, /Confirm your signature/);
+  const confirm = await fetch(`${e2e.server.url}${linkIn(mail, 'verify')}`, { method: 'POST' });
   expect(confirm.status).toBe(200);
 }
 
 async function apiCount(slug: string): Promise<number> {
-  const body = (await (await fetch(`${server.url}/api/v1/letters/${slug}/count`)).json()) as { signature_count: number };
+  const body = (await (await fetch(`${e2e.server.url}/api/v1/letters/${slug}/count`)).json()) as { signature_count: number };
   return body.signature_count;
 }
 
@@ -76,13 +59,13 @@ describe.skipIf(!run)('organizing in a browser', () => {
         '--role',
         'owner',
       ],
-      { DATABASE_URL: dbUrl, PUBLIC_URL: server.url },
+      { DATABASE_URL: dbUrl, PUBLIC_URL: e2e.server.url },
     );
     expect(created.code, created.stderr).toBe(0);
     const signin = /https?:\/\/\S+\/signin\/[A-Za-z0-9_-]{43}/.exec(created.stdout)?.[0];
     expect(signin).toBeDefined();
 
-    const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
+    const context = await e2e.browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
     const page = await context.newPage();
     const dialogs: string[] = [];
     page.on('dialog', async (d) => {
@@ -99,7 +82,7 @@ describe.skipIf(!run)('organizing in a browser', () => {
 
     // Sign out, then in again with the password.
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${e2e.server.url}/login`);
     await shootBoth(page, 'login');
     await expectAccessible(page, 'login');
     await page.getByLabel('Email address').fill('organizer@e2e.example');
@@ -109,7 +92,7 @@ describe.skipIf(!run)('organizing in a browser', () => {
     await shootBoth(page, 'dashboard');
 
     // Write a letter, preview the text, create the draft.
-    await page.goto(`${server.url}/organize/letters/new`);
+    await page.goto(`${e2e.server.url}/organize/letters/new`);
     await page.getByLabel('Title', { exact: true }).fill('Pay the testers');
     await page.getByLabel('Address', { exact: true }).fill('pay-the-testers');
     await page.getByLabel('Summary', { exact: true }).fill('Artists ask to be paid for testing work.');
@@ -121,7 +104,7 @@ describe.skipIf(!run)('organizing in a browser', () => {
     await shootBoth(page, 'letter-editor');
     await page.getByRole('button', { name: 'Create draft' }).click();
     await page.getByRole('heading', { name: 'Pay the testers' }).waitFor();
-    expect((await fetch(`${server.url}/letters/pay-the-testers`)).status).toBe(404);
+    expect((await fetch(`${e2e.server.url}/letters/pay-the-testers`)).status).toBe(404);
 
     await page.getByRole('link', { name: 'Preview the page' }).click();
     await page.getByText('Only members of').waitFor();
@@ -130,7 +113,7 @@ describe.skipIf(!run)('organizing in a browser', () => {
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('heading', { name: 'Status: published' }).waitFor();
-    expect((await fetch(`${server.url}/letters/pay-the-testers`)).status).toBe(200);
+    expect((await fetch(`${e2e.server.url}/letters/pay-the-testers`)).status).toBe(200);
 
     // The same name from three addresses: the first counts, the others wait for review.
     await signAndConfirm('pay-the-testers', 'Sam Taylor', 'sam1@e2e.example');
@@ -162,10 +145,10 @@ describe.skipIf(!run)('organizing in a browser', () => {
     await page.getByRole('button', { name: 'Add to the list' }).click();
     await page.getByRole('button', { name: /Up\s*:\s*Famous Person/ }).click();
     await shootBoth(page, 'notables');
-    const publicPage = await (await fetch(`${server.url}/letters/pay-the-testers`)).text();
+    const publicPage = await (await fetch(`${e2e.server.url}/letters/pay-the-testers`)).text();
     expect(publicPage.indexOf('Famous Person')).toBeGreaterThan(0);
     expect(publicPage.indexOf('Famous Person')).toBeLessThan(publicPage.indexOf('painter'));
-    const api = (await (await fetch(`${server.url}/api/v1/letters/pay-the-testers`)).json()) as {
+    const api = (await (await fetch(`${e2e.server.url}/api/v1/letters/pay-the-testers`)).json()) as {
       notable_signatories: Array<{ name: string; verified: boolean }>;
     };
     expect(api.notable_signatories.map((n: { name: string; verified: boolean }) => [n.name, n.verified])).toEqual([
@@ -181,7 +164,7 @@ describe.skipIf(!run)('organizing in a browser', () => {
     for (const email of ['sam1@e2e.example', 'sam2@e2e.example', 'sam3@e2e.example']) expect(csv).toContain(email);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.goto(`${server.url}/organize`);
+    await page.goto(`${e2e.server.url}/organize`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(dialogs).toEqual([]);
     await context.close();

@@ -1,50 +1,30 @@
 /// <reference lib="dom" />
 // A signer in a real browser: phone and desktop, with and without JavaScript, by keyboard,
 // and the pages checked with axe-core and saved as screenshots.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChildServer, startServer } from '../helpers/server.js';
-import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
-import { axeViolations, chromiumAvailable, DESKTOP, launchBrowser, PHONE, screenshot } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { linkIn } from '../helpers/smtp-sink.js';
+import { axeViolations, chromiumAvailable, DESKTOP, e2eSession, PHONE, screenshot } from './browser.js';
 
 const run = chromiumAvailable();
 const SLUG = 'statement-on-ai-training';
 /** The form refuses submissions faster than this (bot protection); the tests wait it out. */
 const MIN_FILL_MS = 800;
-
-let smtp: SmtpSink;
-let server: ChildServer;
-let browser: Browser;
 const dir = `/tmp/undersigned-e2e-signer-${process.pid}`;
 
-beforeAll(async () => {
-  if (!run) return;
-  smtp = await new SmtpSink().start();
-  server = await startServer({
-    DATABASE_URL: `file:${dir}/e2e.db`,
-    SMTP_URL: smtp.url,
-    SIGN_MIN_FILL_MS: String(MIN_FILL_MS),
-    OUTBOX_POLL_MS: '50',
-    RATE_LIMIT: 'off',
-    LOG_LEVEL: 'warn',
-  });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  await server?.exited;
-  await smtp?.stop();
+const e2e = e2eSession({
+  DATABASE_URL: `file:${dir}/e2e.db`,
+  SIGN_MIN_FILL_MS: String(MIN_FILL_MS),
+  LOG_LEVEL: 'warn',
 });
 
 async function apiCount(): Promise<number> {
-  const res = await fetch(`${server.url}/api/v1/letters/${SLUG}/count`);
+  const res = await fetch(`${e2e.server.url}/api/v1/letters/${SLUG}/count`);
   return (await res.json()).signature_count;
 }
 
 async function pageCount(page: Page): Promise<number> {
-  await page.goto(`${server.url}/letters/${SLUG}`);
+  await page.goto(`${e2e.server.url}/letters/${SLUG}`);
   return Number(((await page.locator('.sign-box .count').textContent()) ?? '').replace(/\D/g, ''));
 }
 
@@ -65,7 +45,7 @@ function watchForScripts(page: Page) {
 async function signAndConfirm(page: Page, label: string, viewport: { width: number; height: number }, options: { javascript: boolean }) {
   const email = `${label}@e2e.example`;
   const before = await apiCount();
-  await page.goto(server.url);
+  await page.goto(e2e.server.url);
   await screenshot(page, `home-${label}`);
   if (options.javascript) await expectAccessible(page, 'home');
   await page.getByRole('link', { name: 'Statement on generative AI training' }).click();
@@ -84,8 +64,8 @@ async function signAndConfirm(page: Page, label: string, viewport: { width: numb
   await screenshot(page, `check-email-${label}`);
   if (options.javascript) await expectAccessible(page, 'check email');
 
-  const mail = await smtp.waitFor(email, /Confirm your signature/);
-  await page.goto(`${server.url}${linkIn(mail, 'verify')}`);
+  const mail = await e2e.smtp.waitFor(email, /Confirm your signature/);
+  await page.goto(`${e2e.server.url}${linkIn(mail, 'verify')}`);
   await page.getByRole('button', { name: 'Confirm my signature' }).waitFor();
   await screenshot(page, `verify-${label}`);
   if (options.javascript) await expectAccessible(page, 'verify');
@@ -108,7 +88,7 @@ describe.skipIf(!run)('signing in a browser', () => {
     ['desktop', DESKTOP],
   ] as const) {
     it(`signs and confirms on a ${name}`, async () => {
-      const context = await browser.newContext({ viewport, isMobile: name === 'phone', hasTouch: name === 'phone' });
+      const context = await e2e.browser.newContext({ viewport, isMobile: name === 'phone', hasTouch: name === 'phone' });
       const page = await context.newPage();
       const dialogs = watchForScripts(page);
       await signAndConfirm(page, name, viewport, { javascript: true });
@@ -118,16 +98,16 @@ describe.skipIf(!run)('signing in a browser', () => {
   }
 
   it('works the same with JavaScript disabled', async () => {
-    const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+    const context = await e2e.browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
     const page = await context.newPage();
     await signAndConfirm(page, 'nojs', PHONE, { javascript: false });
     await context.close();
   }, 60_000);
 
   it('shows validation messages next to the fields, keeps the input and focuses the first error', async () => {
-    const context = await browser.newContext({ viewport: PHONE });
+    const context = await e2e.browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
-    await page.goto(`${server.url}/letters/${SLUG}`);
+    await page.goto(`${e2e.server.url}/letters/${SLUG}`);
     await page.getByLabel('Email address').fill('not-an-email');
     await page.getByLabel('Role or occupation').fill('Painter');
     await page.waitForTimeout(MIN_FILL_MS + 200);
@@ -145,9 +125,9 @@ describe.skipIf(!run)('signing in a browser', () => {
   }, 60_000);
 
   it('can be signed with the keyboard alone, with a visible focus ring', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
+    const context = await e2e.browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
-    await page.goto(`${server.url}/letters/${SLUG}`);
+    await page.goto(`${e2e.server.url}/letters/${SLUG}`);
     await page.getByLabel('Your name').focus();
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
     expect(outline).not.toBe('none');
@@ -165,32 +145,32 @@ describe.skipIf(!run)('signing in a browser', () => {
     await page.waitForTimeout(MIN_FILL_MS + 200);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await smtp.waitFor('keyboard@e2e.example');
+    await e2e.smtp.waitFor('keyboard@e2e.example');
     await context.close();
   }, 60_000);
 
   it('never runs a script from a hostile name', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
-    const res = await fetch(`${server.url}/api/v1/letters/${SLUG}/signatures`, {
+    const res = await fetch(`${e2e.server.url}/api/v1/letters/${SLUG}/signatures`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: hostile, email: 'hostile@e2e.example' }),
     });
     expect(res.status).toBe(202);
-    const mail = await smtp.waitFor('hostile@e2e.example');
-    const context = await browser.newContext({ viewport: DESKTOP });
+    const mail = await e2e.smtp.waitFor('hostile@e2e.example');
+    const context = await e2e.browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
     const dialogs = watchForScripts(page);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}${linkIn(mail, 'verify')}`);
+    await page.goto(`${e2e.server.url}${linkIn(mail, 'verify')}`);
     await page.getByRole('button', { name: 'Confirm my signature' }).click();
     await page.getByRole('heading', { name: 'Thank you for signing' }).waitFor();
     for (const url of ['/', `/letters/${SLUG}`, `/letters/${SLUG}/embed`, '/api']) {
-      await page.goto(`${server.url}${url}`);
+      await page.goto(`${e2e.server.url}${url}`);
       await page.waitForLoadState('load');
     }
-    await page.goto(`${server.url}/letters/${SLUG}`);
+    await page.goto(`${e2e.server.url}/letters/${SLUG}`);
     expect(await page.getByText(hostile).count()).toBeGreaterThan(0);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
