@@ -34,14 +34,5 @@ export async function signAndConfirm(t: TestApp, slug: string, body: Record<stri
   return withdraw;
 }
 
-/** A small seeded PRNG (mulberry32): random sequences that replay exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32): random sequences that replay exactly (the benchmark's). */
+export { prng as seededRandom } from '../../bench/names.js';
