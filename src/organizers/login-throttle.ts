@@ -1,29 +1,15 @@
 // Counts failed sign-ins per key (an IP, an account) in fixed windows. Only failures count, so an
 // organizer who signs in and out all day is never locked out, while guessing stops quickly.
 // In memory: one process serves the site (SQLite), and a restart forgetting counts is harmless.
+import { parse } from '@lukeed/ms';
 
-const UNITS: Record<string, number> = {
-  ms: 1,
-  millisecond: 1,
-  s: 1000,
-  sec: 1000,
-  second: 1000,
-  m: 60_000,
-  min: 60_000,
-  minute: 60_000,
-  h: 3_600_000,
-  hour: 3_600_000,
-  d: 86_400_000,
-  day: 86_400_000,
-};
-
-/** "15 minutes", "1 hour", "30s", "900000" → milliseconds. Throws on anything else. */
+/**
+ * "15 minutes", "1 hour", "30s", "900000" → milliseconds. Throws on anything else. Parsed as
+ * @fastify/rate-limit parses its windows, so every LIMIT_WINDOW setting means the same thing.
+ */
 export function parseDuration(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const name = (match?.[2] ?? '').toLowerCase() || 'ms';
-  const unit = UNITS[name] ?? UNITS[name.replace(/s$/, '')];
-  if (!match || unit === undefined) throw new Error(`not a duration: "${text}" (try "15 minutes")`);
-  const ms = Number(match[1]) * unit;
+  const ms = parse(text.trim());
+  if (ms === undefined) throw new Error(`not a duration: "${text}" (try "15 minutes")`);
   if (!(ms > 0)) throw new Error(`not a positive duration: "${text}"`);
   return ms;
 }
