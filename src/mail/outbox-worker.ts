@@ -20,6 +20,7 @@ export class OutboxWorker {
   private running: Promise<void> | null = null;
   private wakeRequested = false;
   private stopped = true;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: OutboxWorkerOptions) {}
 
@@ -49,20 +50,28 @@ export class OutboxWorker {
   }
 
   /** Delivers everything due now (used by tests and the CLI). Returns how many were sent. */
-  async flush(): Promise<number> {
-    await this.running;
-    let total = 0;
-    for (let round = 0; round < 1000; round++) {
-      const sent = await this.deliverDue();
-      total += sent.sent;
-      if (sent.attempted === 0 || sent.sent === 0) break;
-    }
-    return total;
+  flush(): Promise<number> {
+    return this.exclusive(async () => {
+      let total = 0;
+      for (let round = 0; round < 1000; round++) {
+        const sent = await this.deliverDue();
+        total += sent.sent;
+        if (sent.attempted === 0 || sent.sent === 0) break;
+      }
+      return total;
+    });
+  }
+
+  /** One delivery round at a time: two at once would pick the same rows and send them twice. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(work);
+    this.turn = result.catch(() => undefined);
+    return result;
   }
 
   private tick(): void {
     this.timer = null;
-    this.running = this.deliverUntilIdle()
+    this.running = this.exclusive(() => this.deliverUntilIdle())
       .catch((error) => this.options.log.error({ err: error }, 'outbox round failed'))
       .finally(() => {
         this.running = null;

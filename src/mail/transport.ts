@@ -1,13 +1,12 @@
 // Where mail goes: SMTP when SMTP_URL is set, otherwise a development outbox of .eml files
 // under data/outbox/ (no mail server needed to click through the whole flow).
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import nodemailer from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mail } from './outbox-repo.js';
+import { SmtpThread } from './smtp-thread.js';
 
 export interface MailTransport {
   /** Sends one message; rejects when the server refuses or cannot be reached. */
@@ -28,41 +27,11 @@ export function createTransport(options: TransportOptions): MailTransport {
 }
 
 function smtpTransport(url: string, from: string): MailTransport {
-  // A pool of long-lived connections: one TCP and TLS handshake per connection, not per message.
-  const transporter = nodemailer.createTransport({
-    url,
-    pool: true,
-    maxConnections: 8,
-    maxMessages: Number.POSITIVE_INFINITY,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
-  const domain = /@([^\s<>@]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+  const thread = new SmtpThread(url, from);
   return {
     kind: 'smtp',
-    async send(mail) {
-      // Built in memory by nodemailer's composer and handed to the pool whole: streamed straight
-      // to the socket, nodemailer writes each encoded line with its own system call, and its
-      // stream transport adds a plugin pipeline per message (together most of a delivery's cost).
-      // Our own Message-ID and boundary come from randomUUID's buffered pool: left to nodemailer,
-      // each message drew on the kernel's random source a dozen times.
-      const messageId = `<${randomUUID()}@${domain}>`;
-      const message = new MailComposer({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId,
-        baseBoundary: randomUUID().replaceAll('-', ''),
-      } as ConstructorParameters<typeof MailComposer>[0]).compile();
-      const raw = await message.build();
-      await transporter.sendMail({ envelope: message.getEnvelope(), raw, messageId });
-    },
-    close() {
-      transporter.close();
-    },
+    send: (mail) => thread.send(mail),
+    close: () => thread.close(),
   };
 }
 
