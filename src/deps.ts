@@ -8,7 +8,6 @@ import { PressRepo } from './api/press-repo.js';
 import { PressService } from './api/press-service.js';
 import type { BuildOptions } from './app.js';
 import type { Config } from './config.js';
-import { Checkpointer } from './db/checkpointer.js';
 import { type Db, openDatabase } from './db/client.js';
 import { GroupCommit } from './db/group-commit.js';
 import { generateToken as randomToken } from './domain/tokens.js';
@@ -35,8 +34,6 @@ export interface Deps {
   outbox: OutboxRepo;
   transport: MailTransport;
   worker: OutboxWorker;
-  /** WAL checkpoints, off the event loop. */
-  checkpointer: Checkpointer;
   signing: SignService;
   /** Read models for the press API, badges, the feed and the letter page's chart. */
   press: PressService;
@@ -49,7 +46,6 @@ export function createDeps(config: Config, log: FastifyBaseLogger, options: Buil
   const generateToken = options.generateToken ?? randomToken;
   const db = openDatabase(config.databasePath, { synchronous: config.DB_SYNCHRONOUS });
   const commits = new GroupCommit(db);
-  const checkpointer = new Checkpointer(db, { log });
   const eta = createEta();
   const letters = new LetterRepo(db);
   const outbox = new OutboxRepo(db);
@@ -91,7 +87,6 @@ export function createDeps(config: Config, log: FastifyBaseLogger, options: Buil
     outbox,
     transport,
     worker,
-    checkpointer,
     signing,
     press,
     async close() {
@@ -100,7 +95,6 @@ export function createDeps(config: Config, log: FastifyBaseLogger, options: Buil
       await commits.drain();
       await worker.stop();
       transport.close();
-      await checkpointer.stop();
       db.$client.close();
     },
   };
