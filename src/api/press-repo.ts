@@ -65,17 +65,16 @@ export class PressRepo {
     // SQLite-specific and nearly free (no read transaction): PostgreSQL would use a short TTL instead.
     const totalChanges = db.$client.prepare('SELECT total_changes()').pluck();
     this.totalChanges = () => totalChanges.get() as number;
-    const listColumns = {
+    const headColumns = {
       id: letters.id,
       slug: letters.slug,
       title: letters.title,
       status: letters.status,
       signatureCount: letters.signatureCount,
       goal: letters.goal,
-      publishedAt: letters.publishedAt,
-      closesAt: letters.closesAt,
       updatedAt: letters.updatedAt,
     };
+    const listColumns = { ...headColumns, publishedAt: letters.publishedAt, closesAt: letters.closesAt };
     const isPublic = inArray(letters.status, PUBLIC_STATUSES);
     const lettersPage = (after: boolean) =>
       db
@@ -106,15 +105,7 @@ export class PressRepo {
 
     this.stmts = {
       head: db
-        .select({
-          id: letters.id,
-          slug: letters.slug,
-          title: letters.title,
-          status: letters.status,
-          signatureCount: letters.signatureCount,
-          goal: letters.goal,
-          updatedAt: letters.updatedAt,
-        })
+        .select(headColumns)
         .from(letters)
         .where(eq(letters.slug, p('slug')))
         .prepare(),
