@@ -5,8 +5,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nameKey } from '../../src/domain/name-key.js';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
+import { newSignature } from '../helpers/signers.js';
 import { axeViolations, chromiumAvailable, DESKTOP, launchBrowser, PHONE, screenshot } from './browser.js';
 
 const run = chromiumAvailable();
@@ -26,20 +26,7 @@ beforeAll(async () => {
     const name = `Signer ${i}`;
     const email = `signer${i}@example.org`;
     await t.app.deps.signatures.addVerifiedSignature(
-      {
-        letterId: letter.id,
-        name,
-        nameKey: nameKey(name),
-        email,
-        emailKey: email,
-        title: null,
-        organisation: null,
-        country: countries[i % countries.length] ?? null,
-        isPublic: true,
-        comment: null,
-        ip: null,
-        holdForSpike: false,
-      },
+      newSignature(letter.id, name, { email, country: countries[i % countries.length] ?? null }),
       new Date(Date.UTC(2026, 4, 20 + Math.floor(i / 6), 9)),
     );
   }

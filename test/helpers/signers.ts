@@ -1,5 +1,8 @@
 // Signing and confirming through HTTP without an SMTP server: the links are read from the
 // outbox row the signing transaction wrote, exactly as the mail would carry them.
+import { emailKey } from '../../src/domain/email-key.js';
+import { nameKey } from '../../src/domain/name-key.js';
+import type { NewSignature } from '../../src/signatures/signature-repo.js';
 import type { TestApp } from './app.js';
 import { signViaApi } from './app.js';
 import { linkIn } from './smtp-sink.js';
@@ -36,3 +39,29 @@ export async function signAndConfirm(t: TestApp, slug: string, body: Record<stri
 
 /** A small seeded PRNG (mulberry32): random sequences that replay exactly (the benchmark's). */
 export { prng as seededRandom } from '../../bench/names.js';
+
+/**
+ * A signature as the repository takes it, for seeding confirmed ones directly
+ * (`addVerifiedSignature`): keys computed by the domain rules, the email derived from the name
+ * unless given.
+ */
+export function newSignature(letterId: number, name: string, overrides: Partial<NewSignature> = {}): NewSignature {
+  const email = overrides.email ?? `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`;
+  const key = emailKey(email);
+  if (!key) throw new Error(`not a usable test email: ${email}`);
+  return {
+    letterId,
+    name,
+    nameKey: nameKey(name),
+    email,
+    emailKey: key,
+    title: null,
+    organisation: null,
+    country: 'GB',
+    isPublic: true,
+    comment: null,
+    ip: null,
+    holdForSpike: false,
+    ...overrides,
+  };
+}

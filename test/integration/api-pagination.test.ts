@@ -1,10 +1,8 @@
 // Keyset pagination under concurrent signing: people sign (and withdraw) between page fetches,
 // and following next_cursor still shows every signature exactly once, in order.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nameKey } from '../../src/domain/name-key.js';
-import type { NewSignature } from '../../src/signatures/signature-repo.js';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
-import { seededRandom, signAndConfirm } from '../helpers/signers.js';
+import { newSignature, seededRandom, signAndConfirm } from '../helpers/signers.js';
 
 let t: TestApp;
 let letterId: number;
@@ -17,25 +15,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await t.close();
 });
-
-function signature(name: string, overrides: Partial<NewSignature> = {}): NewSignature {
-  const email = `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`;
-  return {
-    letterId,
-    name,
-    nameKey: nameKey(name),
-    email,
-    emailKey: email,
-    title: null,
-    organisation: null,
-    country: 'GB',
-    isPublic: true,
-    comment: null,
-    ip: null,
-    holdForSpike: false,
-    ...overrides,
-  };
-}
 
 interface Page {
   data: Array<{ name: string; signed_at: string }>;
@@ -59,11 +38,11 @@ describe('signature pages under concurrent signing', () => {
     const listed = new Set<string>();
     for (let i = 0; i < 60; i++) {
       const at = new Date(start - Math.floor(i / 4) * 600_000);
-      await t.app.deps.signatures.addVerifiedSignature(signature(label(i)), at);
+      await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, label(i)), at);
       listed.add(label(i));
     }
-    await t.app.deps.signatures.addVerifiedSignature(signature('Private Signer', { isPublic: false }), new Date(start - 1000));
-    const hidden = await t.app.deps.signatures.addVerifiedSignature(signature('Hidden Signer'), new Date(start - 2000));
+    await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, 'Private Signer', { isPublic: false }), new Date(start - 1000));
+    const hidden = await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, 'Hidden Signer'), new Date(start - 2000));
     await t.app.deps.signatures.moderate(letterId, hidden.id, 'hide', null, t.clock.now());
 
     const seen: string[] = [];
@@ -81,7 +60,7 @@ describe('signature pages under concurrent signing', () => {
       if (random() < 0.7) t.clock.advance(Math.floor(random() * 5000));
       await signAndConfirm(t, 'fair-pay', { name: `Late Comer ${added}`, email: `late${added}@example.org` });
       added++;
-      await t.app.deps.signatures.addVerifiedSignature(signature(`Imported Late ${added}`), t.clock.now());
+      await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, `Imported Late ${added}`), t.clock.now());
       // And someone not yet seen withdraws: they must simply disappear, not shift the pages.
       const candidates = [...listed].filter((n) => !seen.includes(n) && !removed.has(n));
       const leaving = candidates[Math.floor(random() * candidates.length)];
@@ -117,7 +96,7 @@ describe('signature pages under concurrent signing', () => {
 
   it('keeps newest-first order across pages, ties included', async () => {
     const at = new Date('2026-05-31T10:00:00Z');
-    for (let i = 0; i < 9; i++) await t.app.deps.signatures.addVerifiedSignature(signature(label(i)), at);
+    for (let i = 0; i < 9; i++) await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, label(i)), at);
     const names: string[] = [];
     const stamps: string[] = [];
     let cursor: string | null = null;
@@ -134,7 +113,8 @@ describe('signature pages under concurrent signing', () => {
   });
 
   it('ends with next_cursor null exactly when the last page is full', async () => {
-    for (let i = 0; i < 4; i++) await t.app.deps.signatures.addVerifiedSignature(signature(label(i)), new Date(Date.UTC(2026, 4, 1, i)));
+    for (let i = 0; i < 4; i++)
+      await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, label(i)), new Date(Date.UTC(2026, 4, 1, i)));
     const first = await page('/api/v1/letters/fair-pay/signatures?limit=2');
     expect(first.next_cursor).not.toBeNull();
     const second = await page(`/api/v1/letters/fair-pay/signatures?limit=2&cursor=${first.next_cursor}`);

@@ -1,9 +1,8 @@
 // For people who would rather look: the count badge, the embeddable card, the Atom feed, the
 // chart and country breakdown on the letter page, and the API docs page.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nameKey } from '../../src/domain/name-key.js';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
-import { signAndConfirm } from '../helpers/signers.js';
+import { newSignature, signAndConfirm } from '../helpers/signers.js';
 import { findAll, parseXml, textOf } from '../helpers/xml.js';
 
 let t: TestApp;
@@ -23,23 +22,7 @@ async function addSignatures(n: number, at: Date, country: string | null = 'GB')
   for (let i = 0; i < n; i++) {
     const email = `bulk-${at.getTime()}-${i}-${country}@example.org`;
     const name = `Bulk Signer ${at.getTime()} ${i} ${country}`;
-    await t.app.deps.signatures.addVerifiedSignature(
-      {
-        letterId,
-        name,
-        nameKey: nameKey(name),
-        email,
-        emailKey: email,
-        title: null,
-        organisation: null,
-        country,
-        isPublic: true,
-        comment: null,
-        ip: null,
-        holdForSpike: false,
-      },
-      at,
-    );
+    await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, name, { email, country }), at);
   }
 }
 

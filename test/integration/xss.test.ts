@@ -1,8 +1,7 @@
 // Hostile text from signers and organizers is escaped or removed everywhere it appears.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailKey } from '../../src/domain/email-key.js';
-import { nameKey } from '../../src/domain/name-key.js';
 import { makeTestApp, seedLetter, signViaApi, type TestApp } from '../helpers/app.js';
+import { newSignature } from '../helpers/signers.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 
 const PAYLOADS = [
@@ -39,20 +38,12 @@ beforeAll(async () => {
   });
   for (const [i, name] of PAYLOADS.entries()) {
     await t.app.deps.signatures.addVerifiedSignature(
-      {
-        letterId: letter.id,
-        name,
-        nameKey: nameKey(name),
+      newSignature(letter.id, name, {
         email: `x${i}@example.org`,
-        emailKey: emailKey(`x${i}@example.org`)!,
         title: PAYLOADS[(i + 1) % PAYLOADS.length]!,
         organisation: PAYLOADS[(i + 2) % PAYLOADS.length]!,
-        country: 'GB',
-        isPublic: true,
         comment: '<script>alert("comment")</script>',
-        ip: null,
-        holdForSpike: false,
-      },
+      }),
       t.clock.now(),
     );
   }
