@@ -2,7 +2,9 @@
 // nothing set; a bad value stops the process with a message naming the variable.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse as parseMs } from '@lukeed/ms';
 import { z } from 'zod';
 
 const bool = (fallback: boolean) =>
@@ -12,6 +14,70 @@ const bool = (fallback: boolean) =>
     .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * "15 minutes", "1 hour", "30s", "900000" → milliseconds, parsed as @fastify/rate-limit parses
+ * its windows, so every *_WINDOW setting means the same thing; anything else stops the start.
+ */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseMs(text.trim());
+      if (ms === undefined || !(ms > 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration (try "1 minute" or "15 minutes")` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY besides addresses and CIDRs. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * The reverse proxies whose X-Forwarded-For is believed: addresses, CIDRs or range names, comma
+ * separated. `true` would believe a client's own header, and a hop count is ignored by the
+ * Fastify version in use (it reads no header at all for numbers): both are refused.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((text, ctx): false | string[] => {
+    const value = text.trim();
+    if (value === 'false' || value === 'off' || value === '0') return false;
+    if (value === 'true' || value === 'on') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'true would trust every hop, so any client could choose its own address with X-Forwarded-For (and slip past the per-IP limits): give the proxy’s address or CIDR instead, e.g. TRUST_PROXY=127.0.0.1',
+      });
+      return z.NEVER;
+    }
+    if (/^\d+$/.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a hop count is not supported: give the proxy’s address or CIDR, e.g. TRUST_PROXY=10.0.0.0/8',
+      });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((e) => e.trim());
+    const bad = entries.filter((e) => !PROXY_RANGES.has(e) && !isAddressOrCidr(e));
+    if (bad.length > 0 || entries.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `not an address, CIDR or range name: ${bad.join(', ') || '(empty)'}` });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
 
 const envSchema = z
   .object({
@@ -24,20 +90,27 @@ const envSchema = z
       .regex(/^file:.+/, 'must look like file:path/to/db.sqlite')
       .default('file:data/undersigned.db'),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    /** smtp: SMTP_URL; file: .eml files in the data folder. Unset: smtp when SMTP_URL is set. */
+    MAIL_TRANSPORT: z.enum(['smtp', 'file']).optional(),
     MAIL_FROM: z.string().min(3).default('Undersigned <no-reply@undersigned.localhost>'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    TRUST_PROXY: bool(false),
+    TRUST_PROXY: trustProxy,
     SEED_DEMO: bool(true),
     /** Rate limits and the spike guard can be switched off for load tests, never in production. */
     RATE_LIMIT: z.enum(['on', 'off']).default('on'),
     SPIKE_GUARD: z.enum(['on', 'off']).default('on'),
     SIGN_LIMIT_PER_IP: positiveInt(20),
     SIGN_LIMIT_PER_LETTER: positiveInt(600),
-    SIGN_LIMIT_WINDOW: z.string().default('1 minute'),
+    SIGN_LIMIT_WINDOW: duration('1 minute'),
+    /** Confirmation and withdrawal link POSTs per IP per SIGN_LIMIT_WINDOW. */
+    LINK_LIMIT_PER_IP: positiveInt(30),
     LOGIN_LIMIT_PER_IP: positiveInt(20),
+    /** Failed sign-ins per account from one IP: someone guessing elsewhere cannot lock the owner out. */
     LOGIN_LIMIT_PER_ACCOUNT: positiveInt(5),
-    LOGIN_LIMIT_WINDOW: z.string().default('15 minutes'),
+    /** Failed sign-ins per account from everywhere, for devices that never signed in to it. */
+    LOGIN_LIMIT_PER_ACCOUNT_GLOBAL: positiveInt(100),
+    LOGIN_LIMIT_WINDOW: duration('15 minutes'),
     /** Share of a letter's recent signatures one IP, /24 or email domain may have before holding. */
     SPIKE_SHARE: z.coerce.number().gt(0).max(1).default(0.3),
     SPIKE_MIN_SIGNATURES: positiveInt(50),
@@ -52,7 +125,17 @@ const envSchema = z
     OUTBOX_POLL_MS: positiveInt(500),
   })
   .superRefine((env, ctx) => {
+    if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_TRANSPORT'], message: 'smtp needs SMTP_URL' });
+    }
     if (env.NODE_ENV !== 'production') return;
+    if (!env.SMTP_URL && env.MAIL_TRANSPORT !== 'file') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message: 'is required in production (set MAIL_TRANSPORT=file to write mail to files in the data folder instead)',
+      });
+    }
     if (!env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
     }
@@ -65,9 +148,12 @@ const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Omit<Env, 'PUBLIC_URL' | 'SESSION_SECRET' | 'DATABASE_URL'> {
+export interface Config extends Omit<Env, 'PUBLIC_URL' | 'SESSION_SECRET' | 'DATABASE_URL' | 'MAIL_TRANSPORT'> {
   PUBLIC_URL: string;
   SESSION_SECRET: string;
+  MAIL_TRANSPORT: 'smtp' | 'file';
+  /** /dev/outbox is served: development only, on a loopback address, with file mail. */
+  devOutbox: boolean;
   /** Absolute path of the SQLite file. */
   databasePath: string;
   /** Folder for everything the app writes (database, dev outbox, generated secret). */
@@ -101,16 +187,23 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   const dataDir = dirname(databasePath);
   mkdirSync(dataDir, { recursive: true });
   const publicUrl = (parsed.PUBLIC_URL ?? `http://${hostForUrl(parsed.HOST)}:${parsed.PORT}`).replace(/\/+$/, '');
+  const mailTransport = parsed.MAIL_TRANSPORT ?? (parsed.SMTP_URL ? 'smtp' : 'file');
   return {
     ...parsed,
     PUBLIC_URL: publicUrl,
     SESSION_SECRET: parsed.SESSION_SECRET ?? devSessionSecret(dataDir),
+    MAIL_TRANSPORT: mailTransport,
+    devOutbox: parsed.NODE_ENV === 'development' && isLoopback(parsed.HOST) && mailTransport === 'file',
     databasePath,
     dataDir,
     outboxDir: join(dataDir, 'outbox'),
     production: parsed.NODE_ENV === 'production',
     https: publicUrl.startsWith('https://'),
   };
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function hostForUrl(host: string): string {

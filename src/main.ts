@@ -48,8 +48,10 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.PORT, host: config.HOST });
   app.log.info(`Undersigned is serving ${config.PUBLIC_URL}`);
-  if (!config.SMTP_URL && !config.production) {
-    app.log.info(`No SMTP_URL: mail goes to ${config.outboxDir} and ${config.PUBLIC_URL}/dev/outbox`);
+  if (config.MAIL_TRANSPORT === 'file') {
+    const where = config.devOutbox ? `${config.outboxDir} and ${config.PUBLIC_URL}/dev/outbox` : config.outboxDir;
+    if (config.production) app.log.warn(`MAIL_TRANSPORT=file: mail is written to ${where}, not sent`);
+    else app.log.info(`No SMTP_URL: mail goes to ${where}`);
   }
 }
 

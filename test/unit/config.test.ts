@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseEnv } from '../../src/config.js';
 
@@ -37,6 +39,17 @@ describe('config', () => {
     [{ SMTP_URL: 'http://mail.example' }, 'SMTP_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '1' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ SIGN_LIMIT_WINDOW: 'soon' }, 'SIGN_LIMIT_WINDOW'],
+    [{ LOGIN_LIMIT_WINDOW: '5 fortnights' }, 'LOGIN_LIMIT_WINDOW'],
+    [{ LOGIN_LIMIT_WINDOW: '0' }, 'LOGIN_LIMIT_WINDOW'],
+    [{ LINK_LIMIT_PER_IP: 'many' }, 'LINK_LIMIT_PER_IP'],
+    [{ OUTBOX_POLL_MS: '-1' }, 'OUTBOX_POLL_MS'],
+    [{ MAIL_TRANSPORT: 'smtp' }, 'MAIL_TRANSPORT'],
+    [{ MAIL_TRANSPORT: 'pigeon' }, 'MAIL_TRANSPORT'],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }, 'SMTP_URL'],
     [{ NODE_ENV: 'production' }, 'SESSION_SECRET'],
     [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), RATE_LIMIT: 'off' }, 'RATE_LIMIT'],
     [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), SPIKE_GUARD: 'off' }, 'SPIKE_GUARD'],
@@ -45,6 +58,61 @@ describe('config', () => {
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => parseEnv(env)).toThrow(ConfigError);
     expect(() => parseEnv(env)).toThrow(new RegExp(`^Invalid configuration: .*${variable}`));
+  });
+
+  it.each([
+    ['15 minutes', 900_000],
+    ['1 hour', 3_600_000],
+    ['30s', 30_000],
+    ['2 days', 172_800_000],
+    ['500', 500],
+  ])('reads the window %s as %d ms', (text, ms) => {
+    expect(parseEnv({ SIGN_LIMIT_WINDOW: text }).SIGN_LIMIT_WINDOW).toBe(ms);
+  });
+
+  it('takes the addresses and CIDRs of the proxies to trust', () => {
+    expect(parseEnv({}).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: '127.0.0.1' }).TRUST_PROXY).toEqual(['127.0.0.1']);
+    expect(parseEnv({ TRUST_PROXY: '10.0.0.0/8, ::1, loopback' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '::1', 'loopback']);
+    expect(() => parseEnv({ TRUST_PROXY: 'true' })).toThrow(/every hop/);
+  });
+
+  it('chooses how mail leaves, and needs SMTP in production unless files are asked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'undersigned-config-'));
+    const base = { DATABASE_URL: `file:${dir}/x.db` };
+    expect(loadConfig(base).MAIL_TRANSPORT).toBe('file');
+    expect(loadConfig({ ...base, SMTP_URL: 'smtp://mail.example:587' }).MAIL_TRANSPORT).toBe('smtp');
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) };
+    expect(loadConfig({ ...production, MAIL_TRANSPORT: 'file' }).MAIL_TRANSPORT).toBe('file');
+    expect(() => loadConfig(production)).toThrow(/SMTP_URL: is required in production/);
+  });
+
+  it('serves the development outbox only in development, on a loopback address, with file mail', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'undersigned-config-'));
+    const base = { DATABASE_URL: `file:${dir}/x.db` };
+    expect(loadConfig(base).devOutbox).toBe(true);
+    expect(loadConfig({ ...base, HOST: '0.0.0.0' }).devOutbox).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: 'test' }).devOutbox).toBe(false);
+    expect(loadConfig({ ...base, SMTP_URL: 'smtp://mail.example:587' }).devOutbox).toBe(false);
+    expect(loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MAIL_TRANSPORT: 'file' }).devOutbox).toBe(false);
+  });
+
+  it('stops the server at start with one line naming a bad variable', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        SIGN_LIMIT_WINDOW: 'soon',
+        DATABASE_URL: `file:${mkdtempSync(join(tmpdir(), 'undersigned-config-'))}/x.db`,
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Invalid configuration: SIGN_LIMIT_WINDOW: "soon" is not a duration/),
+    ]);
   });
 
   it('treats empty values as unset', () => {
