@@ -2,10 +2,10 @@
 // password reset request. Every POST here is CSRF-checked by the session plugin first.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Deps } from '../deps.js';
-import { isWellFormedToken } from '../domain/tokens.js';
-import { clearSessionCookie, setSessionCookie } from '../plugins/session.js';
+import { deviceMark, isWellFormedToken } from '../domain/tokens.js';
+import { clearSessionCookie, deviceMarks, rememberDevice, setSessionCookie } from '../plugins/session.js';
 import { loginSchema, newAccountSchema, resetRequestSchema, setPasswordSchema } from './auth-forms.js';
-import type { LinkState } from './auth-service.js';
+import { type LinkState, normalizeOrganizerEmail } from './auth-service.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { type Notice, noticeFrom } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
@@ -61,11 +61,13 @@ export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerSer
       reply.code(422);
       return renderLogin(reply, { values: kept, errors: form.errors, next });
     }
-    const result = await auth.login(form.value.email, form.value.password, request.ip);
+    const knownDevice = deviceMarks(request).includes(deviceMark(config.SESSION_SECRET, normalizeOrganizerEmail(form.value.email)));
+    const result = await auth.login(form.value.email, form.value.password, request.ip, knownDevice);
     if (result.ok) {
       // Signing in again from the same browser replaces its session rather than leaving one behind.
       if (request.organizer) await auth.logout(request.organizer);
       setSessionCookie(reply, config, result.session.token, result.session.expiresAt);
+      rememberDevice(request, reply, config, deviceMark(config.SESSION_SECRET, result.email), deps.now());
       return reply.redirect(next, 303);
     }
     if (result.reason === 'throttled') {

@@ -1,13 +1,11 @@
 // Organizer accounts and sessions: sign-in links from the CLI, passwords, login with throttling
 // of failures, password reset by mail, invitations accepted. Tokens are random, single-use and
 // stored hashed; the session cookie carries a random token whose hash is the session row's id.
-import type { Eta } from 'eta';
 import type { Config } from '../config.js';
 import type { Role } from '../db/schema.js';
 import { decoyHash, hashPassword, verifyPassword } from '../domain/passwords.js';
 import { hashToken, isWellFormedToken } from '../domain/tokens.js';
-import { renderMail } from '../views.js';
-import type { FailureThrottle } from './login-throttle.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { NewSession, OrganizerRepo, OrganizerToken, OrganizerTokenPurpose, SignedInOrganizer } from './organizer-repo.js';
 
 const HOUR_MS = 3_600_000;
@@ -21,12 +19,11 @@ export const RESET_MIN_INTERVAL_MS = 60_000;
 export interface AuthServiceDeps {
   config: Config;
   repo: OrganizerRepo;
-  eta: Eta;
   now: () => Date;
   generateToken: () => string;
   mailQueued: () => void;
-  /** Failed-login counters per IP and per account; null when RATE_LIMIT=off. */
-  throttles: { ip: FailureThrottle; account: FailureThrottle } | null;
+  /** Failed-login counting; null when RATE_LIMIT=off. */
+  throttle: LoginThrottle | null;
 }
 
 export interface StartedSession {
@@ -36,7 +33,7 @@ export interface StartedSession {
 }
 
 export type LoginResult =
-  | { ok: true; session: StartedSession }
+  | { ok: true; session: StartedSession; email: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterMs: number };
 
@@ -65,27 +62,24 @@ export class AuthService {
     return (await this.deps.repo.sessionFor(hashToken(token), this.deps.now())) ?? null;
   }
 
-  async login(email: string, password: string, ip: string): Promise<LoginResult> {
+  /** `knownDevice`: this browser signed in to this account before (see LoginThrottle). */
+  async login(email: string, password: string, ip: string, knownDevice: boolean): Promise<LoginResult> {
     const now = this.deps.now();
     const address = normalizeOrganizerEmail(email);
-    const keys = { ip: `ip:${ip}`, account: `account:${address}` };
-    const throttles = this.deps.throttles;
-    if (throttles) {
-      const wait = Math.max(throttles.ip.retryAfter(keys.ip, now.getTime()), throttles.account.retryAfter(keys.account, now.getTime()));
-      if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
-    }
+    const throttle = this.deps.throttle;
+    const wait = (await throttle?.retryAfter(address, ip, knownDevice, now.getTime())) ?? 0;
+    if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
     const organizer = await this.deps.repo.findByEmail(address);
     // Unknown addresses cost a full hash too, so timing does not tell which accounts exist.
     const matches = await verifyPassword(password, organizer?.passwordHash ?? (await decoyHash()));
     if (!organizer?.passwordHash || !matches) {
-      throttles?.ip.recordFailure(keys.ip, now.getTime());
-      throttles?.account.recordFailure(keys.account, now.getTime());
+      await throttle?.failed(address, ip, now.getTime());
       return { ok: false, reason: 'invalid' };
     }
-    throttles?.account.clear(keys.account);
+    await throttle?.succeeded(address, ip);
     const { session, started } = this.newSession(now);
     await this.deps.repo.startSession(organizer.id, session, now);
-    return { ok: true, session: started };
+    return { ok: true, session: started, email: organizer.email };
   }
 
   async logout(organizer: SignedInOrganizer): Promise<void> {
@@ -117,7 +111,7 @@ export class AuthService {
     const { session, started } = this.newSession(now);
     const done = await this.deps.repo.setPasswordWithToken(link.token.id, link.organizer.id, passwordHash, session, now);
     if (!done) return null;
-    this.deps.throttles?.account.clear(`account:${link.organizer.email}`);
+    await this.deps.throttle?.reset(link.organizer.email);
     return started;
   }
 
@@ -127,10 +121,11 @@ export class AuthService {
     if (!organizer) return;
     const now = this.deps.now();
     const token = this.deps.generateToken();
-    const url = `${this.deps.config.PUBLIC_URL}/reset/${token}`;
-    const subject = 'Reset your Undersigned password';
-    const body = renderMail(this.deps.eta, 'organizer-reset', { subject, name: organizer.name, url, hours: RESET_LINK_TTL_MS / HOUR_MS });
-    const mail = { kind: 'organizer_reset', to: organizer.email, subject, ...body };
+    const mail = {
+      kind: 'organizer_reset' as const,
+      to: organizer.email,
+      data: { name: organizer.name, token, hours: RESET_LINK_TTL_MS / HOUR_MS },
+    };
     const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
     if (await this.deps.repo.issueReset(organizer.id, hashToken(token), expiresAt, mail, now, RESET_MIN_INTERVAL_MS)) {
       this.deps.mailQueued();

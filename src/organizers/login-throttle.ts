@@ -1,53 +1,92 @@
-// Counts failed sign-ins per key (an IP, an account) in fixed windows. Only failures count, so an
-// organizer who signs in and out all day is never locked out, while guessing stops quickly.
-// In memory: one process serves the site (SQLite), and a restart forgetting counts is harmless.
-import { parse } from '@lukeed/ms';
+// Failed sign-ins, counted so that guessing stops quickly while nobody who does not know the
+// password can keep the owner out. Only failures count, in fixed windows, under three keys:
+// - account and IP: a guesser's own address locks only itself out of that account;
+// - IP: one address guessing across many accounts;
+// - account: a slower, site-wide ceiling for distributed guessing, which does not apply to a
+//   browser that has signed in to that account before (its device mark, a signed cookie): an
+//   attacker can slow new devices down, never the owner's own.
 
-/**
- * "15 minutes", "1 hour", "30s", "900000" → milliseconds. Throws on anything else. Parsed as
- * @fastify/rate-limit parses its windows, so every LIMIT_WINDOW setting means the same thing.
- */
-export function parseDuration(text: string): number {
-  const ms = parse(text.trim());
-  if (ms === undefined) throw new Error(`not a duration: "${text}" (try "15 minutes")`);
-  if (!(ms > 0)) throw new Error(`not a positive duration: "${text}"`);
-  return ms;
+/** Where failure counts live (memory for one process; a shared store when several serve). */
+export interface FailureStore {
+  /** Failures recorded for the key in its current window, and when that window ends. */
+  get(key: string, now: number): Promise<{ failures: number; resetAt: number } | null>;
+  /** Counts one failure; a key whose window has ended starts a new one of windowMs. */
+  add(key: string, windowMs: number, now: number): Promise<void>;
+  clear(key: string): Promise<void>;
 }
 
-interface Window {
-  failures: number;
-  resetAt: number;
+export interface LoginLimits {
+  perAccountAndIp: number;
+  perIp: number;
+  perAccount: number;
+  windowMs: number;
 }
 
-export class FailureThrottle {
-  private readonly windows = new Map<string, Window>();
-
+export class LoginThrottle {
   constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-    private readonly maxKeys = 100_000,
+    private readonly store: FailureStore,
+    private readonly limits: LoginLimits,
   ) {}
 
-  /** Milliseconds until the key may try again, or 0 when it may try now. */
-  retryAfter(key: string, now: number): number {
-    const w = this.windows.get(key);
-    if (!w || w.resetAt <= now) return 0;
-    return w.failures >= this.max ? w.resetAt - now : 0;
+  private keys(account: string, ip: string) {
+    return { accountAndIp: `login:${account}|${ip}`, ip: `login-ip:${ip}`, account: `login-account:${account}` };
   }
 
-  recordFailure(key: string, now: number): void {
+  /** Milliseconds until this attempt may be made, or 0 when it may be made now. */
+  async retryAfter(account: string, ip: string, knownDevice: boolean, now: number): Promise<number> {
+    const keys = this.keys(account, ip);
+    const checks: Array<[string, number]> = [
+      [keys.accountAndIp, this.limits.perAccountAndIp],
+      [keys.ip, this.limits.perIp],
+    ];
+    if (!knownDevice) checks.push([keys.account, this.limits.perAccount]);
+    let wait = 0;
+    for (const [key, max] of checks) {
+      const window = await this.store.get(key, now);
+      if (window && window.failures >= max) wait = Math.max(wait, window.resetAt - now);
+    }
+    return wait;
+  }
+
+  async failed(account: string, ip: string, now: number): Promise<void> {
+    const keys = this.keys(account, ip);
+    for (const key of Object.values(keys)) await this.store.add(key, this.limits.windowMs, now);
+  }
+
+  /** A successful sign-in clears what this address did to the account (not the IP's count). */
+  async succeeded(account: string, ip: string): Promise<void> {
+    await this.store.clear(this.keys(account, ip).accountAndIp);
+  }
+
+  /** A password set from a mailed link proves the owner: their account starts afresh everywhere. */
+  async reset(account: string): Promise<void> {
+    await this.store.clear(this.keys(account, '').account);
+  }
+}
+
+/** Failure counts in this process's memory, bounded under a flood of keys. */
+export class MemoryFailureStore implements FailureStore {
+  private readonly windows = new Map<string, { failures: number; resetAt: number }>();
+
+  constructor(private readonly maxKeys = 100_000) {}
+
+  async get(key: string, now: number) {
+    const w = this.windows.get(key);
+    return w && w.resetAt > now ? { ...w } : null;
+  }
+
+  async add(key: string, windowMs: number, now: number): Promise<void> {
     const w = this.windows.get(key);
     if (w && w.resetAt > now) {
       w.failures += 1;
       return;
     }
     this.windows.delete(key);
-    this.windows.set(key, { failures: 1, resetAt: now + this.windowMs });
+    this.windows.set(key, { failures: 1, resetAt: now + windowMs });
     if (this.windows.size > this.maxKeys) this.prune(now);
   }
 
-  /** A successful sign-in clears the account's count (not the IP's). */
-  clear(key: string): void {
+  async clear(key: string): Promise<void> {
     this.windows.delete(key);
   }
 

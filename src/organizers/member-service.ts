@@ -1,10 +1,7 @@
 // A collective's members: invitations by mail, roles, removal (never of the last owner), and
 // the audit log that owners read.
-import type { Eta } from 'eta';
-import type { Config } from '../config.js';
 import type { Role } from '../db/schema.js';
 import { hashToken } from '../domain/tokens.js';
-import { renderMail } from '../views.js';
 import type { AuditRepo } from './audit-repo.js';
 import { INVITE_LINK_TTL_MS, normalizeOrganizerEmail } from './auth-service.js';
 import type { FieldErrors } from './form.js';
@@ -14,10 +11,8 @@ import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
 export const AUDIT_PAGE = 50;
 
 export interface MemberServiceDeps {
-  config: Config;
   repo: OrganizerRepo;
   audit: AuditRepo;
-  eta: Eta;
   now: () => Date;
   generateToken: () => string;
   mailQueued: () => void;
@@ -46,23 +41,21 @@ export class MemberService {
     }
     const now = this.deps.now();
     const token = this.deps.generateToken();
-    const subject = `${organizer.name} invites you to ${collective.name} on Undersigned`;
-    const body = renderMail(this.deps.eta, 'organizer-invite', {
-      subject,
+    const data = {
       inviter: organizer.name,
       collective: collective.name,
       role: ROLE_LABELS[role],
       roleDescription: ROLE_DESCRIPTIONS[role],
-      url: `${this.deps.config.PUBLIC_URL}/invite/${token}`,
+      token,
       days: INVITE_LINK_TTL_MS / 86_400_000,
-    });
+    };
     await this.deps.repo.issueInvite({
       collectiveId: collective.collectiveId,
       email: address,
       role,
       tokenHash: hashToken(token),
       expiresAt: new Date(now.getTime() + INVITE_LINK_TTL_MS),
-      mail: { kind: 'organizer_invite', to: address, subject, ...body },
+      mail: { kind: 'organizer_invite', to: address, data },
       actorId: organizer.id,
       now,
     });

@@ -1,9 +1,10 @@
 // Organizer accounts, their memberships, their links (sign-in, reset, invitation) and sessions.
 // Every method is one unit of work; the audit entry and any mail commit with the change.
-import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from '../db/client.js';
 import { collectives, memberships, organizers, organizerTokens, type Role, sessions } from '../db/schema.js';
-import type { Mail, OutboxRepo } from '../mail/outbox-repo.js';
+import type { OutboxRepo } from '../mail/outbox-repo.js';
+import type { QueuedMail } from '../mail/templates.js';
 import type { AuditRepo } from './audit-repo.js';
 
 export type Organizer = typeof organizers.$inferSelect;
@@ -132,6 +133,7 @@ export class OrganizerRepo {
       email?: string;
       collectiveId?: number;
       role?: Role;
+      issuedBy?: number;
       expiresAt: Date;
     },
     now: Date,
@@ -173,6 +175,19 @@ export class OrganizerRepo {
     return inTransaction(this.db, () => {
       if (!this.useTokenTx(tokenId, now)) return false;
       this.db.update(organizers).set({ passwordHash }).where(eq(organizers.id, organizerId)).run();
+      // Every other sign-in or reset link of the account ends with it: an older link, in an old
+      // mail or an old terminal, must not set the password again.
+      this.db
+        .update(organizerTokens)
+        .set({ usedAt: now })
+        .where(
+          and(
+            eq(organizerTokens.organizerId, organizerId),
+            inArray(organizerTokens.purpose, ['signin', 'reset']),
+            isNull(organizerTokens.usedAt),
+          ),
+        )
+        .run();
       this.db.delete(sessions).where(eq(sessions.organizerId, organizerId)).run();
       this.startSessionTx(organizerId, session, now);
       this.audit.recordTx({
@@ -192,7 +207,7 @@ export class OrganizerRepo {
     organizerId: number,
     tokenHash: string,
     expiresAt: Date,
-    mail: Mail,
+    mail: QueuedMail,
     now: Date,
     minIntervalMs: number,
   ): Promise<boolean> {
@@ -321,7 +336,7 @@ export class OrganizerRepo {
     role: Role;
     tokenHash: string;
     expiresAt: Date;
-    mail: Mail;
+    mail: QueuedMail;
     actorId: number;
     now: Date;
   }): Promise<void> {
@@ -333,6 +348,7 @@ export class OrganizerRepo {
           email: input.email,
           collectiveId: input.collectiveId,
           role: input.role,
+          issuedBy: input.actorId,
           expiresAt: input.expiresAt,
         },
         input.now,
@@ -423,6 +439,8 @@ export class OrganizerRepo {
         .set({ role })
         .where(and(eq(memberships.collectiveId, collectiveId), eq(memberships.organizerId, organizerId)))
         .run();
+      // Only owners invite: one who stops being an owner takes their open invitations along.
+      if (current.role === 'owner') this.revokeInvitesIssuedByTx(collectiveId, organizerId, actorId, now);
       this.audit.recordTx({
         collectiveId,
         organizerId: actorId,
@@ -446,6 +464,7 @@ export class OrganizerRepo {
         .delete(memberships)
         .where(and(eq(memberships.collectiveId, collectiveId), eq(memberships.organizerId, organizerId)))
         .run();
+      this.revokeInvitesIssuedByTx(collectiveId, organizerId, actorId, now);
       this.audit.recordTx({
         collectiveId,
         organizerId: actorId,
@@ -457,6 +476,35 @@ export class OrganizerRepo {
       });
       return 'ok';
     });
+  }
+
+  /** Ends the open invitations a member issued to this collective, each recorded in the audit log. */
+  private revokeInvitesIssuedByTx(collectiveId: number, issuer: number, actorId: number, now: Date): void {
+    const revoked = this.db
+      .update(organizerTokens)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(organizerTokens.collectiveId, collectiveId),
+          eq(organizerTokens.purpose, 'invite'),
+          eq(organizerTokens.issuedBy, issuer),
+          isNull(organizerTokens.usedAt),
+          gt(organizerTokens.expiresAt, now),
+        ),
+      )
+      .returning({ id: organizerTokens.id, email: organizerTokens.email, role: organizerTokens.role })
+      .all();
+    for (const invite of revoked) {
+      this.audit.recordTx({
+        collectiveId,
+        organizerId: actorId,
+        action: 'member.invite_revoked',
+        targetType: 'invitation',
+        targetId: invite.id,
+        before: { email: invite.email, role: invite.role, issuedBy: issuer },
+        at: now,
+      });
+    }
   }
 
   private membershipTx(collectiveId: number, organizerId: number) {

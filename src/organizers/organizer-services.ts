@@ -6,7 +6,7 @@ import { AuthService } from './auth-service.js';
 import { ExportService } from './export-service.js';
 import { LetterAdminRepo } from './letter-admin-repo.js';
 import { LetterService } from './letter-service.js';
-import { FailureThrottle, parseDuration } from './login-throttle.js';
+import { LoginThrottle, MemoryFailureStore } from './login-throttle.js';
 import { MemberService } from './member-service.js';
 import { ModerationService } from './moderation-service.js';
 import { NotableRepo } from './notable-repo.js';
@@ -29,30 +29,23 @@ export function createOrganizerServices(deps: Deps): OrganizerServices {
   const audit = new AuditRepo(db);
   const repo = new OrganizerRepo(db, audit, deps.outbox);
   const mailQueued = () => deps.worker.wake();
-  const windowMs = loginWindow(config.LOGIN_LIMIT_WINDOW);
-  const throttles =
+  const throttle =
     config.RATE_LIMIT === 'off'
       ? null
-      : {
-          ip: new FailureThrottle(config.LOGIN_LIMIT_PER_IP, windowMs),
-          account: new FailureThrottle(config.LOGIN_LIMIT_PER_ACCOUNT, windowMs),
-        };
+      : new LoginThrottle(new MemoryFailureStore(), {
+          perAccountAndIp: config.LOGIN_LIMIT_PER_ACCOUNT,
+          perIp: config.LOGIN_LIMIT_PER_IP,
+          perAccount: config.LOGIN_LIMIT_PER_ACCOUNT_GLOBAL,
+          windowMs: config.LOGIN_LIMIT_WINDOW,
+        });
   const access = new Access(deps.letters);
   return {
-    auth: new AuthService({ config, repo, eta: deps.eta, now, generateToken: deps.generateToken, mailQueued, throttles }),
+    auth: new AuthService({ config, repo, now, generateToken: deps.generateToken, mailQueued, throttle }),
     access,
     letters: new LetterService({ repo: new LetterAdminRepo(db, deps.letters, audit), access, now }),
     notables: new NotableService(new NotableRepo(db, audit), now),
     moderation: new ModerationService({ signatures: deps.signatures, admin: new SignatureAdminRepo(db, audit), now }),
-    members: new MemberService({ config, repo, audit, eta: deps.eta, now, generateToken: deps.generateToken, mailQueued }),
+    members: new MemberService({ repo, audit, now, generateToken: deps.generateToken, mailQueued }),
     exports: new ExportService(config, audit, now),
   };
-}
-
-function loginWindow(text: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new Error(`LOGIN_LIMIT_WINDOW: ${(error as Error).message}`);
-  }
 }

@@ -6,7 +6,7 @@
 //   the session (userInfo), checked on every non-GET request of the area before its handler.
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { SignedInOrganizer } from '../organizers/organizer-repo.js';
 
@@ -23,6 +23,10 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'undersigned_session';
 export const CSRF_COOKIE = 'undersigned_csrf';
+/** Marks of the accounts that signed in from this browser (see LoginThrottle). */
+export const DEVICE_COOKIE = 'undersigned_device';
+const DEVICE_MARKS_KEPT = 8;
+const DEVICE_COOKIE_TTL_MS = 365 * 24 * 3600 * 1000;
 
 export interface SessionOptions {
   config: Config;
@@ -81,4 +85,25 @@ export function setSessionCookie(reply: FastifyReply, config: Config, token: str
 
 export function clearSessionCookie(reply: FastifyReply, config: Config): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.https });
+}
+
+/** The device marks this browser carries, if its cookie is genuine. */
+export function deviceMarks(request: FastifyRequest): string[] {
+  const raw = request.cookies[DEVICE_COOKIE];
+  if (!raw) return [];
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid && unsigned.value ? unsigned.value.split('.').filter((m) => /^[A-Za-z0-9_-]{16}$/.test(m)) : [];
+}
+
+/** Remembers that this browser signed in to the account with `mark` (newest first, a few kept). */
+export function rememberDevice(request: FastifyRequest, reply: FastifyReply, config: Config, mark: string, now: Date): void {
+  const marks = [mark, ...deviceMarks(request).filter((m) => m !== mark)].slice(0, DEVICE_MARKS_KEPT);
+  reply.setCookie(DEVICE_COOKIE, marks.join('.'), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.https,
+    signed: true,
+    expires: new Date(now.getTime() + DEVICE_COOKIE_TTL_MS),
+  });
 }

@@ -86,10 +86,19 @@ export class Browser {
   readonly jar = new CookieJar();
   csrf = '';
 
-  constructor(readonly t: TestApp) {}
+  /** remoteAddress: the address this browser connects from (inject's default is 127.0.0.1). */
+  constructor(
+    readonly t: TestApp,
+    readonly remoteAddress?: string,
+  ) {}
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    const response = await this.t.app.inject({ method: 'GET', url, headers: { cookie: this.jar.header() } });
+    const response = await this.t.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.remoteAddress,
+      headers: { cookie: this.jar.header() },
+    });
     this.jar.update(response);
     const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
     if (token) this.csrf = token;
@@ -107,6 +116,7 @@ export class Browser {
     const response = await this.t.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.remoteAddress,
       headers: { cookie: this.jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
       payload: body.toString(),
     });

@@ -201,6 +201,39 @@ describe('login and logout', () => {
     expect((await browser.post('/login', { email: ana.email, password: ana.password })).statusCode).toBe(429);
   });
 
+  it('cannot be used to lock the owner out: guessing blocks the guesser, not the owner', async () => {
+    const ana = await createOrganizer(t, { email: 'ana@example.org', collective: 'artists-united' });
+    const attacker = new Browser(t, '203.0.113.9');
+    await attacker.get('/login');
+    for (let i = 0; i < 5; i++) await attacker.post('/login', { email: ana.email, password: `guess number ${i}` });
+    expect((await attacker.post('/login', { email: ana.email, password: ana.password })).statusCode).toBe(429);
+    // Ana, from her own address, is not affected.
+    const own = new Browser(t, '198.51.100.1');
+    await own.get('/login');
+    expect((await own.post('/login', { email: ana.email, password: ana.password })).statusCode).toBe(303);
+  });
+
+  it('slows guessing from many addresses for new devices, never for a browser the owner used before', async () => {
+    await t.close();
+    t = await makeTestApp({ SMTP_URL: smtp.url, LOGIN_LIMIT_PER_ACCOUNT_GLOBAL: '20' });
+    const ana = await createOrganizer(t, { email: 'ana@example.org', collective: 'artists-united' });
+    const laptop = new Browser(t, '198.51.100.1');
+    await laptop.login(ana.email, ana.password);
+    await laptop.post('/logout');
+    for (let i = 0; i < 25; i++) {
+      const bot = new Browser(t, `203.0.113.${i + 1}`);
+      await bot.get('/login');
+      await bot.post('/login', { email: ana.email, password: `guess number ${i}` });
+    }
+    const newPhone = new Browser(t, '192.0.2.50');
+    await newPhone.get('/login');
+    const slowed = await newPhone.post('/login', { email: ana.email, password: ana.password });
+    expect(slowed.statusCode).toBe(429);
+    expect(slowed.body).toContain('reset your password');
+    await laptop.get('/login');
+    expect((await laptop.post('/login', { email: ana.email, password: ana.password })).statusCode).toBe(303);
+  });
+
   it('does not throttle with RATE_LIMIT=off', async () => {
     const open = await makeTestApp({ RATE_LIMIT: 'off', LOGIN_LIMIT_PER_ACCOUNT: '1' });
     try {
@@ -278,6 +311,34 @@ describe('password reset', () => {
     expect(smtp.for('ana@example.org')).toHaveLength(1);
   });
 
+  it('ends every older reset and sign-in link once a password is set', async () => {
+    await createOrganizer(t, { email: 'ana@example.org', collective: 'artists-united' });
+    const cli = runCli(['create-organizer', '--email', 'ana@example.org', '--name', 'Ana'], {
+      DATABASE_URL: `file:${t.config.databasePath}`,
+      PUBLIC_URL: t.config.PUBLIC_URL,
+      SESSION_SECRET: t.config.SESSION_SECRET,
+    });
+    expect(cli.code).toBe(0);
+    const signin = `/signin/${/\/signin\/([A-Za-z0-9_-]{43})/.exec(cli.stdout)?.[1]}`;
+    const browser = new Browser(t);
+    await browser.get('/reset');
+    await browser.post('/reset', { email: 'ana@example.org' });
+    const older = linkIn(await smtp.waitFor('ana@example.org', /Reset/), 'reset');
+    t.clock.advance(61_000);
+    await browser.post('/reset', { email: 'ana@example.org' });
+    await expect.poll(() => smtp.for('ana@example.org').length).toBe(2);
+    const newer = linkIn(smtp.for('ana@example.org')[1] as ReceivedMail, 'reset');
+    expect(newer).not.toBe(older);
+
+    const reset = new Browser(t);
+    await reset.get(newer);
+    expect((await reset.post(newer, { password: 'a brand new passphrase', confirm: 'a brand new passphrase' })).statusCode).toBe(303);
+    for (const link of [older, signin]) {
+      const stale = new Browser(t);
+      expect((await stale.get(link)).statusCode).toBe(410);
+    }
+  });
+
   it('validates the address', async () => {
     const browser = new Browser(t);
     await browser.get('/reset');
@@ -339,6 +400,35 @@ describe('invitations', () => {
     const again = await owner.browser.post('/organize/collectives/writers/members', { email: 'ana@example.org', role: 'owner' });
     expect(again.statusCode).toBe(422);
     expect(again.body).toContain('already a member');
+  });
+
+  it('ends the invitations a member issued when they are removed or stop being an owner', async () => {
+    const ana = await signedInOrganizer(t, { email: 'ana@example.org', collective: 'artists-united' });
+    const bea = await signedInOrganizer(t, { email: 'bea@example.org', collective: 'artists-united' });
+    const members = '/organize/collectives/artists-united/members';
+    await bea.browser.get(members);
+    await bea.browser.post(members, { email: 'new1@example.org', role: 'owner' });
+    await ana.browser.get(members);
+    await ana.browser.post(members, { email: 'new2@example.org', role: 'editor' });
+    const fromBea = linkIn(await smtp.waitFor('new1@example.org', /invites you/), 'invite');
+    const fromAna = linkIn(await smtp.waitFor('new2@example.org', /invites you/), 'invite');
+
+    expect((await ana.browser.post(`${members}/${bea.id}/remove`)).statusCode).toBe(303);
+    expect((await new Browser(t).get(fromBea)).statusCode).toBe(410);
+    expect((await new Browser(t).get(fromAna)).statusCode).toBe(200);
+    const audit = sql<{ action: string; organizer_id: number }>(
+      "SELECT action, organizer_id FROM audit_log WHERE action = 'member.invite_revoked'",
+    );
+    expect(audit).toEqual([{ action: 'member.invite_revoked', organizer_id: ana.id }]);
+
+    // Demoted from owner: the same.
+    const cy = await signedInOrganizer(t, { email: 'cy@example.org', collective: 'artists-united' });
+    await cy.browser.get(members);
+    await cy.browser.post(members, { email: 'new3@example.org', role: 'moderator' });
+    const fromCy = linkIn(await smtp.waitFor('new3@example.org', /invites you/), 'invite');
+    await ana.browser.get(members);
+    expect((await ana.browser.post(`${members}/${cy.id}/role`, { role: 'editor' })).statusCode).toBe(303);
+    expect((await new Browser(t).get(fromCy)).statusCode).toBe(410);
   });
 
   it('keeps at least one owner and lets owners change roles', async () => {

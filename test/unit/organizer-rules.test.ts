@@ -7,7 +7,7 @@ import { neutraliseFormula } from '../../src/domain/spreadsheet-cell.js';
 import { mergeById, toCells } from '../../src/organizers/csv-export.js';
 import { letterFormSchema, parseUtcDateTime, slugify } from '../../src/organizers/letter-form.js';
 import { canMove } from '../../src/organizers/letter-status.js';
-import { FailureThrottle, parseDuration } from '../../src/organizers/login-throttle.js';
+import { LoginThrottle, MemoryFailureStore } from '../../src/organizers/login-throttle.js';
 import { noticeFrom, withNotice } from '../../src/organizers/notices.js';
 import { can, type Permission } from '../../src/organizers/permissions.js';
 import { safeReturn } from '../../src/organizers/route-helpers.js';
@@ -110,37 +110,40 @@ describe('letter form', () => {
 });
 
 describe('login throttle', () => {
-  it.each([
-    ['15 minutes', 900_000],
-    ['1 hour', 3_600_000],
-    ['30s', 30_000],
-    ['2 days', 172_800_000],
-    ['500', 500],
-  ])('parseDuration(%s) = %d', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
-  });
+  const limits = { perAccountAndIp: 3, perIp: 5, perAccount: 10, windowMs: 60_000 };
 
-  it('rejects what is not a duration', () => {
-    expect(() => parseDuration('soon')).toThrow(/not a duration/);
-    expect(() => parseDuration('5 fortnights')).toThrow(/not a duration/);
-  });
-
-  it('blocks after max failures within the window, then lets go', () => {
-    const throttle = new FailureThrottle(3, 60_000);
+  it('blocks an address after its failures on an account, within the window, then lets go', async () => {
+    const throttle = new LoginThrottle(new MemoryFailureStore(), limits);
     for (let i = 0; i < 3; i++) {
-      expect(throttle.retryAfter('k', 1000)).toBe(0);
-      throttle.recordFailure('k', 1000);
+      expect(await throttle.retryAfter('owner@x', '1.1.1.1', false, 1000)).toBe(0);
+      await throttle.failed('owner@x', '1.1.1.1', 1000);
     }
-    expect(throttle.retryAfter('k', 2000)).toBe(59_000);
-    expect(throttle.retryAfter('other', 2000)).toBe(0);
-    expect(throttle.retryAfter('k', 61_000)).toBe(0);
+    expect(await throttle.retryAfter('owner@x', '1.1.1.1', false, 2000)).toBe(59_000);
+    // The owner, elsewhere, is not locked out by someone else's guesses.
+    expect(await throttle.retryAfter('owner@x', '2.2.2.2', false, 2000)).toBe(0);
+    expect(await throttle.retryAfter('owner@x', '1.1.1.1', false, 61_000)).toBe(0);
   });
 
-  it('stays bounded under a flood of keys', () => {
-    const throttle = new FailureThrottle(1, 60_000, 100);
-    for (let i = 0; i < 1000; i++) throttle.recordFailure(`ip-${i}`, 0);
-    expect(throttle.retryAfter('ip-999', 1)).toBeGreaterThan(0);
-    expect(throttle.retryAfter('ip-0', 1)).toBe(0);
+  it('limits one address across accounts', async () => {
+    const throttle = new LoginThrottle(new MemoryFailureStore(), limits);
+    for (let i = 0; i < 5; i++) await throttle.failed(`user${i}@x`, '1.1.1.1', 0);
+    expect(await throttle.retryAfter('someone@x', '1.1.1.1', true, 1)).toBeGreaterThan(0);
+  });
+
+  it('slows distributed guessing on an account for new devices only', async () => {
+    const throttle = new LoginThrottle(new MemoryFailureStore(), limits);
+    for (let i = 0; i < 10; i++) await throttle.failed('owner@x', `10.0.0.${i}`, 0);
+    expect(await throttle.retryAfter('owner@x', '192.0.2.1', false, 1)).toBeGreaterThan(0);
+    expect(await throttle.retryAfter('owner@x', '192.0.2.1', true, 1)).toBe(0);
+    await throttle.reset('owner@x');
+    expect(await throttle.retryAfter('owner@x', '192.0.2.1', false, 1)).toBe(0);
+  });
+
+  it('stays bounded under a flood of keys', async () => {
+    const store = new MemoryFailureStore(100);
+    for (let i = 0; i < 1000; i++) await store.add(`ip-${i}`, 60_000, 0);
+    expect(await store.get('ip-999', 1)).not.toBeNull();
+    expect(await store.get('ip-0', 1)).toBeNull();
   });
 });
 

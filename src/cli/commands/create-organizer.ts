@@ -8,7 +8,6 @@ import { AuditRepo } from '../../organizers/audit-repo.js';
 import { AuthService } from '../../organizers/auth-service.js';
 import { line } from '../../organizers/form.js';
 import { OrganizerRepo } from '../../organizers/organizer-repo.js';
-import { createEta } from '../../views.js';
 import { type Command, cliArgs, openForCli, UsageError } from '../command.js';
 
 const USAGE =
@@ -52,11 +51,10 @@ export const createOrganizerCommand: Command = {
       const auth = new AuthService({
         config,
         repo: new OrganizerRepo(db, new AuditRepo(db), new OutboxRepo(db)),
-        eta: createEta(),
         now: () => new Date(),
         generateToken,
         mailQueued: () => {},
-        throttles: null,
+        throttle: null,
       });
       const collective = v.collective ? { slug: v.collective, name: v['collective-name'] } : null;
       const { url, created, expiresAt } = await auth.createOrganizer({ email: v.email, name: v.name, collective, role: v.role });
