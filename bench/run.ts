@@ -135,16 +135,16 @@ class TokenPool {
 
   constructor(reader: Database.Database) {
     this.query = reader.prepare(
-      `SELECT id, "to" AS recipient, text FROM outbox WHERE id > ? AND kind = 'verify' AND status = 'pending' ORDER BY id`,
+      `SELECT id, "to" AS recipient, data FROM outbox WHERE id > ? AND kind = 'verify' AND status = 'pending' ORDER BY id`,
     );
   }
 
   refresh(): void {
-    const rows = this.query.all(this.lastOutboxId) as Array<{ id: number; recipient: string; text: string }>;
+    const rows = this.query.all(this.lastOutboxId) as Array<{ id: number; recipient: string; data: string }>;
     for (const row of rows) {
       this.lastOutboxId = row.id;
       const tag = /^s-([a-z0-9]+)-/.exec(row.recipient)?.[1];
-      const token = /\/verify\/([A-Za-z0-9_-]{43})/.exec(row.text)?.[1];
+      const token = (JSON.parse(row.data) as { verifyToken?: string }).verifyToken;
       if (!tag || !token) continue;
       const pool = this.pools.get(tag) ?? [];
       pool.push(token);

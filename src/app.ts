@@ -15,7 +15,7 @@ import { letterRoutes } from './letters/routes.js';
 import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
 import { organizerRoutes } from './organizers/routes.js';
 import { registerErrorHandlers, sendProblem } from './plugins/errors.js';
-import { registerSecurity, signRateLimits } from './plugins/security.js';
+import { rateLimits, registerSecurity } from './plugins/security.js';
 import { applyPageHeaders } from './plugins/security-headers.js';
 import { signatureApiRoutes } from './signatures/api-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
@@ -85,16 +85,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Before any route: it documents every route with a schema and a tag as it is added.
   await app.register(swagger, swaggerOptions(config));
 
-  // One set of signing limits, shared by the form and the API.
-  const rateLimits = signRateLimits(app, config);
+  // One set of limits, shared by the form and the API.
+  const limits = rateLimits(app, config);
   await app.register(letterRoutes, { deps });
-  await app.register(signatureRoutes, { deps, rateLimits });
-  await app.register(signatureApiRoutes, { deps, rateLimits, prefix: '/api/v1' });
+  await app.register(signatureRoutes, { deps, limits });
+  await app.register(signatureApiRoutes, { deps, limits, prefix: '/api/v1' });
   await app.register(pressApiRoutes, { deps, prefix: '/api/v1' });
   await app.register(shareRoutes, { deps });
   await app.register(apiDocsRoutes, { deps });
   await app.register(organizerRoutes, { deps });
-  if (!config.production) await app.register(devOutboxRoutes, { deps, prefix: '/dev' });
+  if (config.devOutbox) await app.register(devOutboxRoutes, { deps, prefix: '/dev' });
 
   await app.ready();
   if (options.startWorker !== false) deps.worker.start();

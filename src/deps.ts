@@ -50,8 +50,13 @@ export function createDeps(config: Config, log: FastifyBaseLogger, options: Buil
   const letters = new LetterRepo(db);
   const outbox = new OutboxRepo(db);
   const signatures = new SignatureRepo(db, commits, outbox, generateToken);
-  const transport = createTransport({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, outboxDir: config.outboxDir, log });
-  const worker = new OutboxWorker({ repo: outbox, transport, log, now, pollMs: config.OUTBOX_POLL_MS });
+  const transport = createTransport({
+    smtpUrl: config.MAIL_TRANSPORT === 'smtp' ? config.SMTP_URL : undefined,
+    from: config.MAIL_FROM,
+    outboxDir: config.outboxDir,
+    log,
+  });
+  const worker = new OutboxWorker({ repo: outbox, transport, eta, publicUrl: config.PUBLIC_URL, log, now, pollMs: config.OUTBOX_POLL_MS });
   const spikeGuard =
     config.SPIKE_GUARD === 'on'
       ? new SpikeGuard({
@@ -61,10 +66,8 @@ export function createDeps(config: Config, log: FastifyBaseLogger, options: Buil
         })
       : null;
   const signing = new SignService({
-    config,
     letters,
     signatures,
-    eta,
     now,
     spikeGuard,
     isDisposableDomain: config.BLOCK_DISPOSABLE_EMAIL ? isDisposableEmailDomain : null,

@@ -39,16 +39,3 @@ export const viewHelpers = {
   date: (d: Date) => dateFormat.format(d),
   countryName,
 };
-
-export interface RenderedMail {
-  text: string;
-  html: string;
-}
-
-/** Renders views/emails/NAME.eta (HTML) and NAME-text.eta (plain text). */
-export function renderMail(eta: Eta, name: string, data: Record<string, unknown>): RenderedMail {
-  return {
-    html: eta.render(`/emails/${name}`, data),
-    text: eta.render(`/emails/${name}-text`, data),
-  };
-}

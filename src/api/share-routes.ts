@@ -2,8 +2,8 @@
 // and the Atom feed of letters. All cacheable, all readable from other origins.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../deps.js';
+import { isSignable } from '../domain/letter-rules.js';
 import { parseSlug } from '../letters/routes.js';
-import { isSignable } from '../signatures/sign-service.js';
 import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
 import { cachePolicies, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';

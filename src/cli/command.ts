@@ -6,6 +6,8 @@ import { GroupCommit } from '../db/group-commit.js';
 import { generateToken } from '../domain/tokens.js';
 import { LetterRepo } from '../letters/letter-repo.js';
 import { OutboxRepo } from '../mail/outbox-repo.js';
+import { AuditRepo } from '../organizers/audit-repo.js';
+import { SignatureAdminRepo } from '../organizers/signature-admin-repo.js';
 import { SignatureRepo } from '../signatures/signature-repo.js';
 
 export interface Command {
@@ -30,6 +32,7 @@ export function openStores() {
     db,
     letters: new LetterRepo(db),
     signatures: new SignatureRepo(db, commits, outbox, generateToken),
+    admin: new SignatureAdminRepo(db, new AuditRepo(db)),
     outbox,
     async close() {
       await commits.drain();

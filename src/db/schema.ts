@@ -4,6 +4,7 @@
 // request path ever has to count rows in `signatures`.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { HOLD_REASONS, SIGNATURE_STATES } from '../domain/signature-lifecycle.js';
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -66,10 +67,10 @@ export const letterVersions = sqliteTable(
   (t) => [uniqueIndex('letter_versions_letter_version_uq').on(t.letterId, t.version)],
 );
 
-export const SIGNATURE_STATUSES = ['pending', 'verified', 'held', 'rejected', 'withdrawn', 'fraudulent'] as const;
+// The lifecycle (domain/signature-lifecycle.ts) owns the states and the reasons to hold.
+export { HOLD_REASONS, type HoldReason } from '../domain/signature-lifecycle.js';
+export const SIGNATURE_STATUSES = SIGNATURE_STATES;
 export type SignatureStatus = (typeof SIGNATURE_STATUSES)[number];
-export const HOLD_REASONS = ['name_duplicate', 'notable', 'spike'] as const;
-export type HoldReason = (typeof HOLD_REASONS)[number];
 
 export const signatures = sqliteTable(
   'signatures',
@@ -98,7 +99,10 @@ export const signatures = sqliteTable(
     hidden: integer('hidden', { mode: 'boolean' }).notNull().default(false),
     comment: text('comment'),
     status: text('status', { enum: SIGNATURE_STATUSES }).notNull().default('pending'),
+    /** Pending: why confirming will hold it (the spike guard). Held: why it is held. */
     holdReason: text('hold_reason', { enum: HOLD_REASONS }),
+    /** Rejected or marked fraudulent by an organizer, and not approved since (sticky: see the lifecycle). */
+    previouslyRefused: integer('previously_refused', { mode: 'boolean' }).notNull().default(false),
     /** The signature (or notable entry's signature) a held one collided with. */
     matchedSignatureId: integer('matched_signature_id'),
     matchedNotableId: integer('matched_notable_id'),
@@ -135,7 +139,7 @@ export const publicSignatureColumns = {
 export const TOKEN_PURPOSES = ['verify', 'withdraw'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
-/** Signer links. Only SHA-256 hashes of tokens are stored. */
+/** Signer links. Only SHA-256 hashes of tokens are stored; every link expires. */
 export const signatureTokens = sqliteTable(
   'signature_tokens',
   {
@@ -145,7 +149,7 @@ export const signatureTokens = sqliteTable(
       .references(() => signatures.id),
     purpose: text('purpose', { enum: TOKEN_PURPOSES }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
-    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     usedAt: integer('used_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
   },
@@ -156,6 +160,7 @@ export const SIGNATURE_EVENT_TYPES = [
   'signed',
   'verified',
   'held',
+  'late',
   'approved',
   'rejected',
   'withdrawn',
@@ -231,16 +236,17 @@ export const notableSignatories = sqliteTable(
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'dead'] as const;
 
-/** Mail waiting to go out. Rows are written in the same transaction as what caused them. */
+/**
+ * Mail waiting to go out. Rows are written in the same transaction as what caused them, holding
+ * only the template's name (`kind`) and its data as JSON: the worker renders, after the commit.
+ */
 export const outbox = sqliteTable(
   'outbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     kind: text('kind').notNull(),
     to: text('to').notNull(),
-    subject: text('subject').notNull(),
-    text: text('text').notNull(),
-    html: text('html').notNull(),
+    data: text('data').notNull().default('{}'),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at', { mode: 'timestamp_ms' }).notNull(),
@@ -290,6 +296,8 @@ export const organizerTokens = sqliteTable('organizer_tokens', {
   email: text('email'),
   collectiveId: integer('collective_id').references(() => collectives.id),
   role: text('role', { enum: ROLES }),
+  /** For invitations: the member who issued it (their invitations end when they leave). */
+  issuedBy: integer('issued_by').references(() => organizers.id),
   expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   usedAt: integer('used_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),

@@ -1,9 +1,13 @@
-// A signed timestamp in the signing form. Bots that post at once (or forge the field) are
-// recognised without bothering humans, who take at least a few seconds to type a name.
+// A signed timestamp in the signing form, bound to its letter. Bots that post at once, replay an
+// old form or forge the field are recognised without bothering people; a person who is simply
+// quick (autofill, then a tap) is asked to press the button again, never silently turned away.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export function createFormStamp(secret: string, now: number): string {
-  return `${now}.${sign(secret, now)}`;
+/** A form older than this is stale: the person is asked to send it again (with a fresh stamp). */
+export const FORM_STAMP_MAX_AGE_MS = 24 * 3600 * 1000;
+
+export function createFormStamp(secret: string, letter: string, time: number): string {
+  return `${time}.${sign(secret, letter, time)}`;
 }
 
 /**
@@ -15,18 +19,28 @@ export function sharedStampTime(now: number, windowMs: number): number {
   return (Math.floor(now / windowMs) + 1) * windowMs;
 }
 
-/** True when the stamp is genuine and at least minMs old (any genuine stamp when minMs is 0). */
-export function isHumanPaced(secret: string, stamp: unknown, now: number, minMs: number): boolean {
-  if (typeof stamp !== 'string') return false;
+export type StampCheck =
+  | { result: 'ok'; issuedAt: number }
+  /** Genuine, but sent sooner than a person usually types: keep the stamp and ask again. */
+  | { result: 'too_fast'; issuedAt: number }
+  /** Genuine but older than FORM_STAMP_MAX_AGE_MS. */
+  | { result: 'expired'; issuedAt: number }
+  /** Missing, malformed, forged, or from another letter's form. */
+  | { result: 'invalid' };
+
+export function checkFormStamp(secret: string, stamp: unknown, letter: string, now: number, minMs: number): StampCheck {
+  if (typeof stamp !== 'string') return { result: 'invalid' };
   const match = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(stamp);
-  if (!match) return false;
-  const issued = Number(match[1]);
-  const expected = Buffer.from(sign(secret, issued));
+  if (!match) return { result: 'invalid' };
+  const issuedAt = Number(match[1]);
+  const expected = Buffer.from(sign(secret, letter, issuedAt));
   const given = Buffer.from(match[2] ?? '');
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
-  return minMs === 0 || now - issued >= minMs;
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { result: 'invalid' };
+  if (now - issuedAt > FORM_STAMP_MAX_AGE_MS) return { result: 'expired', issuedAt };
+  if (minMs > 0 && now - issuedAt < minMs) return { result: 'too_fast', issuedAt };
+  return { result: 'ok', issuedAt };
 }
 
-function sign(secret: string, time: number): string {
-  return createHmac('sha256', secret).update(`form-stamp:${time}`).digest('base64url');
+function sign(secret: string, letter: string, time: number): string {
+  return createHmac('sha256', secret).update(`form-stamp:${letter}:${time}`).digest('base64url');
 }

@@ -1,5 +1,5 @@
 // Data access for letters, their collectives, versions and notable signatories.
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from '../db/client.js';
 import {
   collectives,
@@ -44,6 +44,9 @@ export interface NotableInput {
   description: string;
 }
 
+/** A signature anyone may see listed: counted, its signer chose to be listed, not hidden by moderators. */
+export const listedSignature = and(eq(signatures.status, 'verified'), eq(signatures.isPublic, true), eq(signatures.hidden, false));
+
 const letterWithCollective = {
   letter: letters,
   collective: { id: collectives.id, slug: collectives.slug, name: collectives.name },
@@ -69,10 +72,12 @@ export class LetterRepo {
       .innerJoin(collectives, eq(collectives.id, letters.collectiveId))
       .where(eq(letters.id, sql.placeholder('id')))
       .prepare();
+    // A promoted entry is public only while its signature is: counted, listed and not hidden.
     this.notablesStmt = db
-      .select()
+      .select({ notable: notableSignatories })
       .from(notableSignatories)
-      .where(eq(notableSignatories.letterId, sql.placeholder('letterId')))
+      .leftJoin(signatures, eq(signatures.id, notableSignatories.signatureId))
+      .where(and(eq(notableSignatories.letterId, sql.placeholder('letterId')), or(isNull(notableSignatories.signatureId), listedSignature)))
       .orderBy(asc(notableSignatories.position), asc(notableSignatories.id))
       .prepare();
     this.recentStmt = db
@@ -81,14 +86,7 @@ export class LetterRepo {
         verifiedAt: signatures.verifiedAt,
       })
       .from(signatures)
-      .where(
-        and(
-          eq(signatures.letterId, sql.placeholder('letterId')),
-          eq(signatures.status, 'verified'),
-          eq(signatures.isPublic, true),
-          eq(signatures.hidden, false),
-        ),
-      )
+      .where(and(eq(signatures.letterId, sql.placeholder('letterId')), listedSignature))
       .orderBy(desc(signatures.verifiedAt), desc(signatures.id))
       .limit(sql.placeholder('limit'))
       .prepare();
@@ -116,8 +114,9 @@ export class LetterRepo {
     return rows.map((r) => ({ ...r.letter, collective: r.collective }));
   }
 
+  /** The notable signatories the public sees, in the organizers' order. */
   async notables(letterId: number): Promise<Notable[]> {
-    return this.notablesStmt.all({ letterId });
+    return this.notablesStmt.all({ letterId }).map((row) => row.notable);
   }
 
   async recentPublicSignatures(letterId: number, limit: number): Promise<PublicSignature[]> {

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { COUNTRY_OPTIONS } from '../domain/countries.js';
 import { createFormStamp } from '../domain/form-stamp.js';
+import { isSignable } from '../domain/letter-rules.js';
 import { renderMarkdown } from '../domain/markdown.js';
 import { NotFound } from '../errors.js';
-import { isSignable } from '../signatures/sign-service.js';
 import type { FieldErrors } from '../signatures/signature-input.js';
 import type { LetterWithCollective } from './letter-repo.js';
 import { LetterPageCache } from './page-cache.js';
@@ -24,6 +24,10 @@ export function parseSlug(params: unknown): string {
 export interface SignFormState {
   values?: Record<string, unknown>;
   errors?: FieldErrors;
+  /** A message above the form (e.g. "press the button again"). */
+  notice?: string;
+  /** The form's stamp to send back (a quick person keeps the one their page load issued). */
+  formStamp?: string;
 }
 
 /** Renders a letter page; used for GET and to re-render the form with errors after a POST. */
@@ -60,9 +64,10 @@ async function letterPageData(
     signable: isSignable(letter, now),
     pastDeadline: letter.closesAt !== null && letter.closesAt <= now,
     countries: COUNTRY_OPTIONS,
-    formStamp: formStamp ?? createFormStamp(deps.config.SESSION_SECRET, now.getTime()),
+    formStamp: formStamp ?? form.formStamp ?? createFormStamp(deps.config.SESSION_SECRET, letter.slug, now.getTime()),
     values: form.values ?? {},
     errors: form.errors ?? {},
+    formNotice: form.notice ?? null,
   };
 }
 
@@ -83,7 +88,7 @@ export const letterRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { de
       slug,
       () => deps.signing.publicLetter(slug),
       async (letter, stamp) => reply.viewAsync('letters/show', await letterPageData(deps, letter, {}, {}, stamp)),
-      (time) => createFormStamp(deps.config.SESSION_SECRET, time),
+      (time) => createFormStamp(deps.config.SESSION_SECRET, slug, time),
     );
     return reply.type('text/html; charset=utf-8').send(html);
   });

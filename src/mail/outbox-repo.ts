@@ -1,16 +1,10 @@
-// The outbox table: mail is queued here in the same transaction as what caused it, and the
-// worker (mail/outbox-worker.ts) delivers it with retries. Nothing queued is lost on restart.
+// The outbox table: mail is queued here in the same transaction as what caused it, as a
+// template's name and data, and the worker (mail/outbox-worker.ts) renders and delivers it with
+// retries. Nothing queued is lost on restart.
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-
-export interface Mail {
-  kind: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
+import type { QueuedMail } from './templates.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -26,9 +20,7 @@ export class OutboxRepo {
       .values({
         kind: sql.placeholder('kind'),
         to: sql.placeholder('to'),
-        subject: sql.placeholder('subject'),
-        text: sql.placeholder('text'),
-        html: sql.placeholder('html'),
+        data: sql.placeholder('data'),
         nextAttemptAt: sql.placeholder('nextAttemptAt'),
         createdAt: sql.placeholder('createdAt'),
       })
@@ -36,8 +28,8 @@ export class OutboxRepo {
   }
 
   /** Queues a message. Call inside the caller's transaction so both commit or neither. */
-  enqueueTx(mail: Mail, now: Date): void {
-    this.insertStmt.run({ ...mail, nextAttemptAt: now, createdAt: now });
+  enqueueTx(mail: QueuedMail, now: Date): void {
+    this.insertStmt.run({ kind: mail.kind, to: mail.to, data: JSON.stringify(mail.data), nextAttemptAt: now, createdAt: now });
   }
 
   async due(now: Date, limit: number): Promise<OutboxRow[]> {
@@ -52,10 +44,8 @@ export class OutboxRepo {
 
   async markSent(ids: number[], now: Date): Promise<void> {
     if (ids.length === 0) return;
-    // Bodies carry live verification links: once delivered they are dropped from the database.
-    const stmt = this.db.$client.prepare(
-      "UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, text = '', html = '' WHERE id = ?",
-    );
+    // The data carries live tokens: once delivered it is dropped from the database.
+    const stmt = this.db.$client.prepare("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, data = '{}' WHERE id = ?");
     this.db.$client.transaction(() => {
       for (const id of ids) stmt.run('sent', now.getTime(), id);
     })();

@@ -1,12 +1,17 @@
 // Delivers queued mail. Runs inside the app process: wakes when mail is queued and on a timer,
-// sends due messages a few at a time, and records failures for retry with backoff.
+// renders and sends due messages a few at a time, and records failures for retry with backoff.
+import type { Eta } from 'eta';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OutboxRepo, OutboxRow } from './outbox-repo.js';
+import { renderMail } from './templates.js';
 import type { MailTransport } from './transport.js';
 
 export interface OutboxWorkerOptions {
   repo: OutboxRepo;
   transport: MailTransport;
+  eta: Eta;
+  /** Links in mail point here. */
+  publicUrl: string;
   log: FastifyBaseLogger;
   now: () => Date;
   pollMs: number;
@@ -106,9 +111,10 @@ export class OutboxWorker {
   }
 
   private async sendOne(row: OutboxRow): Promise<boolean> {
-    const { transport, repo, log, now } = this.options;
+    const { transport, repo, log, now, eta, publicUrl } = this.options;
     try {
-      await transport.send(row);
+      const mail = renderMail(eta, publicUrl, { kind: row.kind, data: JSON.parse(row.data) });
+      await transport.send({ id: row.id, kind: row.kind, to: row.to, ...mail });
       log.debug({ outboxId: row.id, kind: row.kind }, 'mail sent');
       return true;
     } catch (error) {

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Mail } from './outbox-repo.js';
+import type { OutgoingMail } from './templates.js';
 
 // Plain CommonJS, evaluated as is: the thread needs no TypeScript loader in any runtime (tsx, vitest).
 const WORKER_SOURCE = `
@@ -79,7 +79,7 @@ export class SmtpThread {
   }
 
   /** Sends one message; rejects with the server's (or the connection's) error. */
-  send(mail: Pick<Mail, 'to' | 'subject' | 'text' | 'html'>): Promise<void> {
+  send(mail: Pick<OutgoingMail, 'to' | 'subject' | 'text' | 'html'>): Promise<void> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {

@@ -5,12 +5,12 @@ import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import nodemailer from 'nodemailer';
-import type { Mail } from './outbox-repo.js';
 import { SmtpThread } from './smtp-thread.js';
+import type { OutgoingMail } from './templates.js';
 
 export interface MailTransport {
   /** Sends one message; rejects when the server refuses or cannot be reached. */
-  send(mail: Mail & { id: number }): Promise<void>;
+  send(mail: OutgoingMail): Promise<void>;
   close(): void;
   readonly kind: 'smtp' | 'dev-outbox';
 }

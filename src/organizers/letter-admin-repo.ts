@@ -3,7 +3,15 @@
 // The versioning rules themselves live in LetterRepo (createLetterTx / updateLetterTx).
 import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from '../db/client.js';
-import { collectives, type LetterStatus, letterHourCounts, letters, type SignatureStatus, signatures } from '../db/schema.js';
+import {
+  collectives,
+  type LetterStatus,
+  letterHourCounts,
+  letters,
+  SIGNATURE_STATUSES,
+  type SignatureStatus,
+  signatures,
+} from '../db/schema.js';
 import type { Letter, LetterFields, LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import type { AuditRepo } from './audit-repo.js';
 
@@ -93,7 +101,7 @@ export class LetterAdminRepo {
 
   /** Signatures of one letter by status (for its overview and moderation pages). */
   async statusCounts(letterId: number): Promise<Record<SignatureStatus, number>> {
-    const counts: Record<SignatureStatus, number> = { pending: 0, verified: 0, held: 0, rejected: 0, withdrawn: 0, fraudulent: 0 };
+    const counts = Object.fromEntries(SIGNATURE_STATUSES.map((status) => [status, 0])) as Record<SignatureStatus, number>;
     const rows = this.db
       .select({ status: signatures.status, n: sql<number>`count(*)` })
       .from(signatures)

@@ -3,8 +3,9 @@
 // so bulk actions work without JavaScript). Also the CSV export.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HOLD_REASONS, SIGNATURE_STATUSES } from '../db/schema.js';
+import { HOLD_REASONS, SIGNATURE_STATUSES, type SignatureStatus } from '../db/schema.js';
 import type { Deps } from '../deps.js';
+import { type LifecycleEvent, transition } from '../domain/signature-lifecycle.js';
 import { BadRequest } from '../errors.js';
 import type { LetterAccess } from './access.js';
 import { MODERATION_ACTIONS, moderationSchema } from './curation-forms.js';
@@ -85,6 +86,8 @@ export const moderationRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
       q: query.q ?? '',
       status: query.status ?? '',
       statuses: SIGNATURE_STATUSES,
+      /** Which decisions the lifecycle allows from a status (the buttons shown). */
+      allows: (status: SignatureStatus, event: LifecycleEvent) => transition(status, event).record !== null,
       olderUrl: rows.length > SIGNATURES_PAGE ? `?${older}` : null,
       firstPage: !query.before,
       selectAll: query.select === 'all',

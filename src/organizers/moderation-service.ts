@@ -36,8 +36,8 @@ export class ModerationService {
     letterId: number,
     reason: HoldReason | null,
   ): Promise<{ items: HeldItem[]; total: number; byReason: Record<HoldReason, number> }> {
-    const byReason = await this.deps.signatures.heldCounts(letterId);
-    const shown = await this.deps.signatures.held(letterId, { reason, limit: QUEUE_PAGE });
+    const byReason = await this.deps.admin.heldCounts(letterId);
+    const shown = await this.deps.admin.held(letterId, { reason, limit: QUEUE_PAGE });
     const total = reason ? byReason[reason] : Object.values(byReason).reduce((sum, n) => sum + n, 0);
     const notableIds = shown.map((h) => h.matchedNotableId).filter((id): id is number => id !== null);
     const notables = await this.deps.admin.notablesByIds(letterId, notableIds);
@@ -53,7 +53,7 @@ export class ModerationService {
   }
 
   async possibleDuplicates(letterId: number): Promise<FlaggedItem[]> {
-    const flagged = await this.deps.signatures.possibleDuplicates(letterId);
+    const flagged = await this.deps.admin.possibleDuplicates(letterId);
     const ids = flagged.map((s) => s.possibleDuplicateOf).filter((id): id is number => id !== null);
     const resembled = await this.deps.admin.byIds(letterId, ids);
     return flagged.map((signature) => ({

@@ -5,10 +5,12 @@ import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import { type Db, inTransaction } from '../db/client.js';
 import { letters, notableSignatories, publicSignatureColumns, signatures } from '../db/schema.js';
 import { nameKey } from '../domain/name-key.js';
-import type { Notable } from '../letters/letter-repo.js';
+import { listedSignature, type Notable } from '../letters/letter-repo.js';
 import type { AuditRepo } from './audit-repo.js';
 
-export type NotableChange<T = Notable> = { ok: true; value: T } | { ok: false; reason: 'not_found' | 'not_verified' | 'already_notable' };
+export type NotableChange<T = Notable> =
+  | { ok: true; value: T }
+  | { ok: false; reason: 'not_found' | 'not_verified' | 'not_public' | 'already_notable' };
 
 export interface PromotionCandidate {
   id: number;
@@ -72,7 +74,8 @@ export class NotableRepo {
         .where(
           and(
             eq(signatures.letterId, letterId),
-            eq(signatures.status, 'verified'),
+            // Only signers who chose to be listed, and whom no moderator hid, can be made notable.
+            listedSignature,
             sql`${signatures.name} LIKE ${pattern} ESCAPE '\\'`,
             promoted.length > 0 ? notInArray(signatures.id, promoted) : undefined,
           ),
@@ -97,12 +100,19 @@ export class NotableRepo {
   async promote(letterId: number, signatureId: number, description: string, actor: Actor): Promise<NotableChange> {
     return inTransaction(this.db, () => {
       const sig = this.db
-        .select({ id: signatures.id, name: signatures.name, status: signatures.status })
+        .select({
+          id: signatures.id,
+          name: signatures.name,
+          status: signatures.status,
+          isPublic: signatures.isPublic,
+          hidden: signatures.hidden,
+        })
         .from(signatures)
         .where(and(eq(signatures.id, signatureId), eq(signatures.letterId, letterId)))
         .get();
       if (!sig) return { ok: false, reason: 'not_found' } as const;
       if (sig.status !== 'verified') return { ok: false, reason: 'not_verified' } as const;
+      if (!sig.isPublic || sig.hidden) return { ok: false, reason: 'not_public' } as const;
       const already = this.db
         .select({ id: notableSignatories.id })
         .from(notableSignatories)

@@ -8,6 +8,7 @@ import type { SignedInOrganizer } from './organizer-repo.js';
 const MESSAGES: Record<Exclude<NotableChange, { ok: true }>['reason'], string> = {
   not_found: 'That entry or signature is not on this letter.',
   not_verified: 'Only confirmed, counted signatures can be promoted.',
+  not_public: 'This signer chose not to be listed publicly (or the signature is hidden), so it cannot be shown as notable.',
   already_notable: 'This signature is already on the notable list.',
 };
 

@@ -3,6 +3,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Config } from '../config.js';
+import { hashToken } from '../domain/tokens.js';
 import { RateLimited } from '../errors.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -16,7 +17,8 @@ export async function registerSecurity(app: FastifyInstance, config: Config): Pr
 
 export interface Limit {
   max: number;
-  timeWindow: string;
+  /** Milliseconds. */
+  timeWindow: number;
   keyGenerator: (request: FastifyRequest) => string;
 }
 
@@ -39,17 +41,42 @@ export function combinedRateLimit(app: FastifyInstance, limits: Limit[]): preHan
   };
 }
 
-/** Per-IP and per-letter limits for signing and re-sending mail; none when RATE_LIMIT=off. */
-export function signRateLimits(app: FastifyInstance, config: Config): preHandlerAsyncHookHandler[] {
-  if (config.RATE_LIMIT === 'off') return [];
-  return [
-    combinedRateLimit(app, [
-      { max: config.SIGN_LIMIT_PER_IP, timeWindow: config.SIGN_LIMIT_WINDOW, keyGenerator: (request) => `sign-ip:${request.ip}` },
-      {
-        max: config.SIGN_LIMIT_PER_LETTER,
-        timeWindow: config.SIGN_LIMIT_WINDOW,
-        keyGenerator: (request) => `sign-letter:${(request.params as { slug?: string }).slug ?? ''}`,
-      },
-    ]),
-  ];
+/** The preHandlers each kind of write gets; empty when RATE_LIMIT=off. */
+export interface RateLimits {
+  /** Signing, from the form or the API: per IP and per letter. */
+  sign: preHandlerAsyncHookHandler[];
+  /** Confirmation and withdrawal links: per IP (a used link costs nothing, but every POST is a lookup). */
+  links: preHandlerAsyncHookHandler[];
+  /** Asking for a new confirmation link: per IP and per link, so one link cannot be used to flood, and nobody can block others. */
+  resend: preHandlerAsyncHookHandler[];
 }
+
+const tokenKey = (request: FastifyRequest) => hashToken(String((request.params as { token?: unknown }).token ?? ''));
+
+export function rateLimits(app: FastifyInstance, config: Config): RateLimits {
+  if (config.RATE_LIMIT === 'off') return { sign: [], links: [], resend: [] };
+  const window = config.SIGN_LIMIT_WINDOW;
+  const perIp = (prefix: string, max: number): Limit => ({ max, timeWindow: window, keyGenerator: (request) => `${prefix}:${request.ip}` });
+  return {
+    sign: [
+      combinedRateLimit(app, [
+        perIp('sign-ip', config.SIGN_LIMIT_PER_IP),
+        {
+          max: config.SIGN_LIMIT_PER_LETTER,
+          timeWindow: window,
+          keyGenerator: (request) => `sign-letter:${(request.params as { slug?: string }).slug ?? ''}`,
+        },
+      ]),
+    ],
+    links: [combinedRateLimit(app, [perIp('link-ip', config.LINK_LIMIT_PER_IP)])],
+    resend: [
+      combinedRateLimit(app, [
+        perIp('resend-ip', config.SIGN_LIMIT_PER_IP),
+        { max: RESENDS_PER_LINK, timeWindow: window, keyGenerator: (request) => `resend-link:${tokenKey(request)}` },
+      ]),
+    ],
+  };
+}
+
+/** A person asks for a new link once or twice; the mail itself goes out at most once a minute. */
+const RESENDS_PER_LINK = 5;

@@ -1,22 +1,20 @@
 // Signing through the JSON API: the same rules and the same neutral answer as the form.
-import type { FastifyPluginAsync, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { signRouteDocs } from '../api/sign-route-docs.js';
 import type { Deps } from '../deps.js';
 import { ValidationFailed } from '../errors.js';
 import { parseSlug } from '../letters/routes.js';
+import type { RateLimits } from '../plugins/security.js';
 import { SIGN_BODY_LIMIT } from './routes.js';
 import { parseSignatureInput } from './signature-input.js';
 
 const FIELDS = new Set(['name', 'email', 'title', 'organisation', 'country', 'public', 'comment']);
 
-export const signatureApiRoutes: FastifyPluginAsync<{ deps: Deps; rateLimits: preHandlerAsyncHookHandler[] }> = async (
-  app,
-  { deps, rateLimits },
-) => {
+export const signatureApiRoutes: FastifyPluginAsync<{ deps: Deps; limits: RateLimits }> = async (app, { deps, limits }) => {
   // signRouteDocs describes the route in the OpenAPI document; validation stays here, for the 422 shape.
   app.post(
     '/letters/:slug/signatures',
-    { ...signRouteDocs, bodyLimit: SIGN_BODY_LIMIT, preHandler: rateLimits },
+    { ...signRouteDocs, bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.sign },
     async (request, reply) => {
       const slug = parseSlug(request.params);
       const body = request.body;

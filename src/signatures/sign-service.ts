@@ -1,28 +1,20 @@
 // Signing, confirming and withdrawing: the rules around the signature repository.
-import type { Eta } from 'eta';
-import type { Config } from '../config.js';
+import { isSignable } from '../domain/letter-rules.js';
 import { nameKey } from '../domain/name-key.js';
 import { LetterClosed, NotFound, ValidationFailed } from '../errors.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
-import { renderMail } from '../views.js';
 import type { SignatureFields } from './signature-input.js';
-import type { ComposeMail, NewSignature, SignatureRepo } from './signature-repo.js';
+import type { NewSignature, SignatureRepo } from './signature-repo.js';
 import { type SpikeGuard, sourceKeys } from './spike-guard.js';
 
 export interface SignServiceDeps {
-  config: Config;
   letters: LetterRepo;
   signatures: SignatureRepo;
-  eta: Eta;
   now: () => Date;
   spikeGuard: SpikeGuard | null;
   isDisposableDomain: ((domain: string) => boolean) | null;
   /** Called after mail was queued, so the outbox worker sends it without waiting for its timer. */
   mailQueued: () => void;
-}
-
-export function isSignable(letter: LetterWithCollective, now: Date): boolean {
-  return letter.status === 'published' && !(letter.closesAt && letter.closesAt <= now);
 }
 
 export class SignService {
@@ -63,7 +55,7 @@ export class SignService {
       ip: meta.ip,
       holdForSpike,
     };
-    await this.deps.signatures.createPendingSignature(input, this.composer(letter, fields.email, fields.name), now);
+    await this.deps.signatures.createPendingSignature(input, letter, now);
     this.deps.mailQueued();
     return letter;
   }
@@ -76,7 +68,7 @@ export class SignService {
     const sig = found.signature;
     const letter = await this.letterById(sig.letterId);
     if (!letter || !isSignable(letter, now)) return letter ?? null;
-    if (await this.deps.signatures.resendVerification(sig.id, this.composer(letter, sig.email, sig.name), now)) {
+    if (await this.deps.signatures.resendVerification(sig.id, letter, now)) {
       this.deps.mailQueued();
     }
     return letter;
@@ -100,26 +92,7 @@ export class SignService {
 
   async withdraw(token: string) {
     const outcome = await this.deps.signatures.withdrawSignature(token, this.deps.now());
-    const letter = outcome.kind === 'withdrawn' ? await this.letterById(outcome.letterId) : undefined;
+    const letter = 'letterId' in outcome ? await this.letterById(outcome.letterId) : undefined;
     return { outcome, letter };
-  }
-
-  private composer(letter: LetterWithCollective, to: string, name: string): ComposeMail {
-    const base = this.deps.config.PUBLIC_URL;
-    return (kind, links) => {
-      const common = {
-        name,
-        letterTitle: letter.title,
-        letterUrl: `${base}/letters/${letter.slug}`,
-        withdrawUrl: `${base}/withdraw/${links.withdrawToken}`,
-      };
-      if (kind === 'verify') {
-        const subject = `Confirm your signature: ${letter.title}`;
-        const body = renderMail(this.deps.eta, 'verify', { ...common, subject, verifyUrl: `${base}/verify/${links.verifyToken}` });
-        return { kind: 'verify', to, subject, ...body };
-      }
-      const subject = `You have already signed: ${letter.title}`;
-      return { kind: 'already_signed', to, subject, ...renderMail(this.deps.eta, 'already-signed', { ...common, subject }) };
-    };
   }
 }

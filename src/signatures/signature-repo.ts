@@ -1,32 +1,37 @@
-// Units of work for signatures. Each public method is atomic: the signature's state, its event,
-// the letter's counters (total, per country, per hour) and any mail it causes change together
-// in one transaction (batched with concurrent ones by GroupCommit), or not at all.
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+// Units of work for a signature's life. Each public method is atomic: it reads what the lifecycle
+// (domain/signature-lifecycle.ts) needs, asks it for the transition, and carries that out: the
+// signature's state, its event, the letter's counters (total, per country, per hour) and the mail
+// it causes change together in one transaction (batched with concurrent ones by GroupCommit), or
+// not at all. No rule about whether a signature counts lives here.
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { GroupCommit } from '../db/group-commit.js';
 import {
-  type HoldReason,
   letterCountryCounts,
   letterHourCounts,
   letters,
   notableSignatories,
-  type SignatureEventType,
   type SignatureStatus,
   signatureEvents,
   signatures,
   signatureTokens,
 } from '../db/schema.js';
+import { isSignable } from '../domain/letter-rules.js';
 import { isOneEditApart, NEAR_MATCH_MIN_LENGTH, nameBlocks } from '../domain/name-key.js';
-import { hashToken } from '../domain/tokens.js';
+import {
+  confirmationEvent,
+  type HoldReason,
+  holdReasonFor,
+  type LifecycleEvent,
+  mayMailAgain,
+  type Transition,
+  transition,
+} from '../domain/signature-lifecycle.js';
+import { hashToken, VERIFY_LINK_TTL_MS, WITHDRAW_LINK_TTL_MS, withdrawTokenFor } from '../domain/tokens.js';
 import { LetterClosed, NotFound } from '../errors.js';
-import type { Mail, OutboxRepo } from '../mail/outbox-repo.js';
+import type { OutboxRepo } from '../mail/outbox-repo.js';
 
 export type Signature = typeof signatures.$inferSelect;
-
-export const VERIFY_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000;
-/** A person asking again gets at most one mail a minute. */
-export const RESEND_INTERVAL_MS = 60 * 1000;
-const HOUR_MS = 3600 * 1000;
 
 export interface NewSignature {
   letterId: number;
@@ -40,27 +45,39 @@ export interface NewSignature {
   isPublic: boolean;
   comment: string | null;
   ip: string | null;
-  /** Set by the spike guard: the signature will be held for review once verified. */
+  /** Set by the spike guard: the signature will be held for review once confirmed. */
   holdForSpike: boolean;
 }
 
-export interface SignerLinks {
-  verifyToken?: string;
-  withdrawToken: string;
+/** What the signer's mail says about the letter (the template adds the links). */
+export interface LetterForMail {
+  title: string;
+  slug: string;
 }
 
-/** Builds the mail for the situation; the service owns wording and links. */
-export type ComposeMail = (kind: 'verify' | 'already_signed', links: SignerLinks) => Mail;
+/** For logs and tests only: callers answer every outcome the same way. */
+export type SignOutcome = 'created' | 'resent' | 'already_signed' | 'throttled';
 
-export type SignOutcome = 'created' | 'resent' | 'already_signed' | 'throttled' | 'silent';
-
+/** A confirmation link, used: what happened, and the withdrawal link that goes with it. */
 export type VerifyOutcome =
   | { kind: 'unknown' }
-  | { kind: 'expired'; signatureId: number; letterId: number }
+  | { kind: 'expired'; letterId: number }
   | { kind: 'inactive'; letterId: number; status: SignatureStatus }
-  | { kind: 'verified' | 'held' | 'already'; letterId: number; status: SignatureStatus; withdrawToken: string };
+  | { kind: 'verified' | 'held' | 'late' | 'already'; letterId: number; status: SignatureStatus; withdrawToken: string | null };
+
+export type WithdrawOutcome = { kind: 'unknown' } | { kind: 'expired'; letterId: number } | { kind: 'withdrawn'; letterId: number };
+
+export type TokenLookup =
+  | { state: 'unknown' }
+  | { state: 'expired' | 'used' | 'valid'; signature: Signature; withdrawToken: string | null };
 
 export type ModerationAction = 'approve' | 'reject' | 'hide' | 'unhide' | 'fraudulent';
+
+const MODERATION_EVENTS: Record<'approve' | 'reject' | 'fraudulent', LifecycleEvent> = {
+  approve: 'approve',
+  reject: 'reject',
+  fraudulent: 'mark_fraudulent',
+};
 
 export interface ModerationResult {
   signature: Signature;
@@ -68,7 +85,7 @@ export interface ModerationResult {
   after: Pick<Signature, 'status' | 'hidden'>;
 }
 
-const COUNTED: SignatureStatus = 'verified';
+const HOUR_MS = 3600 * 1000;
 /** Signatures a new one may collide with by name: confirmed by email, counted or under review. */
 const CONFIRMED: SignatureStatus[] = ['verified', 'held'];
 /** Bounded: the flag is advice for moderators, and signing must stay fast at any size. */
@@ -92,6 +109,14 @@ export const NEAR_MATCH_SQL = `SELECT id, name_key AS nameKey FROM (
         AND status IN (${confirmedList})
       LIMIT ${NEAR_MATCH_CANDIDATES / 2})`;
 
+/** The columns a transition sets besides the status (confirmations record their review facts). */
+interface TransitionChanges {
+  holdReason?: HoldReason | null;
+  matchedSignatureId?: number | null;
+  matchedNotableId?: number | null;
+  possibleDuplicateOf?: number | null;
+}
+
 export class SignatureRepo {
   private readonly stmts;
 
@@ -102,6 +127,8 @@ export class SignatureRepo {
     private readonly generateToken: () => string,
   ) {
     const p = sql.placeholder;
+    // The statements of signing and confirming, prepared once: building and compiling them per
+    // request cost more than running them.
     this.stmts = {
       letter: db
         .select({
@@ -119,20 +146,21 @@ export class SignatureRepo {
         .from(signatures)
         .where(and(eq(signatures.letterId, p('letterId')), eq(signatures.emailKey, p('emailKey'))))
         .prepare(),
-      insertVerifyToken: db
+      byId: db
+        .select()
+        .from(signatures)
+        .where(eq(signatures.id, p('id')))
+        .prepare(),
+      insertToken: db
         .insert(signatureTokens)
         .values({
           signatureId: p('signatureId'),
-          purpose: 'verify',
+          purpose: p('purpose'),
           tokenHash: p('tokenHash'),
           expiresAt: p('expiresAt'),
           createdAt: p('createdAt'),
         })
-        .prepare(),
-      // Withdrawal links do not expire: a signer may change their mind at any time.
-      insertWithdrawToken: db
-        .insert(signatureTokens)
-        .values({ signatureId: p('signatureId'), purpose: 'withdraw', tokenHash: p('tokenHash'), createdAt: p('createdAt') })
+        .onConflictDoNothing()
         .prepare(),
       insertEvent: db
         .insert(signatureEvents)
@@ -153,6 +181,11 @@ export class SignatureRepo {
         .innerJoin(signatures, eq(signatures.id, signatureTokens.signatureId))
         .where(eq(signatureTokens.tokenHash, p('tokenHash')))
         .prepare(),
+      tokenExists: db
+        .select({ id: signatureTokens.id })
+        .from(signatureTokens)
+        .where(and(eq(signatureTokens.tokenHash, p('tokenHash')), eq(signatureTokens.signatureId, p('signatureId'))))
+        .prepare(),
       sameName: db
         .select({ id: signatures.id })
         .from(signatures)
@@ -164,7 +197,7 @@ export class SignatureRepo {
             sql`${signatures.id} <> ${p('id')}`,
           ),
         )
-        .orderBy(asc(signatures.id))
+        .orderBy(signatures.id)
         .limit(1)
         .prepare(),
       notableByName: db
@@ -196,8 +229,6 @@ export class SignatureRepo {
           set: { count: sql`${letterHourCounts.count} + excluded.count` },
         })
         .prepare(),
-      // The writes of signing and confirming, prepared once: building and compiling them per
-      // request cost more than running them.
       insertPending: db
         .insert(signatures)
         .values({
@@ -235,19 +266,33 @@ export class SignatureRepo {
         .set({ usedAt: sql`${p('now')}` })
         .where(eq(signatureTokens.id, p('id')))
         .prepare(),
-      confirm: db
+      // A transition is a compare-and-set on the status the lifecycle was asked about.
+      transition: db
         .update(signatures)
         .set({
-          status: sql`${p('status')}`,
-          verifiedAt: sql`${p('now')}`,
+          status: sql`${p('to')}`,
           updatedAt: sql`${p('now')}`,
+          verifiedAt: sql`coalesce(${signatures.verifiedAt}, ${p('verifiedAt')})`,
+          previouslyRefused: sql`${p('previouslyRefused')}`,
           holdReason: sql`${p('holdReason')}`,
           matchedSignatureId: sql`${p('matchedSignatureId')}`,
           matchedNotableId: sql`${p('matchedNotableId')}`,
           possibleDuplicateOf: sql`${p('possibleDuplicateOf')}`,
         })
-        .where(eq(signatures.id, p('id')))
+        .where(and(eq(signatures.id, p('id')), eq(signatures.status, p('from'))))
         .returning()
+        .prepare(),
+      // Withdrawing ends the confirmation links still out: they would confirm nothing anyway.
+      retireVerifyLinks: db
+        .update(signatureTokens)
+        .set({ usedAt: sql`${p('now')}` })
+        .where(
+          and(
+            eq(signatureTokens.signatureId, p('signatureId')),
+            eq(signatureTokens.purpose, 'verify'),
+            sql`${signatureTokens.usedAt} IS NULL`,
+          ),
+        )
         .prepare(),
       nearMatch: db.$client.prepare(NEAR_MATCH_SQL),
     };
@@ -256,18 +301,19 @@ export class SignatureRepo {
   // ---- signing -------------------------------------------------------------------------------
 
   /**
-   * Records a signature (or answers a repeat) and queues the right mail, atomically. The outcome
-   * is for logs and tests only: callers must answer every outcome the same way, so nobody can
-   * learn whether an address has signed.
+   * Records a signature, or the same address signing again, and queues the mail the lifecycle
+   * says, atomically. The outcome is for logs and tests only: callers must answer every outcome
+   * the same way, so nobody can learn whether an address has signed.
    */
-  createPendingSignature(input: NewSignature, compose: ComposeMail, now: Date): Promise<SignOutcome> {
-    return this.commits.run(() => this.signTx(input, compose, now));
+  createPendingSignature(input: NewSignature, letter: LetterForMail, now: Date): Promise<SignOutcome> {
+    return this.commits.run(() => this.signTx(input, letter, now));
   }
 
-  private signTx(input: NewSignature, compose: ComposeMail, now: Date): SignOutcome {
+  private signTx(input: NewSignature, letterForMail: LetterForMail, now: Date): SignOutcome {
     const letter = this.stmts.letter.get({ id: input.letterId });
     if (!letter) throw new NotFound();
-    if (letter.status !== 'published' || (letter.closesAt && letter.closesAt <= now)) throw new LetterClosed();
+    if (!isSignable(letter, now)) throw new LetterClosed();
+    const mail = { to: input.email, name: input.name, letterTitle: letterForMail.title, letterSlug: letterForMail.slug };
 
     const existing = this.stmts.byEmailKey.get({ letterId: input.letterId, emailKey: input.emailKey });
     if (!existing) {
@@ -278,55 +324,50 @@ export class SignatureRepo {
         holdReason: input.holdForSpike ? 'spike' : null,
         now,
       }) as Signature;
-      this.eventTx(signature, 'signed', null, 'pending', 0, now);
-      this.outbox.enqueueTx(compose('verify', this.issueLinksTx(signature.id, now, true)), now);
+      this.eventTx(signature, 'signed', null, 0, now);
+      this.queueVerifyTx(signature.id, mail, now);
       return 'created';
     }
 
-    const recentlyMailed = existing.lastMailAt && now.getTime() - existing.lastMailAt.getTime() < RESEND_INTERVAL_MS;
-    switch (existing.status) {
-      case 'pending': {
-        if (recentlyMailed) return 'throttled';
-        this.touchMailTx(existing.id, now);
-        this.outbox.enqueueTx(compose('verify', this.issueLinksTx(existing.id, now, true)), now);
-        return 'resent';
-      }
-      case 'verified':
-      case 'held': {
-        if (recentlyMailed) return 'throttled';
-        this.touchMailTx(existing.id, now);
-        this.outbox.enqueueTx(compose('already_signed', this.issueLinksTx(existing.id, now, false)), now);
-        return 'already_signed';
-      }
-      case 'withdrawn': {
-        // Someone who withdrew may sign again: start over as a fresh pending signature.
-        const renewed = this.db
-          .update(signatures)
-          .set({
-            ...this.withoutSpike(input),
-            ...nameBlockColumns(input.nameKey),
-            letterVersion: letter.version,
-            holdReason: input.holdForSpike ? 'spike' : null,
-            matchedSignatureId: null,
-            matchedNotableId: null,
-            possibleDuplicateOf: null,
-            hidden: false,
-            status: 'pending',
-            verifiedAt: null,
-            lastMailAt: now,
-            updatedAt: now,
-          })
-          .where(eq(signatures.id, existing.id))
-          .returning()
-          .get();
-        this.eventTx(renewed, 'signed', 'withdrawn', 'pending', 0, now);
-        this.outbox.enqueueTx(compose('verify', this.issueLinksTx(existing.id, now, true)), now);
-        return 'created';
-      }
-      default:
-        // Rejected or removed by moderators: nothing to send, and nothing to reveal.
-        return 'silent';
+    const t = transition(existing.status, 'sign_again');
+    // Asking again without changing anything (a resend) is throttled; starting over is not.
+    if (t.record === null && !mayMailAgain(existing.lastMailAt, now)) return 'throttled';
+    if (t.record) {
+      // Starting over (after a withdrawal, or a refusal): what they typed now replaces what they
+      // typed then; the sticky refusal mark stays, so confirming will be held.
+      const renewed = this.db
+        .update(signatures)
+        .set({
+          ...this.withoutSpike(input),
+          ...nameBlockColumns(input.nameKey),
+          letterVersion: letter.version,
+          holdReason: input.holdForSpike ? 'spike' : null,
+          matchedSignatureId: null,
+          matchedNotableId: null,
+          possibleDuplicateOf: null,
+          hidden: false,
+          status: t.to,
+          verifiedAt: null,
+          lastMailAt: now,
+          updatedAt: now,
+        })
+        .where(and(eq(signatures.id, existing.id), eq(signatures.status, existing.status)))
+        .returning()
+        .get();
+      if (!renewed) throw new Error('signature changed while signing again');
+      this.eventTx(renewed, t.record, existing.status, t.countDelta, now);
+    } else {
+      this.stmts.touchMail.run({ id: existing.id, now: now.getTime() });
     }
+    if (t.mail === 'verify') {
+      this.queueVerifyTx(existing.id, mail, now);
+      return t.record ? 'created' : 'resent';
+    }
+    // Already confirmed: a reminder with a fresh withdrawal link, nothing else.
+    const withdrawToken = this.issueTokenTx(existing.id, 'withdraw', this.generateToken(), now);
+    const { to, ...data } = mail;
+    this.outbox.enqueueTx({ kind: 'already_signed', to, data: { ...data, withdrawToken } }, now);
+    return 'already_signed';
   }
 
   private withoutSpike(input: NewSignature): Omit<NewSignature, 'holdForSpike'> {
@@ -334,23 +375,39 @@ export class SignatureRepo {
     return rest;
   }
 
-  private touchMailTx(id: number, now: Date): void {
-    this.stmts.touchMail.run({ id, now: now.getTime() });
+  /** A confirmation link and the withdrawal link derived from it, mailed together. */
+  private queueVerifyTx(signatureId: number, mail: { to: string; name: string; letterTitle: string; letterSlug: string }, now: Date): void {
+    const verifyToken = this.issueTokenTx(signatureId, 'verify', this.generateToken(), now);
+    const withdrawToken = this.issueTokenTx(signatureId, 'withdraw', withdrawTokenFor(verifyToken), now);
+    const { to, ...data } = mail;
+    this.outbox.enqueueTx({ kind: 'verify', to, data: { ...data, verifyToken, withdrawToken } }, now);
   }
 
-  /** New links for a signer. Earlier links stay valid until they expire or are used. */
-  private issueLinksTx(signatureId: number, now: Date, withVerify: boolean): SignerLinks {
-    const withdrawToken = this.generateToken();
-    this.stmts.insertWithdrawToken.run({ signatureId, tokenHash: hashToken(withdrawToken), createdAt: now });
-    if (!withVerify) return { withdrawToken };
-    const verifyToken = this.generateToken();
-    this.stmts.insertVerifyToken.run({
+  private issueTokenTx(signatureId: number, purpose: 'verify' | 'withdraw', token: string, now: Date): string {
+    const ttl = purpose === 'verify' ? VERIFY_LINK_TTL_MS : WITHDRAW_LINK_TTL_MS;
+    this.stmts.insertToken.run({
       signatureId,
-      tokenHash: hashToken(verifyToken),
-      expiresAt: new Date(now.getTime() + VERIFY_TOKEN_TTL_MS),
+      purpose,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(now.getTime() + ttl),
       createdAt: now,
     });
-    return { verifyToken, withdrawToken };
+    return token;
+  }
+
+  /** Mails a fresh confirmation link to a pending signature (at most once a minute). */
+  resendVerification(signatureId: number, letter: LetterForMail, now: Date): Promise<boolean> {
+    return this.commits.run(() => {
+      const sig = this.stmts.byId.get({ id: signatureId });
+      if (!sig) return false;
+      // Only a signature still waiting for its confirmation gets a new link (a resend is a
+      // repeat of signing that changes nothing else).
+      const t = transition(sig.status, 'sign_again');
+      if (t.record !== null || t.mail !== 'verify' || !mayMailAgain(sig.lastMailAt, now)) return false;
+      this.stmts.touchMail.run({ id: sig.id, now: now.getTime() });
+      this.queueVerifyTx(sig.id, { to: sig.email, name: sig.name, letterTitle: letter.title, letterSlug: letter.slug }, now);
+      return true;
+    });
   }
 
   /**
@@ -361,38 +418,39 @@ export class SignatureRepo {
     return this.commits.run(() => {
       const letter = this.stmts.letter.get({ id: input.letterId });
       if (!letter) throw new NotFound();
-      const pending = this.db
-        .insert(signatures)
-        .values({
-          ...this.withoutSpike(input),
-          ...nameBlockColumns(input.nameKey),
-          letterVersion: letter.version,
-          status: 'pending',
-          createdAt: verifiedAt,
-          verifiedAt,
-          updatedAt: verifiedAt,
-        })
-        .returning()
-        .get();
-      this.eventTx(pending, 'signed', null, 'pending', 0, verifiedAt);
-      return this.changeStatusTx(pending, COUNTED, 'verified', verifiedAt, null);
+      const pending = this.stmts.insertPending.get({
+        ...this.withoutSpike(input),
+        ...nameBlockColumns(input.nameKey),
+        letterVersion: letter.version,
+        holdReason: null,
+        now: verifiedAt,
+      }) as Signature;
+      this.eventTx(pending, 'signed', null, 0, verifiedAt);
+      return this.applyTx(pending, transition('pending', 'confirm'), verifiedAt, null);
     });
   }
 
   // ---- links ---------------------------------------------------------------------------------
 
-  /** What a signer's link points at, without changing anything (for the GET confirmation pages). */
-  async lookupToken(token: string, purpose: 'verify' | 'withdraw', now: Date) {
+  /** What a signer's link points at, without changing anything (for the GET pages). */
+  async lookupToken(token: string, purpose: 'verify' | 'withdraw', now: Date): Promise<TokenLookup> {
     const row = this.stmts.tokenByHash.get({ tokenHash: hashToken(token) });
-    if (!row || row.token.purpose !== purpose) return { state: 'unknown' as const };
-    const expired = !row.token.usedAt && row.token.expiresAt !== null && row.token.expiresAt <= now;
-    return {
-      state: expired ? ('expired' as const) : ('valid' as const),
-      signature: row.signature,
-    };
+    if (!row || row.token.purpose !== purpose) return { state: 'unknown' };
+    const state = row.token.usedAt ? 'used' : row.token.expiresAt <= now ? 'expired' : 'valid';
+    const withdrawToken = purpose === 'verify' ? this.knownWithdrawToken(row.signature.id, token) : null;
+    return { state, signature: row.signature, withdrawToken };
   }
 
-  /** Confirms a signature from its emailed link. Repeating it is harmless and counts once. */
+  /** The withdrawal link mailed with this confirmation link, when it exists. Reads only. */
+  private knownWithdrawToken(signatureId: number, verifyToken: string): string | null {
+    const candidate = withdrawTokenFor(verifyToken);
+    return this.stmts.tokenExists.get({ tokenHash: hashToken(candidate), signatureId }) ? candidate : null;
+  }
+
+  /**
+   * Confirms a signature from its emailed link. A link confirms once: used again, it changes
+   * nothing and creates nothing, and answers with the withdrawal link the signer already has.
+   */
   verifySignature(token: string, now: Date): Promise<VerifyOutcome> {
     return this.commits.run(() => this.verifyTx(token, now));
   }
@@ -401,71 +459,52 @@ export class SignatureRepo {
     const row = this.stmts.tokenByHash.get({ tokenHash: hashToken(token) });
     if (row?.token.purpose !== 'verify') return { kind: 'unknown' };
     const sig = row.signature;
-    if (sig.status === 'verified' || sig.status === 'held') {
-      return {
-        kind: 'already',
-        letterId: sig.letterId,
-        status: sig.status,
-        withdrawToken: this.issueLinksTx(sig.id, now, false).withdrawToken,
-      };
+    const confirmed = sig.status === 'verified' || sig.status === 'held' || sig.status === 'late';
+    if (confirmed) {
+      return { kind: 'already', letterId: sig.letterId, status: sig.status, withdrawToken: this.knownWithdrawToken(sig.id, token) };
     }
     if (sig.status !== 'pending') return { kind: 'inactive', letterId: sig.letterId, status: sig.status };
-    if (row.token.usedAt || (row.token.expiresAt && row.token.expiresAt <= now)) {
-      return { kind: 'expired', signatureId: sig.id, letterId: sig.letterId };
-    }
+    if (row.token.usedAt || row.token.expiresAt <= now) return { kind: 'expired', letterId: sig.letterId };
     this.stmts.useToken.run({ id: row.token.id, now: now.getTime() });
 
     const letter = this.stmts.letter.get({ id: sig.letterId });
-    const hold = this.holdReasonTx(sig, letter?.duplicateNames ?? 'hold');
-    const status: SignatureStatus = hold ? 'held' : COUNTED;
-    const possibleDuplicateOf = hold ? null : this.nearMatchTx(sig);
-    const updated = this.stmts.confirm.get({
-      id: sig.id,
-      status,
-      now: now.getTime(),
-      holdReason: hold?.reason ?? null,
-      matchedSignatureId: hold?.signatureId ?? null,
-      matchedNotableId: hold?.notableId ?? null,
-      possibleDuplicateOf,
-    }) as Signature;
-    if (status === COUNTED) {
-      this.applyCountTx(updated, +1, now);
-      this.eventTx(updated, 'verified', 'pending', status, +1, now);
-    } else {
-      this.eventTx(updated, 'held', 'pending', status, 0, now);
-    }
-    const withdrawToken = this.issueLinksTx(sig.id, now, false).withdrawToken;
-    return { kind: status === COUNTED ? 'verified' : 'held', letterId: sig.letterId, status, withdrawToken };
-  }
-
-  /** Mails a fresh verification link for a signature whose link expired (at most once a minute). */
-  resendVerification(signatureId: number, compose: ComposeMail, now: Date): Promise<boolean> {
-    return this.commits.run(() => {
-      const sig = this.db.select().from(signatures).where(eq(signatures.id, signatureId)).get();
-      if (sig?.status !== 'pending') return false;
-      if (sig.lastMailAt && now.getTime() - sig.lastMailAt.getTime() < RESEND_INTERVAL_MS) return false;
-      this.touchMailTx(sig.id, now);
-      this.outbox.enqueueTx(compose('verify', this.issueLinksTx(sig.id, now, true)), now);
-      return true;
+    if (!letter) throw new NotFound();
+    const open = isSignable(letter, now);
+    const review = open ? this.reviewFactsTx(sig, letter.duplicateNames) : null;
+    const t = transition('pending', confirmationEvent(open, review?.reason ?? null));
+    const updated = this.applyTx(sig, t, now, null, {
+      holdReason: review?.reason ?? null,
+      matchedSignatureId: review?.signatureId ?? null,
+      matchedNotableId: review?.notableId ?? null,
+      possibleDuplicateOf: t.to === 'verified' ? this.nearMatchTx(sig) : null,
     });
+    // Links issued before withdrawal links were derived have none to repeat: give this one its own.
+    const withdrawToken = this.issueTokenTx(sig.id, 'withdraw', withdrawTokenFor(token), now);
+    const kind = updated.status === 'verified' ? 'verified' : updated.status === 'held' ? 'held' : 'late';
+    return { kind, letterId: sig.letterId, status: updated.status, withdrawToken };
   }
 
-  /** Why a newly confirmed signature must wait for a moderator, if it must. */
-  private holdReasonTx(
+  /** The facts the hold decision needs, and what the signature collided with. */
+  private reviewFactsTx(
     sig: Signature,
     duplicateNames: 'hold' | 'allow',
-  ): { reason: HoldReason; signatureId?: number; notableId?: number } | null {
+  ): { reason: HoldReason | null; signatureId?: number; notableId?: number } {
     const notables = this.stmts.notableByName.all({ letterId: sig.letterId, nameKey: sig.nameKey });
     const impersonated = notables.find((n) => n.signatureId !== sig.id);
-    if (impersonated) {
-      return { reason: 'notable', notableId: impersonated.id, signatureId: impersonated.signatureId ?? undefined };
-    }
-    if (sig.holdReason === 'spike') return { reason: 'spike' };
-    if (duplicateNames === 'hold') {
-      const twin = this.stmts.sameName.get({ letterId: sig.letterId, nameKey: sig.nameKey, id: sig.id });
-      if (twin) return { reason: 'name_duplicate', signatureId: twin.id };
-    }
-    return null;
+    const twin =
+      duplicateNames === 'hold' && !impersonated
+        ? this.stmts.sameName.get({ letterId: sig.letterId, nameKey: sig.nameKey, id: sig.id })
+        : undefined;
+    const reason = holdReasonFor({
+      impersonatesNotable: impersonated !== undefined,
+      previouslyRefused: sig.previouslyRefused,
+      spike: sig.holdReason === 'spike',
+      sameNameConfirmed: twin !== undefined,
+      duplicateNames,
+    });
+    if (reason === 'notable') return { reason, notableId: impersonated?.id, signatureId: impersonated?.signatureId ?? undefined };
+    if (reason === 'name_duplicate') return { reason, signatureId: twin?.id };
+    return { reason };
   }
 
   /** A confirmed signature whose name is one edit away, found through the blocking indexes. */
@@ -484,12 +523,19 @@ export class SignatureRepo {
   // ---- withdrawal ----------------------------------------------------------------------------
 
   /** Withdraws a signature from its emailed link; it stops counting at once. */
-  withdrawSignature(token: string, now: Date): Promise<{ kind: 'unknown' } | { kind: 'withdrawn'; letterId: number }> {
+  withdrawSignature(token: string, now: Date): Promise<WithdrawOutcome> {
     return this.commits.run(() => {
       const row = this.stmts.tokenByHash.get({ tokenHash: hashToken(token) });
       if (row?.token.purpose !== 'withdraw') return { kind: 'unknown' as const };
       const sig = row.signature;
-      if (sig.status !== 'withdrawn') this.changeStatusTx(sig, 'withdrawn', 'withdrawn', now, null);
+      if (row.token.expiresAt <= now && sig.status !== 'withdrawn') return { kind: 'expired' as const, letterId: sig.letterId };
+      const t = transition(sig.status, 'withdraw');
+      if (t.record) {
+        this.applyTx(sig, t, now, null);
+        this.stmts.retireVerifyLinks.run({ signatureId: sig.id, now: now.getTime() });
+      }
+      // A refused signature stays refused: it is neither counted nor shown, which is what the
+      // signer asked for, and the organizers' decision stays on record.
       return { kind: 'withdrawn' as const, letterId: sig.letterId };
     });
   }
@@ -527,56 +573,58 @@ export class SignatureRepo {
   }
 
   private moderateTx(letterId: number, id: number, action: ModerationAction, organizerId: number | null, now: Date): ModerationResult {
-    const sig = this.db
-      .select()
-      .from(signatures)
-      .where(and(eq(signatures.id, id), eq(signatures.letterId, letterId)))
-      .get();
-    if (!sig) throw new NotFound('That signature is not on this letter.');
+    const sig = this.stmts.byId.get({ id });
+    if (!sig || sig.letterId !== letterId) throw new NotFound('That signature is not on this letter.');
     const before = { status: sig.status, hidden: sig.hidden };
     let updated = sig;
-    switch (action) {
-      case 'approve':
-        if (sig.status === 'held' || sig.status === 'rejected') {
-          updated = this.changeStatusTx(sig, COUNTED, 'approved', now, organizerId);
-        }
-        break;
-      case 'reject':
-        if (sig.status !== 'rejected' && sig.status !== 'withdrawn') {
-          updated = this.changeStatusTx(sig, 'rejected', 'rejected', now, organizerId);
-        }
-        break;
-      case 'fraudulent':
-        if (sig.status !== 'fraudulent') updated = this.changeStatusTx(sig, 'fraudulent', 'fraudulent', now, organizerId);
-        break;
-      case 'hide':
-      case 'unhide': {
-        const hidden = action === 'hide';
-        if (sig.hidden !== hidden) {
-          updated = this.db.update(signatures).set({ hidden, updatedAt: now }).where(eq(signatures.id, id)).returning().get();
-          this.eventTx(updated, hidden ? 'hidden' : 'unhidden', sig.status, sig.status, 0, now, organizerId);
-          // The public list changed: bump updated_at so cached API answers refresh.
-          this.stmts.bumpLetter.run({ delta: 0, now: now.getTime(), letterId });
-        }
-        break;
+    if (action === 'hide' || action === 'unhide') {
+      // Visibility is a flag beside the lifecycle: the signature keeps its state and its count.
+      const hidden = action === 'hide';
+      if (sig.hidden !== hidden) {
+        updated = this.db.update(signatures).set({ hidden, updatedAt: now }).where(eq(signatures.id, id)).returning().get();
+        this.stmts.insertEvent.run({
+          signatureId: id,
+          letterId,
+          type: hidden ? 'hidden' : 'unhidden',
+          fromStatus: sig.status,
+          toStatus: sig.status,
+          countDelta: 0,
+          organizerId,
+          at: now,
+        });
+        // The public list changed: bump updated_at so cached answers refresh.
+        this.stmts.bumpLetter.run({ delta: 0, now: now.getTime(), letterId });
       }
+    } else {
+      const t = transition(sig.status, MODERATION_EVENTS[action]);
+      // Approving clears the review facts of a held signature: it counts as any other now.
+      const cleared = t.to === 'verified' ? { holdReason: null, matchedSignatureId: null, matchedNotableId: null } : {};
+      if (t.record) updated = this.applyTx(sig, t, now, organizerId, cleared);
     }
     return { signature: updated, before, after: { status: updated.status, hidden: updated.hidden } };
   }
 
-  /** Moves a signature to a new status, keeping every counter and the event log in step. */
-  private changeStatusTx(sig: Signature, to: SignatureStatus, event: SignatureEventType, now: Date, organizerId: number | null): Signature {
-    const wasCounted = sig.status === COUNTED;
-    const isCounted = to === COUNTED;
-    const delta = wasCounted === isCounted ? 0 : isCounted ? 1 : -1;
-    const updated = this.db
-      .update(signatures)
-      .set({ status: to, updatedAt: now, verifiedAt: sig.verifiedAt ?? (isCounted ? now : null) })
-      .where(eq(signatures.id, sig.id))
-      .returning()
-      .get();
-    if (delta !== 0) this.applyCountTx(updated, delta, now);
-    this.eventTx(updated, event, sig.status, to, delta, now, organizerId);
+  // ---- carrying out a transition --------------------------------------------------------------
+
+  /** Moves a signature as the lifecycle said, keeping every counter and the event log in step. */
+  private applyTx(sig: Signature, t: Transition, now: Date, organizerId: number | null, changes: TransitionChanges = {}): Signature {
+    const refused = t.refusal === 'set' ? true : t.refusal === 'clear' ? false : sig.previouslyRefused;
+    const updated = this.stmts.transition.get({
+      id: sig.id,
+      from: sig.status,
+      to: t.to,
+      now: now.getTime(),
+      verifiedAt: t.to === 'verified' || t.to === 'held' || t.to === 'late' ? now.getTime() : null,
+      previouslyRefused: refused ? 1 : 0,
+      holdReason: 'holdReason' in changes ? (changes.holdReason ?? null) : sig.holdReason,
+      matchedSignatureId: 'matchedSignatureId' in changes ? (changes.matchedSignatureId ?? null) : sig.matchedSignatureId,
+      matchedNotableId: 'matchedNotableId' in changes ? (changes.matchedNotableId ?? null) : sig.matchedNotableId,
+      possibleDuplicateOf: 'possibleDuplicateOf' in changes ? (changes.possibleDuplicateOf ?? null) : sig.possibleDuplicateOf,
+    }) as Signature | undefined;
+    // The status moved under us: nothing is written, and the whole unit of work fails.
+    if (!updated) throw new Error(`signature ${sig.id} is no longer ${sig.status}`);
+    if (t.countDelta !== 0) this.applyCountTx(updated, t.countDelta, now);
+    if (t.record) this.eventTx(updated, t.record, sig.status, t.countDelta, now, organizerId);
     return updated;
   }
 
@@ -590,9 +638,8 @@ export class SignatureRepo {
 
   private eventTx(
     sig: Signature,
-    type: SignatureEventType,
+    type: NonNullable<Transition['record']>,
     from: SignatureStatus | null,
-    to: SignatureStatus,
     delta: number,
     now: Date,
     organizerId: number | null = null,
@@ -602,70 +649,11 @@ export class SignatureRepo {
       letterId: sig.letterId,
       type,
       fromStatus: from,
-      toStatus: to,
+      toStatus: sig.status,
       countDelta: delta,
       organizerId,
       at: now,
     });
-  }
-
-  // ---- reading -------------------------------------------------------------------------------
-
-  async findById(id: number): Promise<Signature | undefined> {
-    return this.db.select().from(signatures).where(eq(signatures.id, id)).get();
-  }
-
-  /**
-   * The moderation queue: held signatures, oldest first, each with what it collided with. Bounded:
-   * a spike can hold tens of thousands at once, and a page shows a few hundred.
-   */
-  async held(
-    letterId: number,
-    options: { reason?: HoldReason | null; limit: number },
-  ): Promise<Array<Signature & { matched: Signature | null }>> {
-    const rows = this.db
-      .select()
-      .from(signatures)
-      .where(
-        and(
-          eq(signatures.letterId, letterId),
-          eq(signatures.status, 'held'),
-          options.reason ? eq(signatures.holdReason, options.reason) : undefined,
-        ),
-      )
-      .orderBy(asc(signatures.id))
-      .limit(options.limit)
-      .all();
-    return rows.map((row) => ({
-      ...row,
-      matched: row.matchedSignatureId
-        ? (this.db.select().from(signatures).where(eq(signatures.id, row.matchedSignatureId)).get() ?? null)
-        : null,
-    }));
-  }
-
-  /** How many signatures are held on a letter, by reason (an index range, no rows loaded). */
-  async heldCounts(letterId: number): Promise<Record<HoldReason, number>> {
-    const counts: Record<HoldReason, number> = { name_duplicate: 0, notable: 0, spike: 0 };
-    const rows = this.db
-      .select({ reason: signatures.holdReason, count: sql<number>`count(*)` })
-      .from(signatures)
-      .where(and(eq(signatures.letterId, letterId), eq(signatures.status, 'held')))
-      .groupBy(signatures.holdReason)
-      .all();
-    for (const row of rows) if (row.reason) counts[row.reason] = row.count;
-    return counts;
-  }
-
-  /** Counted signatures flagged as one edit away from another (for the moderation view). */
-  async possibleDuplicates(letterId: number, limit = 200): Promise<Signature[]> {
-    return this.db
-      .select()
-      .from(signatures)
-      .where(and(eq(signatures.letterId, letterId), sql`${signatures.possibleDuplicateOf} IS NOT NULL`, eq(signatures.status, COUNTED)))
-      .orderBy(desc(signatures.id))
-      .limit(limit)
-      .all();
   }
 }
 

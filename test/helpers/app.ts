@@ -88,18 +88,19 @@ export async function seedLetter(app: FastifyInstance, overrides: Partial<Letter
   return letter;
 }
 
-/** A form submission as a browser would send it, with a valid timing stamp. */
-export function signFormBody(config: Config, fields: Record<string, string>, stampAt = 0): string {
-  const params = new URLSearchParams({ started: createFormStamp(config.SESSION_SECRET, stampAt), public: 'on', ...fields });
+/** A form submission as a browser would send it, with the stamp its page carried (issued at stampAt). */
+export function signFormBody(config: Config, slug: string, fields: Record<string, string>, stampAt: number): string {
+  const params = new URLSearchParams({ started: createFormStamp(config.SESSION_SECRET, slug, stampAt), public: 'on', ...fields });
   return params.toString();
 }
 
+/** Sends the signing form as a person would: the page was loaded a minute ago on the app's clock. */
 export async function signViaForm(t: TestApp, slug: string, fields: Record<string, string>) {
   return t.app.inject({
     method: 'POST',
     url: `/letters/${slug}/sign`,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: signFormBody(t.config, fields),
+    payload: signFormBody(t.config, slug, fields, t.clock.now().getTime() - 60_000),
   });
 }
 

@@ -1,19 +1,27 @@
 // Signing and confirming through HTTP without an SMTP server: the links are read from the
-// outbox row the signing transaction wrote, exactly as the mail would carry them.
+// outbox row the signing transaction wrote, rendered exactly as the mail would carry them.
 import { emailKey } from '../../src/domain/email-key.js';
 import { nameKey } from '../../src/domain/name-key.js';
+import { type RenderedMail, renderMail } from '../../src/mail/templates.js';
 import type { NewSignature } from '../../src/signatures/signature-repo.js';
 import type { TestApp } from './app.js';
 import { signViaApi } from './app.js';
 import { linkIn } from './smtp-sink.js';
 
+/** The newest mail queued for an address (of a kind, if given), rendered as the worker renders it. */
+export function queuedMail(t: TestApp, email: string | null, kind?: string): (RenderedMail & { to: string; kind: string }) | null {
+  const row = t.app.deps.db.$client
+    .prepare(`SELECT kind, "to", data FROM outbox WHERE (? IS NULL OR "to" = ?) AND (? IS NULL OR kind = ?) ORDER BY id DESC LIMIT 1`)
+    .get(email, email, kind ?? null, kind ?? null) as { kind: string; to: string; data: string } | undefined;
+  if (!row) return null;
+  const mail = renderMail(t.app.deps.eta, t.config.PUBLIC_URL, { kind: row.kind, data: JSON.parse(row.data) });
+  return { ...mail, to: row.to, kind: row.kind };
+}
+
 /** The verify and withdraw links of the newest mail queued for an address. */
 export function latestLinks(t: TestApp, email: string): { verify: string | null; withdraw: string | null } {
-  const row = t.app.deps.db.$client.prepare('SELECT text FROM outbox WHERE "to" = ? ORDER BY id DESC LIMIT 1').get(email) as
-    | { text: string }
-    | undefined;
-  if (!row) return { verify: null, withdraw: null };
-  const mail = { to: email, subject: '', html: '', text: row.text };
+  const mail = queuedMail(t, email);
+  if (!mail) return { verify: null, withdraw: null };
   const find = (kind: 'verify' | 'withdraw') => {
     try {
       return linkIn(mail, kind);

@@ -1,5 +1,6 @@
 // Abuse resistance: rate limits, the spike guard, disposable addresses, bots posting too fast.
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFormStamp } from '../../src/domain/form-stamp.js';
 import { makeTestApp, seedLetter, signFormBody, signViaApi, type TestApp } from '../helpers/app.js';
 
 const apps: TestApp[] = [];
@@ -31,7 +32,7 @@ describe('rate limits', () => {
       method: 'POST',
       url: '/letters/fair-pay/sign',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: signFormBody(t.config, { name: 'Q', email: 'q@example.org' }),
+      payload: signFormBody(t.config, 'fair-pay', { name: 'Q', email: 'q@example.org' }, t.clock.now().getTime() - 60_000),
     });
     expect(form.statusCode).toBe(429);
     expect(form.headers['content-type']).toContain('text/html');
@@ -71,24 +72,51 @@ describe('rate limits', () => {
       expect((await signViaApi(t, 'fair-pay', { name: `P ${i}`, email: `p${i}@example.org` })).statusCode).toBe(202);
   });
 
-  it('believes X-Forwarded-For only with TRUST_PROXY', async () => {
-    const spoof = (t: TestApp, i: number) =>
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names, and only its rightmost hop', async () => {
+    // A client that writes its own X-Forwarded-For, directly or through the proxy (which appends
+    // the address it saw): the leftmost value is the client's invention.
+    const spoof = (t: TestApp, i: number, remoteAddress: string) =>
       t.app.inject({
         method: 'POST',
         url: '/api/v1/letters/fair-pay/signatures',
-        headers: { 'x-forwarded-for': `203.0.113.${i}` },
+        remoteAddress,
+        headers: { 'x-forwarded-for': remoteAddress === '127.0.0.1' ? `203.0.113.${i}, 198.51.100.7` : `203.0.113.${i}` },
         payload: { name: `P ${i}`, email: `p${i}@example.org` },
       });
+    const codes = async (t: TestApp, remoteAddress: string) => {
+      const out: number[] = [];
+      for (let i = 1; i <= 3; i++) out.push((await spoof(t, i, remoteAddress)).statusCode);
+      return out;
+    };
     const untrusting = await app({ SIGN_LIMIT_PER_IP: '2' });
-    expect([
-      (await spoof(untrusting, 1)).statusCode,
-      (await spoof(untrusting, 2)).statusCode,
-      (await spoof(untrusting, 3)).statusCode,
-    ]).toEqual([202, 202, 429]);
-    const trusting = await app({ SIGN_LIMIT_PER_IP: '2', TRUST_PROXY: 'true' });
-    expect([(await spoof(trusting, 1)).statusCode, (await spoof(trusting, 2)).statusCode, (await spoof(trusting, 3)).statusCode]).toEqual([
-      202, 202, 202,
-    ]);
+    expect(await codes(untrusting, '127.0.0.1')).toEqual([202, 202, 429]);
+
+    // Behind one reverse proxy on 127.0.0.1: the client is the address the proxy appended, so
+    // varying the leftmost value does not give a client a fresh per-IP limit.
+    const behindProxy = await app({ SIGN_LIMIT_PER_IP: '2', TRUST_PROXY: '127.0.0.1' });
+    expect(await codes(behindProxy, '127.0.0.1')).toEqual([202, 202, 429]);
+    const ips = behindProxy.app.deps.db.$client.prepare('SELECT DISTINCT ip FROM signatures').pluck().all();
+    expect(ips).toEqual(['198.51.100.7']);
+    // A client talking to the app directly (not through the proxy) is not believed at all.
+    const direct = await app({ SIGN_LIMIT_PER_IP: '2', TRUST_PROXY: '127.0.0.1' });
+    expect(await codes(direct, '192.0.2.99')).toEqual([202, 202, 429]);
+  });
+
+  it('limits resends per link and per address, never in one bucket for everybody', async () => {
+    const t = await app({ SIGN_LIMIT_PER_IP: '3', SIGN_LIMIT_PER_LETTER: '5' });
+    const resend = (token: string, remoteAddress: string) =>
+      t.app.inject({ method: 'POST', url: `/verify/${token.padStart(43, 'x')}/resend`, remoteAddress });
+    // Someone hammers resend with made-up links from many addresses...
+    for (let i = 0; i < 10; i++) expect((await resend(String(i), `203.0.113.${i}`)).statusCode).toBe(404);
+    // ...and with one link from many addresses, which is limited per link.
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await resend('same', `192.0.2.${i}`)).statusCode);
+    expect(codes).toEqual([404, 404, 404, 404, 404, 429, 429]);
+    // ...and from one address with many links, limited per address.
+    for (let i = 0; i < 3; i++) await resend(`own${i}`, '198.51.100.66');
+    expect((await resend('own9', '198.51.100.66')).statusCode).toBe(429);
+    // Another signer, elsewhere, can still ask for a new link.
+    expect((await resend('mine', '198.51.100.20')).statusCode).toBe(404);
   });
 });
 
@@ -122,7 +150,7 @@ describe('spike guard', () => {
       .prepare("INSERT INTO signature_tokens (signature_id, purpose, token_hash, expires_at, created_at) VALUES (?, 'verify', ?, ?, 0)")
       .run(sig.id, hashToken(token), Date.parse('2030-01-01'));
     const res = await t.app.inject({ method: 'POST', url: `/verify/${token}` });
-    expect(res.body).toContain('organizers will check');
+    expect(res.body).toContain('organizers check some signatures');
     expect(count(t, 'SELECT signature_count AS n FROM letters')).toBe(0);
   });
 
@@ -134,32 +162,64 @@ describe('spike guard', () => {
 });
 
 describe('form protections', () => {
-  it('silently drops forms posted faster than a person can type, and accepts normal ones', async () => {
+  it('asks a quick person to press again, keeping what they typed, and only then signs', async () => {
     const t = await app({ SIGN_MIN_FILL_MS: '2000' });
-    const post = (stampAt: number, email: string) =>
+    const post = (fields: Record<string, string>) =>
       t.app.inject({
         method: 'POST',
         url: '/letters/fair-pay/sign',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: signFormBody(t.config, { name: 'Quick', email }, stampAt),
+        payload: new URLSearchParams(fields).toString(),
       });
     const now = t.clock.now().getTime();
-    const fast = await post(now - 500, 'fast@example.org');
-    expect(fast.statusCode).toBe(303);
+    const stamp = createFormStamp(t.config.SESSION_SECRET, 'fair-pay', now - 500);
+    // Autofill, then a tap, half a second after the page loaded: a visible page, never a fake success.
+    const fast = await post({ name: 'Quick Person', email: 'quick@example.org', title: 'Illustrator', public: 'on', started: stamp });
+    expect(fast.statusCode).toBe(422);
+    expect(fast.headers['content-type']).toContain('text/html');
+    expect(fast.body).toContain('press “Sign this letter” once more');
+    expect(fast.body).toContain('value="Quick Person"');
+    expect(fast.body).toContain('value="quick@example.org"');
+    expect(fast.body).toContain('value="Illustrator"');
     expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
-    const forged = await t.app.inject({
-      method: 'POST',
-      url: '/letters/fair-pay/sign',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({
-        name: 'Forger',
-        email: 'forger@example.org',
-        started: `${now - 60_000}.${'x'.repeat(43)}`,
-      }).toString(),
-    });
-    expect(forged.statusCode).toBe(303);
+    // The page sends back the stamp it was given, so pressing again a moment later goes through.
+    const kept = /name="started" value="([^"]+)"/.exec(fast.body)?.[1];
+    expect(kept).toBe(stamp);
+    t.clock.advance(2000);
+    const again = await post({ name: 'Quick Person', email: 'quick@example.org', public: 'on', started: kept ?? '' });
+    expect(again.statusCode).toBe(303);
+    expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(1);
+  });
+
+  it('sends forged, stale and other letters’ stamps back to be confirmed; only the honeypot is silent', async () => {
+    const t = await app({ SIGN_MIN_FILL_MS: '2000' });
+    await seedLetter(t.app, { slug: 'other-letter', title: 'Another letter' });
+    const now = t.clock.now().getTime();
+    const post = (started: string, extra: Record<string, string> = {}) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/letters/fair-pay/sign',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ name: 'Someone', email: 'someone@example.org', started, ...extra }).toString(),
+      });
+    for (const started of [
+      `${now - 60_000}.${'x'.repeat(43)}`,
+      createFormStamp(t.config.SESSION_SECRET, 'other-letter', now - 60_000),
+      createFormStamp(t.config.SESSION_SECRET, 'fair-pay', now - 2 * 86_400_000),
+      '',
+    ]) {
+      const res = await post(started);
+      expect(res.statusCode).toBe(422);
+      expect(res.body).toContain('value="Someone"');
+      // A fresh stamp for this letter, issued now: the next press (a few seconds on) is accepted.
+      const fresh = /name="started" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
+      expect(fresh.startsWith(`${now}.`)).toBe(true);
+    }
     expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
-    const human = await post(now - 5000, 'human@example.org');
+    const bot = await post(createFormStamp(t.config.SESSION_SECRET, 'fair-pay', now - 60_000), { website: 'http://spam.example' });
+    expect(bot.statusCode).toBe(303);
+    expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
+    const human = await post(createFormStamp(t.config.SESSION_SECRET, 'fair-pay', now - 5000));
     expect(human.statusCode).toBe(303);
     expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(1);
   });

@@ -158,6 +158,8 @@ describe('GET /api/v1/letters/:slug', () => {
     // Promotion is an organizer feature; the API only reads whether the entry has a signature.
     const { id } = t.app.deps.db.$client.prepare("SELECT id FROM signatures WHERE email = 'ada@example.org'").get() as { id: number };
     t.app.deps.db.$client.prepare("UPDATE notable_signatories SET signature_id = ? WHERE name = 'Ada Notable'").run(id);
+    // Signing under a notable's name was held for review; once approved, the entry is hers.
+    await t.app.deps.signatures.moderate(1, id, 'approve', null, t.clock.now());
     const body = json<{ notable_signatories: Array<{ name: string; verified: boolean }> }>(await get('/api/v1/letters/fair-pay'));
     expect(body.notable_signatories).toEqual([
       { name: 'Zadie Notable', description: 'Novelist', verified: false },

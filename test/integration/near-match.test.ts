@@ -3,6 +3,7 @@
 // signatures that are not confirmed are never matched.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, signViaApi, type TestApp } from '../helpers/app.js';
+import { queuedMail } from '../helpers/signers.js';
 
 let t: TestApp;
 
@@ -19,7 +20,7 @@ const db = () => t.app.deps.db.$client;
 
 async function sign(name: string, email: string) {
   expect((await signViaApi(t, 'fair-pay', { name, email })).statusCode).toBe(202);
-  const text = db().prepare("SELECT text FROM outbox WHERE kind = 'verify' ORDER BY id DESC LIMIT 1").pluck().get() as string;
+  const text = queuedMail(t, email, 'verify')?.text ?? '';
   return /\/verify\/([A-Za-z0-9_-]{43})/.exec(text)?.[1] as string;
 }
 

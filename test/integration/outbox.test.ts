@@ -91,12 +91,22 @@ describe('outbox', () => {
     await seedLetter(t.app);
     await signViaApi(t, 'fair-pay', { name: 'Someone', email: 'z@example.org' });
     await sink.waitFor('z@example.org');
-    await expect.poll(() => t.app.deps.db.$client.prepare("SELECT text FROM outbox WHERE status = 'sent'").all()).toEqual([{ text: '' }]);
+    await expect.poll(() => t.app.deps.db.$client.prepare("SELECT data FROM outbox WHERE status = 'sent'").all()).toEqual([{ data: '{}' }]);
   });
 
   it('writes .eml files and lists links in the development outbox when SMTP_URL is unset', async () => {
-    const t = await makeTestApp({});
+    const t = await makeTestApp({ NODE_ENV: 'development' });
     cleanups.push(() => t.close());
+    const elsewhere: Array<Record<string, string>> = [
+      { NODE_ENV: 'test' },
+      { NODE_ENV: 'development', HOST: '0.0.0.0' },
+      { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MAIL_TRANSPORT: 'file' },
+    ];
+    for (const env of elsewhere) {
+      const other = await makeTestApp(env);
+      cleanups.push(() => other.close());
+      expect((await other.app.inject('/dev/outbox')).statusCode).toBe(404);
+    }
     await seedLetter(t.app);
     await signViaApi(t, 'fair-pay', { name: 'Dev Person', email: 'dev@example.org' });
     await t.app.deps.worker.flush();

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFormStamp, sharedStampTime } from '../../src/domain/form-stamp.js';
 import { makeTestApp, seedLetter, signViaApi, signViaForm, type TestApp } from '../helpers/app.js';
+import { queuedMail } from '../helpers/signers.js';
 
 let t: TestApp;
 
@@ -28,10 +29,7 @@ const stampIn = (html: string) => /name="started" value="([^"]+)"/.exec(html)?.[
 
 async function signAndConfirm(name: string, email: string) {
   expect((await signViaApi(t, 'fair-pay', { name, email, country: 'FR' })).statusCode).toBe(202);
-  const text = t.app.deps.db.$client
-    .prepare("SELECT text FROM outbox WHERE kind = 'verify' ORDER BY id DESC LIMIT 1")
-    .pluck()
-    .get() as string;
+  const text = queuedMail(t, email, 'verify')?.text ?? '';
   const token = /\/verify\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
   expect((await t.app.inject({ method: 'POST', url: `/verify/${token}` })).statusCode).toBe(200);
 }
@@ -53,14 +51,14 @@ describe('the cached letter page', () => {
     t.clock.advance(1050 - (t.clock.now().getTime() % 1000));
     const servedAt = t.clock.now().getTime();
     const first = stampIn(await page());
-    expect(first).toBe(createFormStamp(t.config.SESSION_SECRET, sharedStampTime(servedAt, 100)));
+    expect(first).toBe(createFormStamp(t.config.SESSION_SECRET, 'fair-pay', sharedStampTime(servedAt, 100)));
     expect(sharedStampTime(servedAt, 100)).toBe(servedAt + 50);
     t.clock.advance(20);
     expect(stampIn(await page())).toBe(first);
     t.clock.advance(3000);
     const html = await page();
     const second = stampIn(html);
-    expect(second).toBe(createFormStamp(t.config.SESSION_SECRET, sharedStampTime(t.clock.now().getTime(), 100)));
+    expect(second).toBe(createFormStamp(t.config.SESSION_SECRET, 'fair-pay', sharedStampTime(t.clock.now().getTime(), 100)));
     expect(second).not.toBe(first);
     expect(html.split(second as string)).toHaveLength(2);
     // Submitted three seconds after this page was served: a person, not a bot.

@@ -19,9 +19,9 @@ export const heldCommand: Command = {
         process.stderr.write(`No letter with slug "${slug}".\n`);
         return 1;
       }
-      const counts = await stores.signatures.heldCounts(letter.id);
+      const counts = await stores.admin.heldCounts(letter.id);
       const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-      const held = await stores.signatures.held(letter.id, { limit: HELD_LISTED });
+      const held = await stores.admin.held(letter.id, { limit: HELD_LISTED });
       if (held.length === 0) {
         process.stdout.write(`Nothing held on "${slug}".\n`);
         return 0;
@@ -50,7 +50,7 @@ function decisionCommand(action: ModerationAction, verb: string): Command {
       }
       const stores = openStores();
       try {
-        const signature = await stores.signatures.findById(id);
+        const signature = await stores.admin.findById(id);
         if (!signature) {
           process.stderr.write(`No signature #${id}.\n`);
           return 1;

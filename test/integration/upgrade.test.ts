@@ -1,0 +1,80 @@
+// Upgrading a database written by an earlier version of the site: every signature, count, link
+// and queued mail survives the migrations and keeps working.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findDrift } from '../../src/signatures/counter-check.js';
+import { letterCount, makeTestApp, signViaApi, type TestApp } from '../helpers/app.js';
+import { latestLinks, queuedMail } from '../helpers/signers.js';
+
+const FIXTURE = new URL('../fixtures/db-before-lifecycle.sql', import.meta.url);
+
+let t: TestApp | null = null;
+let dir = '';
+afterEach(async () => {
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Restores the old database into a fresh folder and starts today's app on it. */
+async function upgrade(): Promise<TestApp> {
+  dir = mkdtempSync(join(tmpdir(), 'undersigned-upgrade-'));
+  const old = new Database(join(dir, 'test.db'));
+  // The dump lists tables alphabetically, children before parents.
+  old.pragma('foreign_keys = OFF');
+  old.exec(readFileSync(FIXTURE, 'utf8'));
+  old.close();
+  t = await makeTestApp({}, { dir, startWorker: false });
+  t.clock.set('2026-05-01T12:00:00Z');
+  return t;
+}
+
+describe('a database from before the signature lifecycle', () => {
+  it('keeps every signature and count, and its links and queued mail still work', async () => {
+    const t = await upgrade();
+    const sql = (query: string) => t.app.deps.db.$client.prepare(query).all();
+    expect(sql('SELECT email, status, previously_refused AS refused FROM signatures ORDER BY id')).toEqual([
+      { email: 'ada@example.org', status: 'verified', refused: 0 },
+      { email: 'grace@example.org', status: 'verified', refused: 0 },
+      { email: 'alan@example.org', status: 'withdrawn', refused: 0 },
+      { email: 'ada2@example.org', status: 'held', refused: 0 },
+      { email: 'pending@example.org', status: 'pending', refused: 0 },
+      { email: 'rej@example.org', status: 'rejected', refused: 1 },
+    ]);
+    expect(letterCount(t, 'fair-pay')).toBe(2);
+    expect(findDrift(t.app.deps.db)).toEqual([]);
+    // Withdrawal links had no expiry: they now last a year from when they were issued.
+    expect(sql('SELECT count(*) AS n FROM signature_tokens WHERE expires_at IS NULL')).toEqual([{ n: 0 }]);
+    // The invitation knows who issued it, from the audit entry written with it.
+    expect(sql("SELECT issued_by FROM organizer_tokens WHERE purpose = 'invite'")).toEqual([{ issued_by: 1 }]);
+
+    // Mail queued before the upgrade was rendered then: it is delivered as it was written.
+    const pending = queuedMail(t, 'pending@example.org');
+    expect(pending?.kind).toBe('rendered');
+    expect(pending?.subject).toBe('Confirm your signature: Fair pay for artists');
+    const links = latestLinks(t, 'pending@example.org');
+    const grace = latestLinks(t, 'grace@example.org');
+    await t.app.deps.worker.flush();
+    expect(sql("SELECT count(*) AS n FROM outbox WHERE status = 'pending'")).toEqual([{ n: 0 }]);
+    expect(sql("SELECT count(*) AS n FROM outbox WHERE status = 'sent'")).toEqual([{ n: 6 }]);
+
+    // Its confirmation link counts the signature; an old withdrawal link still withdraws.
+    expect((await t.app.inject({ method: 'POST', url: links.verify! })).statusCode).toBe(200);
+    expect(letterCount(t, 'fair-pay')).toBe(3);
+    expect((await t.app.inject({ method: 'POST', url: grace.withdraw! })).statusCode).toBe(200);
+    expect(letterCount(t, 'fair-pay')).toBe(2);
+
+    // The signer rejected before the upgrade cannot sign their way back into the count.
+    expect((await signViaApi(t, 'fair-pay', { name: 'Rejected Person', email: 'rej@example.org' })).statusCode).toBe(202);
+    const again = queuedMail(t, 'rej@example.org', 'verify');
+    const verify = /\/verify\/[A-Za-z0-9_-]{43}/.exec(again?.text ?? '')?.[0];
+    expect((await t.app.inject({ method: 'POST', url: verify! })).statusCode).toBe(200);
+    expect(sql("SELECT status, hold_reason AS reason FROM signatures WHERE email = 'rej@example.org'")).toEqual([
+      { status: 'held', reason: 'previously_rejected' },
+    ]);
+    expect(letterCount(t, 'fair-pay')).toBe(2);
+    expect(findDrift(t.app.deps.db)).toEqual([]);
+  });
+});
