@@ -1,56 +1,145 @@
-// The app under test, in a child process of the benchmark: buildApp on the database the
-// benchmark prepared, listening on a random 127.0.0.1 port. The outbox worker starts only when
-// asked over IPC, so the verify phase can read verification links from queued mail first.
+// The app under test, in a child process of the benchmark: buildApp on the database the benchmark
+// prepared, listening on a random 127.0.0.1 port. With BENCH_WORKERS > 1 this process forks that
+// many workers sharing the port (node:cluster, as `npm start` does) and relays the benchmark's
+// questions to them. The outbox worker starts only when asked, so the verify phase can read
+// verification tokens from queued mail first.
+import cluster, { type Worker } from 'node:cluster';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { BenchRequest } from './child.js';
 
-const config = loadConfig({
-  ...process.env,
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  RATE_LIMIT: 'off',
-  SPIKE_GUARD: 'off',
-  SEED_DEMO: 'false',
-  HOST: '127.0.0.1',
-});
-const app = await buildApp(config, { startWorker: false });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const { port } = app.server.address() as { port: number };
+const workers = Number(process.env.BENCH_WORKERS ?? '1');
 
-async function handle(request: BenchRequest): Promise<unknown> {
-  switch (request.cmd) {
-    case 'rss':
-      return process.memoryUsage();
-    case 'gc':
-      // Diagnostics only (the app runs with --expose-gc when the benchmark asks for it).
-      global.gc?.();
-      return process.memoryUsage();
-    case 'startWorker':
-      app.deps.worker.start();
-      return true;
-    case 'stopWorker':
-      await app.deps.worker.stop();
-      return true;
-    case 'outbox':
-      return app.deps.outbox.stats(app.deps.now());
-    case 'close':
-      await app.close();
-      setImmediate(() => process.exit(0));
-      return true;
-    default:
-      throw new Error(`unknown command ${request.cmd}`);
-  }
+type Answer = { id: number; ok: boolean; result?: unknown; error?: string };
+
+if (workers > 1 && cluster.isPrimary) {
+  await supervise();
+} else {
+  await serve();
 }
 
-process.on('message', (message: BenchRequest) => {
-  handle(message).then(
-    (result) => process.send?.({ id: message.id, ok: true, result }),
-    (error: unknown) => process.send?.({ id: message.id, ok: false, error: String(error) }),
+/** One process serving the port: alone (answering the benchmark) or as a cluster worker (answering the primary). */
+async function serve(): Promise<void> {
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT: 'off',
+    SPIKE_GUARD: 'off',
+    SEED_DEMO: 'false',
+    HOST: '127.0.0.1',
+    WORKERS: '1',
+  });
+  const app = await buildApp(config, { startBackground: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  const { mail } = app.services;
+
+  const handle = async (request: BenchRequest): Promise<unknown> => {
+    switch (request.cmd) {
+      case 'rss':
+        return process.memoryUsage();
+      case 'gc':
+        // Diagnostics only (the app runs with --expose-gc when the benchmark asks for it).
+        global.gc?.();
+        return process.memoryUsage();
+      case 'startWorker':
+        mail.worker.start();
+        return true;
+      case 'stopWorker':
+        await mail.worker.stop();
+        return true;
+      case 'outbox':
+        return mail.stats();
+      case 'close':
+        await app.close();
+        setImmediate(() => process.exit(0));
+        return true;
+      default:
+        throw new Error(`unknown command ${request.cmd}`);
+    }
+  };
+
+  process.on('message', (message: BenchRequest) => {
+    handle(message).then(
+      (result) => process.send?.({ id: message.id, ok: true, result } satisfies Answer),
+      (error: unknown) => process.send?.({ id: message.id, ok: false, error: String(error) } satisfies Answer),
+    );
+  });
+  // The benchmark (or the primary) going away must not leave a server behind.
+  process.on('disconnect', () => {
+    app.close().finally(() => process.exit(0));
+  });
+  process.send?.({ type: 'ready', port });
+}
+
+/** The primary of several workers: forks them, and answers the benchmark by asking them. */
+async function supervise(): Promise<void> {
+  const ready = await Promise.all(
+    Array.from({ length: workers }, () => {
+      const worker = cluster.fork();
+      return new Promise<{ worker: Worker; port: number }>((resolve) => {
+        const onReady = (message: { type?: string; port?: number }) => {
+          if (message.type !== 'ready') return;
+          worker.off('message', onReady);
+          resolve({ worker, port: message.port as number });
+        };
+        worker.on('message', onReady);
+      });
+    }),
   );
-});
-// The benchmark going away (or a crash there) must not leave a server behind.
-process.on('disconnect', () => {
-  app.close().finally(() => process.exit(0));
-});
-process.send?.({ type: 'ready', port });
+  let next = 1;
+  const ask = (worker: Worker, request: BenchRequest) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = next++;
+      const onAnswer = (answer: Answer) => {
+        if (answer.id !== id) return;
+        worker.off('message', onAnswer);
+        if (answer.ok) resolve(answer.result);
+        else reject(new Error(answer.error));
+      };
+      worker.on('message', onAnswer);
+      worker.send({ ...request, id });
+    });
+  const all = (request: BenchRequest) => Promise.all(ready.map(({ worker }) => ask(worker, request)));
+
+  const handle = async (request: BenchRequest): Promise<unknown> => {
+    switch (request.cmd) {
+      case 'rss':
+      case 'gc': {
+        // The whole app's memory: every worker's, and this process's.
+        const usages = (await all(request)) as NodeJS.MemoryUsage[];
+        const own = process.memoryUsage();
+        const sum = (key: keyof NodeJS.MemoryUsage) => usages.reduce((total, u) => total + u[key], own[key]);
+        return {
+          rss: sum('rss'),
+          heapUsed: sum('heapUsed'),
+          heapTotal: sum('heapTotal'),
+          external: sum('external'),
+          arrayBuffers: sum('arrayBuffers'),
+        };
+      }
+      case 'outbox':
+        return ask((ready[0] as { worker: Worker }).worker, request);
+      case 'close':
+        await all(request).catch(() => undefined);
+        setImmediate(() => process.exit(0));
+        return true;
+      default:
+        await all(request);
+        return true;
+    }
+  };
+
+  process.on('message', (message: BenchRequest) => {
+    handle(message).then(
+      (result) => process.send?.({ id: message.id, ok: true, result } satisfies Answer),
+      (error: unknown) => process.send?.({ id: message.id, ok: false, error: String(error) } satisfies Answer),
+    );
+  });
+  process.on('disconnect', () => {
+    for (const { worker } of ready) worker.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+  process.send?.({ type: 'ready', port: ready[0]?.port });
+}

@@ -4,10 +4,13 @@
 import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { loadConfig } from '../src/config.js';
+import { openStore } from '../src/db/open-store.js';
 import { signaturesCsv } from '../src/organizers/csv-export.js';
 
-const [databasePath, letterIdArg] = process.argv.slice(2);
-if (!databasePath || !letterIdArg) throw new Error('usage: export-child.ts DATABASE_PATH LETTER_ID');
+const [databaseUrl, letterIdArg] = process.argv.slice(2);
+if (!databaseUrl || !letterIdArg) throw new Error('usage: export-child.ts DATABASE_URL LETTER_ID');
+const store = await openStore(loadConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }), { migrate: false });
 
 let rows = -1; // the header line is not a row
 let bytes = 0;
@@ -27,9 +30,10 @@ const sampler = setInterval(() => {
   rssMax = Math.max(rssMax, process.memoryUsage().rss);
 }, 10);
 const started = performance.now();
-await pipeline(signaturesCsv(databasePath, Number(letterIdArg), null), count, createWriteStream('/dev/null'));
+await pipeline(signaturesCsv(store, Number(letterIdArg), null), count, createWriteStream('/dev/null'));
 const ms = performance.now() - started;
 clearInterval(sampler);
 rssMax = Math.max(rssMax, process.memoryUsage().rss);
 process.send?.({ type: 'result', rows, bytes, ms, rssBefore, rssMax });
+await store.close();
 process.disconnect?.();

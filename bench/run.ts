@@ -8,6 +8,7 @@
 //   npm run bench -- --duration 5 --connections 20 --scale-size 200000
 //   npm run bench -- --profile         the app writes a CPU profile to bench/profiles/ at exit
 //   npm run bench -- --only reads,writes   a subset: count, letter, page (or reads), writes, scale, drain, spike, export
+//   npm run bench -- --store postgres --workers 2   the same phases on PostgreSQL, with two app processes
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,10 +17,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RequestSpec } from 'autocannon';
-import Database from 'better-sqlite3';
 import { CursorCodec } from '../src/api/cursor.js';
-import type { Db } from '../src/db/client.js';
 import { findDrift } from '../src/signatures/counter-check.js';
+import { type BenchDatabase, benchDatabase, type StoreKind } from './bench-db.js';
 import { Child } from './child.js';
 import { load, median, Samples, type Stats } from './load.js';
 import { person, prng } from './names.js';
@@ -41,8 +41,12 @@ const { values: flags } = parseArgs({
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
+    workers: { type: 'string', default: '1' },
   },
 });
+if (flags.store !== 'sqlite' && flags.store !== 'postgres') throw new Error('--store must be sqlite or postgres');
+const storeKind = flags.store as StoreKind;
 
 const positive = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined) return fallback;
@@ -61,7 +65,10 @@ const settings = {
   warmSeconds: 1,
   /** Each main phase is measured in this many runs, alternating with runs of the bare route. */
   slices: Math.round(positive(flags.slices, quick ? 1 : 5, 'slices')),
+  store: storeKind,
+  workers: Math.round(positive(flags.workers, 1, 'workers')),
 };
+if (settings.store === 'sqlite' && settings.workers > 1) throw new Error('--workers > 1 needs --store postgres (as the app does)');
 /** Short runs for the scale comparisons, several of them, medians reported. */
 const scaleSeconds = Math.max(1, Math.min(3, Math.round(settings.seconds / 5)));
 const only = new Set<Section>(
@@ -78,7 +85,9 @@ const BIG = 'scale-1m';
 const SMALL = 'scale-1k';
 const DAY_MS = 86_400_000;
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
-const RESULTS_FILE = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const RESULTS_FILE = fileURLToPath(
+  new URL(settings.store === 'sqlite' ? './RESULTS.md' : `./RESULTS-${settings.store}-${settings.workers}.md`, import.meta.url),
+);
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
@@ -131,16 +140,13 @@ class TokenPool {
   private readonly pools = new Map<string, string[]>();
   private lastOutboxId = 0;
   exhausted = 0;
-  private readonly query;
+  constructor(private readonly db: BenchDatabase) {}
 
-  constructor(reader: Database.Database) {
-    this.query = reader.prepare(
+  async refresh(): Promise<void> {
+    const rows = await this.db.sql<{ id: number; recipient: string; data: string }>(
       `SELECT id, "to" AS recipient, data FROM outbox WHERE id > ? AND kind = 'verify' AND status = 'pending' ORDER BY id`,
+      this.lastOutboxId,
     );
-  }
-
-  refresh(): void {
-    const rows = this.query.all(this.lastOutboxId) as Array<{ id: number; recipient: string; data: string }>;
     for (const row of rows) {
       this.lastOutboxId = row.id;
       const tag = /^s-([a-z0-9]+)-/.exec(row.recipient)?.[1];
@@ -188,30 +194,31 @@ interface Phase {
 async function main(): Promise<number> {
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'undersigned-bench-'));
-  const databasePath = join(dir, 'bench.db');
+  const db = await benchDatabase(settings.store, dir, flags.keep === true);
   const secret = randomBytes(32).toString('base64url');
   const children: Child[] = [];
   const failures: string[] = [];
   const rows: Row[] = [];
   const summary: Summary = { settings: { ...settings, scaleSeconds, quick, only: [...only] }, phases: {}, checks: {} };
-  log(`temporary database in ${dir}; ${settings.connections} connections, ${settings.seconds} s per phase`);
+  log(
+    `${settings.store} at ${db.url} (${settings.workers} app process${settings.workers > 1 ? 'es' : ''}); ` +
+      `${settings.connections} connections, ${settings.seconds} s per phase`,
+  );
 
   try {
     // -- fixtures: letters through the import code, signatures through the bulk seeder --------
     const now = Date.now();
-    const letters = await createLetters(databasePath, [BENCH, BIG, SMALL], new Date(now - 31 * DAY_MS));
+    const letters = await createLetters(db, [BENCH, BIG, SMALL], new Date(now - 31 * DAY_MS));
     const letterId = (slug: string) => letters.find((l) => l.slug === slug)?.id as number;
-    const seedDb = new Database(databasePath);
     const seedOptions = { spanMs: 30 * DAY_MS, endAt: now - 3_600_000 };
-    seedVerified(seedDb, letterId(BENCH), 1_000, { ...seedOptions, seed: 1, tag: 'b' });
+    await seedVerified(db, letterId(BENCH), 1_000, { ...seedOptions, seed: 1, tag: 'b' });
     let bigSeed = { rows: 0, ms: 0 };
     if (only.has('scale') || only.has('export')) {
       log(`seeding ${settings.scaleSize.toLocaleString('en')} verified signatures on ${BIG}…`);
-      bigSeed = seedVerified(seedDb, letterId(BIG), settings.scaleSize, { ...seedOptions, seed: 2, tag: 'm' });
+      bigSeed = await seedVerified(db, letterId(BIG), settings.scaleSize, { ...seedOptions, seed: 2, tag: 'm' });
       log(`seeded in ${(bigSeed.ms / 1000).toFixed(1)} s`);
-      seedVerified(seedDb, letterId(SMALL), settings.smallSize, { ...seedOptions, seed: 3, tag: 'k' });
+      await seedVerified(db, letterId(SMALL), settings.smallSize, { ...seedOptions, seed: 3, tag: 'k' });
     }
-    seedDb.close();
     summary.seed = { rows: bigSeed.rows, seconds: round(bigSeed.ms / 1000, 1) };
 
     // -- processes ----------------------------------------------------------------------------
@@ -222,7 +229,8 @@ async function main(): Promise<number> {
     if (flags.profile) mkdirSync(PROFILE_DIR, { recursive: true });
     const app = await Child.start('app', './app-server.ts', {
       env: {
-        DATABASE_URL: `file:${databasePath}`,
+        DATABASE_URL: db.url,
+        BENCH_WORKERS: String(settings.workers),
         SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
         SESSION_SECRET: secret,
         PUBLIC_URL: 'http://127.0.0.1:8080',
@@ -239,13 +247,10 @@ async function main(): Promise<number> {
       rssTrail[phase] = mb((await app.request<NodeJS.MemoryUsage>('rss')).rss);
     };
 
-    const reader = new Database(databasePath, { readonly: true, fileMustExist: true });
-    reader.pragma('busy_timeout = 5000');
     const signers = new Signers();
-    const tokens = new TokenPool(reader);
-    // Read on the benchmark's own connection (an index count), so polling costs the app nothing.
-    const pendingQuery = reader.prepare("SELECT count(*) FROM outbox WHERE status = 'pending'").pluck();
-    const pendingMail = () => pendingQuery.get() as number;
+    const tokens = new TokenPool(db);
+    // Read on the benchmark's own connection (an index count), so polling costs the app little.
+    const pendingMail = () => db.one<number>("SELECT count(*) FROM outbox WHERE status = 'pending'");
 
     /**
      * Before each timed verification run: enough fresh tokens for it (signing, untimed, what is
@@ -256,12 +261,12 @@ async function main(): Promise<number> {
       let sizeAfterTopUp = -1;
       let lastSeconds = 1;
       return async (seconds: number) => {
-        tokens.refresh();
+        await tokens.refresh();
         if (sizeAfterTopUp >= 0) rate = Math.max(rate, (sizeAfterTopUp - tokens.size(tag)) / lastSeconds);
         const need = Math.ceil(rate * seconds * 1.5) + settings.connections - tokens.size(tag);
         if (need > 0) {
           await load({ ...base, url: appUrl, requests: [signers.request(slug, tag)], amount: need, seconds: 30 });
-          tokens.refresh();
+          await tokens.refresh();
         }
         sizeAfterTopUp = tokens.size(tag);
         lastSeconds = seconds;
@@ -340,19 +345,19 @@ async function main(): Promise<number> {
     let verifyRps = 0;
     if (only.has('writes')) {
       signRps = (await paired('sign', { requests: [signers.request(BENCH, 'b')] })).phase.app.rps;
-      tokens.refresh();
+      await tokens.refresh();
       const exhaustedBefore = tokens.exhausted;
       const topUp = verifyTopUp('b', BENCH, signRps);
       verifyRps = (await paired('verify', { requests: [tokens.request('b')], beforeApp: topUp }, false)).phase.app.rps;
       if (tokens.exhausted > exhaustedBefore) log(`verify ran out of fresh tokens ${tokens.exhausted - exhaustedBefore} times`);
       summary.checks.verifyTokensExhausted = tokens.exhausted - exhaustedBefore;
-      checkCorrectness('after the write phases', reader, signers, failures, summary);
+      await checkCorrectness('after the write phases', db, signers, failures, summary);
     }
 
     // -- 7. mail drain --------------------------------------------------------------------------
     let drain: { queued: number; delivered: number; seconds: number; rate: number; left: number } | null = null;
     if (only.has('drain')) {
-      const before = pendingMail();
+      const before = await pendingMail();
       const sinkBefore = (await sink.request<{ received: number }>('stats')).received;
       const startedAt = performance.now();
       await app.request('startWorker');
@@ -360,7 +365,7 @@ async function main(): Promise<number> {
       let pending = before;
       while (pending > 0 && performance.now() < deadline) {
         await sleep(100);
-        pending = pendingMail();
+        pending = await pendingMail();
       }
       const seconds = (performance.now() - startedAt) / 1000;
       const delivered = (await sink.request<{ received: number }>('stats')).received - sinkBefore;
@@ -397,7 +402,7 @@ async function main(): Promise<number> {
       spike = { reads, signs: samples.stats('sign'), ratio: reads.rps / phase.bare.rps, bare: phase.bare };
       log(`spike: reads ${fmt(reads.rps)}/s = ${fmtRatio(spike.ratio)} bare, signing ${fmt(spike.signs.rps)}/s`);
       // The queue must not grow without bound: it empties soon after the spike.
-      const pendingAfter = pendingMail();
+      const pendingAfter = await pendingMail();
       const wait = await waitForOutbox(pendingMail, 30_000);
       summary.checks.spikeOutbox = { pendingAfterSpike: pendingAfter, pendingAfterWait: wait.pending, seconds: wait.seconds };
     }
@@ -409,21 +414,21 @@ async function main(): Promise<number> {
       // Tokens are read from queued mail: no deliveries (which clear it) while this runs.
       await app.request('stopWorker');
       const codec = new CursorCodec(secret);
-      const deepCursor = (slug: string) => {
+      const listed = "letter_id = ? AND status = 'verified' AND is_public = ? AND hidden = ?";
+      const deepCursor = async (slug: string) => {
         const id = letterId(slug);
-        const total = reader
-          .prepare("SELECT count(*) FROM signatures WHERE letter_id = ? AND status = 'verified' AND is_public = 1 AND hidden = 0")
-          .pluck()
-          .get(id) as number;
-        const row = reader
-          .prepare(
-            `SELECT verified_at AS verifiedAt, id FROM signatures WHERE letter_id = ? AND status = 'verified' AND is_public = 1 AND hidden = 0
-              ORDER BY verified_at DESC, id DESC LIMIT 1 OFFSET ?`,
-          )
-          .get(id, Math.floor(total / 2)) as { verifiedAt: number; id: number };
+        const total = await db.one<number>(`SELECT count(*) FROM signatures WHERE ${listed}`, id, true, false);
+        const [row] = await db.sql<{ verifiedAt: number; id: number }>(
+          `SELECT verified_at AS "verifiedAt", id FROM signatures WHERE ${listed} ORDER BY verified_at DESC, id DESC LIMIT 1 OFFSET ?`,
+          id,
+          true,
+          false,
+          Math.floor(total / 2),
+        );
+        if (!row) throw new Error(`no listed signature on ${slug}`);
         return encodeURIComponent(codec.encode(`signatures:${id}`, [row.verifiedAt, row.id]));
       };
-      const cursors: Record<string, string> = { [BIG]: deepCursor(BIG), [SMALL]: deepCursor(SMALL) };
+      const cursors: Record<string, string> = { [BIG]: await deepCursor(BIG), [SMALL]: await deepCursor(SMALL) };
       const routes: Array<[string, (slug: string) => string]> = [
         ['count', (slug) => `/api/v1/letters/${slug}/count`],
         ['letter', (slug) => `/api/v1/letters/${slug}`],
@@ -486,16 +491,15 @@ async function main(): Promise<number> {
     let exported: { rows: number; ms: number; rssBefore: number; rssMax: number } | null = null;
     if (only.has('export')) {
       // Every signature of the letter, whatever its state: the seeded ones and the scale phases' own.
-      const expected = reader.prepare('SELECT count(*) FROM signatures WHERE letter_id = ?').pluck().get(letterId(BIG)) as number;
-      exported = await runExport(databasePath, letterId(BIG));
+      const expected = await db.one<number>('SELECT count(*) FROM signatures WHERE letter_id = ?', letterId(BIG));
+      exported = await runExport(db.url, letterId(BIG));
       log(`export: ${exported.rows} rows in ${(exported.ms / 1000).toFixed(1)} s, RSS +${mb(exported.rssMax - exported.rssBefore)} MB`);
       if (exported.rows !== expected) failures.push(`export wrote ${exported.rows} rows, expected ${expected}`);
     }
 
     // -- final checks and memory ---------------------------------------------------------------
-    if (only.has('writes') || only.has('scale') || only.has('spike')) checkCorrectness('at the end', reader, signers, failures, summary);
+    if (only.has('writes') || only.has('scale') || only.has('spike')) await checkCorrectness('at the end', db, signers, failures, summary);
     const rssAtEnd = await app.request<NodeJS.MemoryUsage>('rss');
-    reader.close();
 
     // -- the table ------------------------------------------------------------------------------
     const bareStats = allBare.stats();
@@ -660,30 +664,32 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await Promise.all(children.map((c) => c.stop()));
+    await db.drop();
     if (!flags.keep) rmSync(dir, { recursive: true, force: true });
     else log(`kept ${dir}`);
   }
 }
 
 /** Waits (bounded) until no mail is pending; reports what is left and how long it took. */
-async function waitForOutbox(pendingMail: () => number, timeoutMs: number): Promise<{ pending: number; seconds: number }> {
+async function waitForOutbox(pendingMail: () => Promise<number>, timeoutMs: number): Promise<{ pending: number; seconds: number }> {
   const started = performance.now();
-  let pending = pendingMail();
+  let pending = await pendingMail();
   while (pending > 0 && performance.now() - started < timeoutMs) {
     await sleep(100);
-    pending = pendingMail();
+    pending = await pendingMail();
   }
   return { pending, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Every accepted signing is a row; every counter equals its recomputation. */
-function checkCorrectness(when: string, reader: Database.Database, signers: Signers, failures: string[], summary: Summary): void {
+async function checkCorrectness(when: string, db: BenchDatabase, signers: Signers, failures: string[], summary: Summary): Promise<void> {
   const started = performance.now();
-  const stored = new Set(reader.prepare("SELECT email FROM signatures WHERE email LIKE 's-%@bench.example.org'").pluck().all() as string[]);
+  const rows = await db.sql<{ email: string }>("SELECT email FROM signatures WHERE email LIKE 's-%@bench.example.org'");
+  const stored = new Set(rows.map((r) => r.email));
   let missing = 0;
   for (const list of signers.accepted.values()) for (const email of list) if (!stored.has(email)) missing++;
   if (missing > 0) failures.push(`${when}: ${missing} signings answered 2xx are not in the database`);
-  const drift = findDrift({ $client: reader } as unknown as Db);
+  const drift = await findDrift(db.store);
   if (drift.length > 0) failures.push(`${when}: counters drift: ${JSON.stringify(drift.slice(0, 5))}`);
   summary.checks[`correctness ${when}`] = { accepted: signers.count(), missing, drift: drift.length };
   log(
@@ -692,9 +698,9 @@ function checkCorrectness(when: string, reader: Database.Database, signers: Sign
 }
 
 /** Streams the CSV in a child process of its own and reports rows, time and RSS. */
-function runExport(databasePath: string, letterId: number): Promise<{ rows: number; ms: number; rssBefore: number; rssMax: number }> {
+function runExport(databaseUrl: string, letterId: number): Promise<{ rows: number; ms: number; rssBefore: number; rssMax: number }> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./export-child.ts', import.meta.url)), [databasePath, String(letterId)], {
+    const child = fork(fileURLToPath(new URL('./export-child.ts', import.meta.url)), [databaseUrl, String(letterId)], {
       execArgv: ['--import', 'tsx', '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -1,29 +1,37 @@
-// The app factory: builds a ready Fastify instance from a Config and never listens.
-// Registration order reads top to bottom: infrastructure, security, views, then features.
+// The app factory: builds a ready Fastify instance from a Config and never listens. The services
+// come from the composition root (services.ts); this file is the table of contents of the web
+// app, read top to bottom: infrastructure, security, views, then each feature's routes.
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import fastifyView from '@fastify/view';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { apiDocsRoutes } from './api/docs-routes.js';
 import { swaggerOptions } from './api/openapi.js';
 import { pressApiRoutes } from './api/routes.js';
 import { shareRoutes } from './api/share-routes.js';
 import type { Config } from './config.js';
-import { createDeps, type Deps } from './deps.js';
+import type { Store } from './db/store.js';
 import { letterRoutes } from './letters/routes.js';
 import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
-import { organizerRoutes } from './organizers/routes.js';
+import { authRoutes } from './organizers/auth-routes.js';
+import { collectiveRoutes } from './organizers/collective-routes.js';
+import { letterAdminRoutes } from './organizers/letter-routes.js';
+import { moderationRoutes } from './organizers/moderation-routes.js';
+import { notableRoutes } from './organizers/notable-routes.js';
 import { registerErrorHandlers, sendProblem } from './plugins/errors.js';
 import { rateLimits, registerSecurity } from './plugins/security.js';
 import { applyPageHeaders } from './plugins/security-headers.js';
+import { registerSessions, requireOrganizer } from './plugins/session.js';
+import { createServices, type Services } from './services.js';
 import { signatureApiRoutes } from './signatures/api-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
 import { STATIC_DIR, VIEWS_DIR, viewHelpers } from './views.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    deps: Deps;
+    services: Services;
     /** Every route as registered (method and URL pattern), for docs and the fuzz suite. */
     routeTable: Array<{ method: string; url: string }>;
   }
@@ -34,8 +42,10 @@ export interface BuildOptions {
   now?: () => Date;
   generateToken?: () => string;
   logger?: FastifyServerOptions['logger'];
-  /** Start the outbox worker (default true). Tests may drive delivery by hand. */
-  startWorker?: boolean;
+  /** Start the outbox worker and background jobs (default true). Tests may drive delivery by hand. */
+  startBackground?: boolean;
+  /** An open store instead of the one DATABASE_URL names (tests keep a handle on it). */
+  store?: Store;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -54,19 +64,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   });
 
-  const deps = createDeps(config, app.log, options);
+  const services = await createServices(config, {
+    log: app.log,
+    now: options.now,
+    generateToken: options.generateToken,
+    store: options.store,
+  });
+  app.decorate('services', services);
+  app.addHook('onClose', () => services.close());
   const routeTable: Array<{ method: string; url: string }> = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
   });
-  app.decorate('deps', deps);
-  app.addHook('onClose', async () => {
-    await deps.close();
-  });
 
+  // Every route's params, query and body are zod schemas (src/http/params.ts, api/schemas.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app);
-  await registerSecurity(app, config);
+  await registerSecurity(app, config, services.rateLimitBackend);
   await app.register(formbody, { bodyLimit: 512 * 1024 });
   await app.register(fastifyStatic, {
     root: STATIC_DIR,
@@ -76,33 +92,46 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     immutable: true,
     index: false,
   });
-  await app.register(fastifyView, {
-    engine: { eta: deps.eta },
-    root: VIEWS_DIR,
-    production: true,
-    defaultContext: viewHelpers,
-  });
+  await app.register(fastifyView, { engine: { eta: services.eta }, root: VIEWS_DIR, production: true, defaultContext: viewHelpers });
   // Before any route: it documents every route with a schema and a tag as it is added.
   await app.register(swagger, swaggerOptions(config));
 
-  // One set of limits, shared by the form and the API.
+  // Public pages and the press API: no cookies, so every answer is cacheable.
   const limits = rateLimits(app, config);
-  await app.register(letterRoutes, { deps });
-  await app.register(signatureRoutes, { deps, limits });
-  await app.register(signatureApiRoutes, { deps, limits, prefix: '/api/v1' });
-  await app.register(pressApiRoutes, { deps, prefix: '/api/v1' });
-  await app.register(shareRoutes, { deps });
-  await app.register(apiDocsRoutes, { deps });
-  await app.register(organizerRoutes, { deps });
-  if (config.devOutbox) await app.register(devOutboxRoutes, { deps, prefix: '/dev' });
+  const { now, eta, letters, letterPage, signing, press, organizers, mail } = services;
+  await app.register(letterRoutes, { letters, letterPage });
+  await app.register(signatureRoutes, { signing, letters, letterPage, config, now, limits });
+  await app.register(signatureApiRoutes, { signing, limits, prefix: '/api/v1' });
+  await app.register(pressApiRoutes, { press, config, prefix: '/api/v1' });
+  await app.register(shareRoutes, { press, letters, eta, config, now });
+  await app.register(apiDocsRoutes, { press, config });
+
+  // The organizer area: sessions and CSRF exist only here. Sign-in pages at the root, the rest
+  // under /organize behind a session.
+  await app.register(async (area) => {
+    await registerSessions(area, { config, sessionFor: (token) => organizers.auth.sessionFor(token) });
+    await area.register(authRoutes, { auth: organizers.auth, config, now });
+    await area.register(
+      async (pages) => {
+        pages.addHook('preHandler', requireOrganizer);
+        await pages.register(letterAdminRoutes, { organizers, letterPage });
+        await pages.register(notableRoutes, { organizers });
+        await pages.register(moderationRoutes, { organizers });
+        await pages.register(collectiveRoutes, { organizers });
+      },
+      { prefix: '/organize' },
+    );
+  });
+
+  if (config.devOutbox) await app.register(devOutboxRoutes, { mail, config, prefix: '/dev' });
 
   await app.ready();
-  if (options.startWorker !== false) deps.worker.start();
+  if (options.startBackground !== false) services.startBackground();
   return app;
 }
 
 function defaultLogger(config: Config): FastifyServerOptions['logger'] {
-  const base = {
+  return {
     level: config.LOG_LEVEL,
     // Logs carry ids, never emails or tokens.
     redact: ['req.headers.cookie', 'req.headers.authorization'],
@@ -114,8 +143,4 @@ function defaultLogger(config: Config): FastifyServerOptions['logger'] {
       }),
     },
   };
-  if (config.NODE_ENV === 'development' && process.stdout.isTTY) {
-    return { ...base, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } };
-  }
-  return base;
 }

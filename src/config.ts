@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseMs } from '@lukeed/ms';
 import { z } from 'zod';
@@ -85,10 +86,21 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-    DATABASE_URL: z
-      .string()
-      .regex(/^file:.+/, 'must look like file:path/to/db.sqlite')
-      .default('file:data/undersigned.db'),
+    /** file:PATH (SQLite) or postgres://… (PostgreSQL). Unset: SQLite at DATA_DIR/undersigned.db. */
+    DATABASE_URL: z.string().refine(isDatabaseUrl, 'must be file:path/to/db.sqlite, or postgres://user@host:5432/database').optional(),
+    /** Files the app keeps beside the database, shared by every process: the dev secret and outbox. */
+    DATA_DIR: z.string().min(1).optional(),
+    /** PostgreSQL: connections per process, and how long a statement may run. */
+    DB_POOL_SIZE: positiveInt(10),
+    DB_STATEMENT_TIMEOUT: duration('15 seconds'),
+    /** Slots each counter is split into (see the schema). Default: 1 on SQLite, 16 on PostgreSQL. */
+    COUNTER_SLOTS: z.coerce.number().int().min(1).max(256).optional(),
+    /** Processes serving the port. Default: 1 on SQLite, one per CPU on PostgreSQL. */
+    WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    /** redis://…: rate limits live there instead of the database (several processes or machines). */
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** How long a sender's claim on queued mail holds; mail of a process that died goes out after it. */
+    OUTBOX_LEASE: duration('60 seconds'),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     /** smtp: SMTP_URL; file: .eml files in the data folder. Unset: smtp when SMTP_URL is set. */
     MAIL_TRANSPORT: z.enum(['smtp', 'file']).optional(),
@@ -125,6 +137,15 @@ const envSchema = z
     OUTBOX_POLL_MS: positiveInt(500),
   })
   .superRefine((env, ctx) => {
+    const postgres = env.DATABASE_URL !== undefined && !env.DATABASE_URL.startsWith('file:');
+    if (!postgres && env.WORKERS !== undefined && env.WORKERS > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKERS'],
+        message:
+          'more than one process needs PostgreSQL (SQLite has one writer and keeps rate limits in memory): set DATABASE_URL=postgres://…',
+      });
+    }
     if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['MAIL_TRANSPORT'], message: 'smtp needs SMTP_URL' });
     }
@@ -148,15 +169,20 @@ const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Omit<Env, 'PUBLIC_URL' | 'SESSION_SECRET' | 'DATABASE_URL' | 'MAIL_TRANSPORT'> {
+export type StoreChoice = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export interface Config
+  extends Omit<Env, 'PUBLIC_URL' | 'SESSION_SECRET' | 'DATABASE_URL' | 'DATA_DIR' | 'MAIL_TRANSPORT' | 'COUNTER_SLOTS' | 'WORKERS'> {
   PUBLIC_URL: string;
   SESSION_SECRET: string;
   MAIL_TRANSPORT: 'smtp' | 'file';
+  COUNTER_SLOTS: number;
+  WORKERS: number;
+  /** The database, chosen once from DATABASE_URL. */
+  store: StoreChoice;
   /** /dev/outbox is served: development only, on a loopback address, with file mail. */
   devOutbox: boolean;
-  /** Absolute path of the SQLite file. */
-  databasePath: string;
-  /** Folder for everything the app writes (database, dev outbox, generated secret). */
+  /** Absolute folder for the files the app keeps (dev secret, dev outbox; the SQLite file by default). */
   dataDir: string;
   /** Where the development outbox writes .eml files when SMTP_URL is unset. */
   outboxDir: string;
@@ -182,9 +208,9 @@ export function parseEnv(env: NodeJS.ProcessEnv | Record<string, string | undefi
 /** Parses the environment and prepares the data folder (creating a dev session secret if needed). */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
   const parsed = parseEnv(env);
-  const file = parsed.DATABASE_URL.slice('file:'.length);
-  const databasePath = isAbsolute(file) ? file : resolve(file);
-  const dataDir = dirname(databasePath);
+  const store = storeChoice(parsed);
+  // Files live beside a SQLite database unless DATA_DIR says otherwise (as they always have).
+  const dataDir = resolve(parsed.DATA_DIR ?? (store.kind === 'sqlite' ? dirname(store.path) : 'data'));
   mkdirSync(dataDir, { recursive: true });
   const publicUrl = (parsed.PUBLIC_URL ?? `http://${hostForUrl(parsed.HOST)}:${parsed.PORT}`).replace(/\/+$/, '');
   const mailTransport = parsed.MAIL_TRANSPORT ?? (parsed.SMTP_URL ? 'smtp' : 'file');
@@ -193,13 +219,32 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     PUBLIC_URL: publicUrl,
     SESSION_SECRET: parsed.SESSION_SECRET ?? devSessionSecret(dataDir),
     MAIL_TRANSPORT: mailTransport,
+    COUNTER_SLOTS: parsed.COUNTER_SLOTS ?? (store.kind === 'sqlite' ? 1 : 16),
+    WORKERS: parsed.WORKERS ?? (store.kind === 'sqlite' ? 1 : availableParallelism()),
+    store,
     devOutbox: parsed.NODE_ENV === 'development' && isLoopback(parsed.HOST) && mailTransport === 'file',
-    databasePath,
     dataDir,
     outboxDir: join(dataDir, 'outbox'),
     production: parsed.NODE_ENV === 'production',
     https: publicUrl.startsWith('https://'),
   };
+}
+
+function isDatabaseUrl(url: string): boolean {
+  if (/^file:.+/.test(url)) return true;
+  if (!/^postgres(ql)?:\/\//.test(url)) return false;
+  try {
+    return new URL(url).hostname !== '' || new URL(url).searchParams.has('host');
+  } catch {
+    return false;
+  }
+}
+
+function storeChoice(env: Env): StoreChoice {
+  const url = env.DATABASE_URL;
+  if (url && !url.startsWith('file:')) return { kind: 'postgres', url };
+  const file = url ? url.slice('file:'.length) : join(env.DATA_DIR ?? 'data', 'undersigned.db');
+  return { kind: 'sqlite', path: isAbsolute(file) ? file : resolve(file) };
 }
 
 function isLoopback(host: string): boolean {

@@ -1,10 +1,18 @@
 // Starts the site: load config, build the app, listen; close cleanly on SIGTERM and SIGINT.
+// With WORKERS > 1 (PostgreSQL), this process forks that many workers sharing the port
+// (node:cluster), replaces any that dies, and drains them all on SIGTERM.
+import cluster from 'node:cluster';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { seedDemoContent } from './letters/demo-content.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openStore } from './db/open-store.js';
+
+/** A worker that dies is replaced after this pause (a crash loop does not spin the CPU). */
+const RESTART_DELAY_MS = 1000;
+/** How long a shutdown may take before the process gives up waiting. */
+const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -14,9 +22,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  if (config.WORKERS > 1 && cluster.isPrimary) await supervise(config);
+  else await serve(config);
+}
 
+/** One process serving the port (alone, or as one of the workers). */
+async function serve(config: Config): Promise<void> {
   const app = await buildApp(config);
-  if (config.SEED_DEMO && !config.production && (await seedDemoContent(app.deps))) {
+  // Workers do not seed: the primary did it once, before forking them.
+  if (cluster.isPrimary && config.SEED_DEMO && !config.production && (await app.services.imports.seedDemo(app.services.now()))) {
     app.log.info('first start: demo letters imported');
   }
 
@@ -29,7 +43,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => {
       app.log.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 15_000);
+    }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
     // Connections that finish their last request after close() began stay open as idle
     // keep-alive sockets unless reaped; keep reaping until the server has closed.
@@ -47,12 +61,64 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   await app.listen({ port: config.PORT, host: config.HOST });
-  app.log.info(`Undersigned is serving ${config.PUBLIC_URL}`);
-  if (config.MAIL_TRANSPORT === 'file') {
-    const where = config.devOutbox ? `${config.outboxDir} and ${config.PUBLIC_URL}/dev/outbox` : config.outboxDir;
-    if (config.production) app.log.warn(`MAIL_TRANSPORT=file: mail is written to ${where}, not sent`);
-    else app.log.info(`No SMTP_URL: mail goes to ${where}`);
+  if (cluster.isPrimary) {
+    app.log.info(`Undersigned is serving ${config.PUBLIC_URL}`);
+    if (config.MAIL_TRANSPORT === 'file') {
+      const where = config.devOutbox ? `${config.outboxDir} and ${config.PUBLIC_URL}/dev/outbox` : config.outboxDir;
+      if (config.production) app.log.warn(`MAIL_TRANSPORT=file: mail is written to ${where}, not sent`);
+      else app.log.info(`No SMTP_URL: mail goes to ${where}`);
+    }
   }
+}
+
+/** The primary of several workers: migrates and seeds once, forks, replaces, drains. */
+async function supervise(config: Config): Promise<void> {
+  // Migrations and the demo letters, once, before any worker serves.
+  const store = await openStore(config);
+  await store.close();
+  if (config.SEED_DEMO && !config.production) {
+    const { createServices } = await import('./services.js');
+    const { default: pino } = await import('pino');
+    const services = await createServices(config, { log: pino({ level: 'warn' }) });
+    try {
+      await services.imports.seedDemo(services.now());
+    } finally {
+      await services.close();
+    }
+  }
+
+  let stopping = false;
+  const fork = () => {
+    const worker = cluster.fork();
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+      setTimeout(fork, RESTART_DELAY_MS).unref();
+    });
+  };
+  for (let i = 0; i < config.WORKERS; i++) fork();
+  process.stdout.write(`Undersigned is serving ${config.PUBLIC_URL} with ${config.WORKERS} workers\n`);
+
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    for (const worker of workers) worker.process.kill('SIGTERM');
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS + 1000);
+    force.unref();
+    let left = workers.length;
+    if (left === 0) process.exit(0);
+    for (const worker of workers) {
+      worker.on('exit', () => {
+        left--;
+        if (left === 0) process.exit(0);
+      });
+    }
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  // Keep going while workers run: the cluster keeps the event loop busy.
+  await new Promise<void>(() => {});
 }
 
 main().catch((error) => {

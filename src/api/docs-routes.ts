@@ -1,18 +1,18 @@
 // The API for people: GET /api, a page of examples, and /openapi.json beside it for tools.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Deps } from '../deps.js';
+import type { Config } from '../config.js';
 import { docsExamples } from './docs-examples.js';
 import { CORS_HEADERS, cachePolicies, DOCUMENT_MAX_AGE, LIST_MAX_AGE, LIST_STALE_WHILE_REVALIDATE, notModified } from './http-cache.js';
 import { API_VERSION, openApiDocument } from './openapi.js';
+import type { PressService } from './press-service.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schemas.js';
 
-export const apiDocsRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
-  const { config } = deps;
+export const apiDocsRoutes: FastifyPluginAsync<{ press: PressService; config: Config }> = async (app, { press, config }) => {
   const policies = cachePolicies(config);
 
   app.get('/api', async (_request, reply) => {
     // A real slug makes every example work when pasted; a placeholder when nothing is published.
-    const newest = (await deps.press.letters(1)).data[0];
+    const newest = (await press.letters(1)).data[0];
     const slug = newest?.slug ?? 'example-letter';
     return reply.view('api/docs', {
       pageTitle: 'Press API',

@@ -2,16 +2,9 @@
 // public signature list they read only the letters row and its counter tables, never
 // `signatures`, so a spike of readers costs point lookups.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import {
-  collectives,
-  type LetterStatus,
-  letterCountryCounts,
-  letterHourCounts,
-  letters,
-  publicSignatureColumns,
-  signatures,
-} from '../db/schema.js';
+import type { Db, Store, Tables } from '../db/store.js';
+import type { LetterStatus } from '../db/vocabulary.js';
+import { letterCountColumns, listedSignature, publicSignatureColumns } from '../letters/letter-repo.js';
 
 export interface LetterHead {
   id: number;
@@ -21,6 +14,7 @@ export interface LetterHead {
   signatureCount: number;
   goal: number | null;
   updatedAt: Date;
+  countChangedAt: Date | null;
 }
 
 export interface LetterListRow extends LetterHead {
@@ -42,7 +36,7 @@ export interface SignatureRow {
   title: string | null;
   organisation: string | null;
   country: string | null;
-  verifiedAt: number;
+  verifiedAt: Date;
 }
 
 export interface CountRow {
@@ -51,134 +45,135 @@ export interface CountRow {
 }
 
 const PUBLIC_STATUSES: LetterStatus[] = ['published', 'closed'];
-/** Letters closed straight from draft have no publication date; they sort as the oldest. */
-const publishedKey = sql<number>`coalesce(${letters.publishedAt}, 0)`;
-// Literal, not bound, so SQLite can prove the partial index signatures_public_list_idx applies.
-const listedSignature = sql`${signatures.status} = 'verified' AND ${signatures.isPublic} = 1 AND ${signatures.hidden} = 0`;
 
 export class PressRepo {
-  private readonly stmts;
-  private readonly totalChanges: () => number;
+  private readonly q;
 
-  constructor(db: Db) {
+  constructor(private readonly store: Store) {
+    const t: Tables = store.tables;
     const p = sql.placeholder;
-    // SQLite-specific and nearly free (no read transaction): PostgreSQL would use a short TTL instead.
-    const totalChanges = db.$client.prepare('SELECT total_changes()').pluck();
-    this.totalChanges = () => totalChanges.get() as number;
+    const l = t.letters;
+    const s = t.signatures;
     const headColumns = {
-      id: letters.id,
-      slug: letters.slug,
-      title: letters.title,
-      status: letters.status,
-      signatureCount: letters.signatureCount,
-      goal: letters.goal,
-      updatedAt: letters.updatedAt,
+      id: l.id,
+      slug: l.slug,
+      title: l.title,
+      status: l.status,
+      goal: l.goal,
+      updatedAt: l.updatedAt,
+      ...letterCountColumns(t),
     };
-    const listColumns = { ...headColumns, publishedAt: letters.publishedAt, closesAt: letters.closesAt };
-    const isPublic = inArray(letters.status, PUBLIC_STATUSES);
-    const lettersPage = (after: boolean) =>
+    const listColumns = { ...headColumns, publishedAt: l.publishedAt, closesAt: l.closesAt };
+    const isPublic = inArray(l.status, PUBLIC_STATUSES);
+    /** Letters closed straight from draft have no publication date: they sort as the oldest. */
+    const publishedKey = sql`coalesce(${l.publishedAt}, ${l.publishedAt.mapToDriverValue(new Date(0))})`;
+    const lettersPage = (after: boolean) => (db: Db) =>
       db
         .select(listColumns)
-        .from(letters)
-        .where(and(isPublic, after ? sql`(${publishedKey}, ${letters.id}) < (${p('key')}, ${p('id')})` : undefined))
-        .orderBy(desc(publishedKey), desc(letters.id))
-        .limit(p('limit'))
-        .prepare();
-    const signaturesPage = (after: boolean) =>
+        .from(l)
+        .where(and(isPublic, after ? sql`(${publishedKey}, ${l.id}) < (${p('key')}, ${p('id')})` : undefined))
+        .orderBy(desc(publishedKey), desc(l.id))
+        .limit(p('limit'));
+    const signaturesPage = (after: boolean) => (db: Db) =>
       db
-        .select({
-          ...publicSignatureColumns,
-          // Raw milliseconds: they go straight into the next cursor.
-          verifiedAt: sql<number>`${signatures.verifiedAt}`,
-        })
-        .from(signatures)
+        .select({ ...publicSignatureColumns(t), verifiedAt: s.verifiedAt })
+        .from(s)
         .where(
           and(
-            eq(signatures.letterId, p('letterId')),
-            listedSignature,
-            after ? sql`(${signatures.verifiedAt}, ${signatures.id}) < (${p('verifiedAt')}, ${p('id')})` : undefined,
+            eq(s.letterId, p('letterId')),
+            listedSignature(t),
+            after ? sql`(${s.verifiedAt}, ${s.id}) < (${p('verifiedAt')}, ${p('id')})` : undefined,
           ),
         )
-        .orderBy(desc(signatures.verifiedAt), desc(signatures.id))
-        .limit(p('limit'))
-        .prepare();
-
-    this.stmts = {
-      head: db
-        .select(headColumns)
-        .from(letters)
-        .where(eq(letters.slug, p('slug')))
-        .prepare(),
-      countries: db
-        .select({ key: letterCountryCounts.country, count: letterCountryCounts.count })
-        .from(letterCountryCounts)
-        .where(and(eq(letterCountryCounts.letterId, p('letterId')), sql`${letterCountryCounts.count} > 0`))
-        .orderBy(desc(letterCountryCounts.count), asc(letterCountryCounts.country))
-        .prepare(),
-      hours: db
-        .select({ hour: letterHourCounts.hour, count: letterHourCounts.count })
-        .from(letterHourCounts)
-        .where(and(eq(letterHourCounts.letterId, p('letterId')), sql`${letterHourCounts.count} <> 0`))
-        .orderBy(asc(letterHourCounts.hour))
-        .prepare(),
-      lettersFirst: lettersPage(false),
-      lettersAfter: lettersPage(true),
-      signaturesFirst: signaturesPage(false),
-      signaturesAfter: signaturesPage(true),
-      feed: db
-        .select({
-          ...listColumns,
-          summary: letters.summary,
-          collectiveName: collectives.name,
-          editedAt: letters.editedAt,
-          closedAt: letters.closedAt,
-          createdAt: letters.createdAt,
-        })
-        .from(letters)
-        .innerJoin(collectives, eq(collectives.id, letters.collectiveId))
-        .where(isPublic)
-        .orderBy(desc(publishedKey), desc(letters.id))
-        .limit(p('limit'))
-        .prepare(),
+        .orderBy(desc(s.verifiedAt), desc(s.id))
+        .limit(p('limit'));
+    const countries = t.letterCountryCounts;
+    const hours = t.letterHourCounts;
+    const prepared = store.prepared.bind(store);
+    this.q = {
+      head: prepared<{ slug: string }, LetterHead[]>('press_head', (db) =>
+        db
+          .select(headColumns)
+          .from(l)
+          .where(eq(l.slug, p('slug'))),
+      ),
+      countries: prepared<{ letterId: number }, CountRow[]>('press_countries', (db) =>
+        db
+          .select({ key: countries.country, count: sql<number>`sum(${countries.count})`.mapWith(Number) })
+          .from(countries)
+          .where(eq(countries.letterId, p('letterId')))
+          .groupBy(countries.country)
+          .having(sql`sum(${countries.count}) > 0`)
+          .orderBy(desc(sql`sum(${countries.count})`), asc(countries.country)),
+      ),
+      hours: prepared<{ letterId: number }, Array<{ hour: number; count: number }>>('press_hours', (db) =>
+        db
+          .select({ hour: hours.hour, count: sql<number>`sum(${hours.count})`.mapWith(Number) })
+          .from(hours)
+          .where(eq(hours.letterId, p('letterId')))
+          .groupBy(hours.hour)
+          .having(sql`sum(${hours.count}) <> 0`)
+          .orderBy(asc(hours.hour)),
+      ),
+      lettersFirst: prepared<Record<string, unknown>, LetterListRow[]>('press_letters', lettersPage(false)),
+      lettersAfter: prepared<Record<string, unknown>, LetterListRow[]>('press_letters_after', lettersPage(true)),
+      signaturesFirst: prepared<Record<string, unknown>, SignatureRow[]>('press_signatures', signaturesPage(false)),
+      signaturesAfter: prepared<Record<string, unknown>, SignatureRow[]>('press_signatures_after', signaturesPage(true)),
+      feed: prepared<{ limit: number }, FeedRow[]>('press_feed', (db) =>
+        db
+          .select({
+            ...listColumns,
+            summary: l.summary,
+            collectiveName: t.collectives.name,
+            editedAt: l.editedAt,
+            closedAt: l.closedAt,
+            createdAt: l.createdAt,
+          })
+          .from(l)
+          .innerJoin(t.collectives, eq(t.collectives.id, l.collectiveId))
+          .where(isPublic)
+          .orderBy(desc(publishedKey), desc(l.id))
+          .limit(p('limit')),
+      ),
     };
   }
 
-  /**
-   * A number that moves whenever this process writes to the database (rows inserted, updated
-   * or deleted on its connection). Cheaper than any read: a cached count stays valid while it
-   * stands still. Writes from other processes (the CLI) are not seen; callers bound staleness.
-   */
-  changeMark(): number {
-    return this.totalChanges();
+  private get db(): Db {
+    return this.store.db;
   }
 
-  /** The few columns the count, badge and embed need: one indexed lookup on letters. */
+  /** The few columns the count, badge and embed need: one indexed lookup on letters, and its slots. */
   async head(slug: string): Promise<LetterHead | undefined> {
-    return this.stmts.head.get({ slug });
+    const [row] = await this.q.head(this.db, { slug });
+    return row;
   }
 
   /** Published and closed letters, newest first, after a (published_at or 0, id) keyset. */
   async publicLetters(limit: number, after?: { key: number; id: number }): Promise<Array<LetterListRow & { key: number }>> {
-    const rows = after ? this.stmts.lettersAfter.all({ limit, ...after }) : this.stmts.lettersFirst.all({ limit });
+    // Keyset values travel in cursors as milliseconds, and go back in as the column's own kind.
+    const key = after && this.store.tables.letters.publishedAt.mapToDriverValue(new Date(after.key));
+    const rows = after ? await this.q.lettersAfter(this.db, { limit, key, id: after.id }) : await this.q.lettersFirst(this.db, { limit });
     return rows.map((row) => ({ ...row, key: row.publishedAt?.getTime() ?? 0 }));
   }
 
   async feedLetters(limit: number): Promise<FeedRow[]> {
-    return this.stmts.feed.all({ limit });
+    return this.q.feed(this.db, { limit });
   }
 
-  /** Counted signatures per country (from the counter table), largest first. */
+  /** Counted signatures per country (from the counter slots), largest first. */
   async countries(letterId: number): Promise<CountRow[]> {
-    return this.stmts.countries.all({ letterId });
+    return this.q.countries(this.db, { letterId });
   }
 
-  /** Net counted signatures per hour of confirmation (from the counter table), oldest first. */
+  /** Net counted signatures per hour of confirmation (from the counter slots), oldest first. */
   async hours(letterId: number): Promise<Array<{ hour: number; count: number }>> {
-    return this.stmts.hours.all({ letterId });
+    return this.q.hours(this.db, { letterId });
   }
 
   /** Listed signatures, newest first, after a (verified_at, id) keyset: stable under concurrent signing. */
   async publicSignatures(letterId: number, limit: number, after?: { verifiedAt: number; id: number }): Promise<SignatureRow[]> {
-    return after ? this.stmts.signaturesAfter.all({ letterId, limit, ...after }) : this.stmts.signaturesFirst.all({ letterId, limit });
+    if (!after) return this.q.signaturesFirst(this.db, { letterId, limit });
+    const verifiedAt = this.store.tables.signatures.verifiedAt.mapToDriverValue(new Date(after.verifiedAt));
+    return this.q.signaturesAfter(this.db, { letterId, limit, verifiedAt, id: after.id });
   }
 }

@@ -3,20 +3,18 @@
 // counters kept in the signing transactions, never from counting signature rows.
 import type { Config } from '../config.js';
 import { type CumulativeChart, cumulativeChart } from '../domain/cumulative-chart.js';
+import { bucketsOf, type CountryShare, chartInterval, countryShares, DAY_MS, HOUR_MS, lastChangedAt } from '../domain/signature-series.js';
+import { isSlug } from '../domain/slug.js';
 import { BadRequest, NotFound } from '../errors.js';
+import { FreshCache } from '../fresh-cache.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import type { CursorCodec } from './cursor.js';
-import { FreshCache } from './fresh-cache.js';
 import type { CountRow, FeedRow, LetterHead, LetterListRow, PressRepo } from './press-repo.js';
 import type { Interval, LetterCountDto, LetterDetailDto, LetterSummaryDto, PublicSignatureDto, TimeseriesDto } from './schemas.js';
 
-const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
-/** The letter page charts by hour while a letter is this young, by day after. */
-const HOURLY_CHART_SPAN_MS = 3 * DAY_MS;
 const COUNTRIES_ON_PAGE = 8;
-/** Cached answers are re-read at least this often, for writes this process cannot see (the CLI). */
-const RECHECK_MS = 1000;
+/** Cached answers are re-read at least this often, for writes other processes make. */
+export const RECHECK_MS = 1000;
 /** Per kind of answer; keys include page cursors, so the caches are bounded. */
 const CACHED_ANSWERS = 500;
 const FEED_SIZE = 50;
@@ -28,29 +26,9 @@ export interface CountSnapshot {
   data: LetterCountDto;
 }
 
-interface CachedCount {
-  snapshot: CountSnapshot;
-  /** The repo's change mark when the row was read, and when (monotonic ms). */
-  mark: number;
-  readAt: number;
-}
-
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
-}
-
-export interface Bucket {
-  start: number;
-  count: number;
-  cumulative: number;
-}
-
-export interface CountryShare {
-  code: string;
-  count: number;
-  /** Share of the largest country, 0 to 1, for the bar. */
-  scale: number;
 }
 
 export interface PageStats {
@@ -65,14 +43,16 @@ export interface PressServiceDeps {
   letters: LetterRepo;
   cursors: CursorCodec;
   config: Pick<Config, 'PUBLIC_URL'>;
+  /** The store's change mark (see FreshCache). */
+  changeMark: () => number;
+  now: () => Date;
 }
 
 const NO_LETTER = 'There is no open letter at this address.';
 const BAD_CURSOR = 'That cursor is not valid here. Use the next_cursor of the previous page, unchanged.';
 
 export class PressService {
-  /** One snapshot per slug, re-read when anything was written, replaced when the letter's row moved. */
-  private readonly counts = new Map<string, CachedCount>();
+  private readonly counts: FreshCache<CountSnapshot>;
   private readonly details: FreshCache<LetterDetailDto>;
   private readonly letterPages: FreshCache<Page<LetterSummaryDto>>;
   private readonly signaturePages: FreshCache<Page<PublicSignatureDto>>;
@@ -81,7 +61,13 @@ export class PressService {
   private readonly feeds: FreshCache<FeedRow[]>;
 
   constructor(private readonly deps: PressServiceDeps) {
-    const options = { changeMark: () => deps.repo.changeMark(), maxAgeMs: RECHECK_MS, maxEntries: CACHED_ANSWERS };
+    const options = {
+      changeMark: deps.changeMark,
+      maxAgeMs: RECHECK_MS,
+      maxEntries: CACHED_ANSWERS,
+      clock: () => deps.now().getTime(),
+    };
+    this.counts = new FreshCache(options);
     this.details = new FreshCache(options);
     this.letterPages = new FreshCache(options);
     this.signaturePages = new FreshCache(options);
@@ -95,34 +81,30 @@ export class PressService {
   }
 
   /**
-   * The hot path. While nothing has been written since the last read (and for at most a
-   * second), the cached snapshot is the answer without touching SQLite; otherwise one indexed
-   * read of the letters row, and the snapshot object is kept while its version is unchanged.
+   * The hot path. While nothing has been written (and for at most a second) the cached snapshot
+   * is the answer without a database read; otherwise one indexed read of the letter and its
+   * count, and the same snapshot object is kept while neither changed.
    */
   async count(slug: string): Promise<CountSnapshot> {
-    const mark = this.deps.repo.changeMark();
-    const now = performance.now();
-    const cached = this.counts.get(slug);
-    if (cached && cached.mark === mark && now - cached.readAt < RECHECK_MS) return cached.snapshot;
-
-    const head = await this.head(slug);
-    const updatedAt = head.updatedAt.getTime();
-    const same =
-      cached &&
-      cached.snapshot.head.id === head.id &&
-      cached.snapshot.head.updatedAt.getTime() === updatedAt &&
-      cached.snapshot.head.signatureCount === head.signatureCount &&
-      cached.snapshot.head.title === head.title;
-    const snapshot: CountSnapshot = same
-      ? cached.snapshot
-      : {
-          // Strong: the same letter, updated_at and count always give the same bytes.
-          etag: `"${head.id}-${updatedAt.toString(36)}-${head.signatureCount.toString(36)}"`,
-          head,
-          data: { slug: head.slug, signature_count: head.signatureCount, updated_at: head.updatedAt.toISOString() },
-        };
-    this.counts.set(slug, { snapshot, mark, readAt: now });
-    return snapshot;
+    return this.counts.get(slug, async (stale) => {
+      const head = await this.head(slug);
+      const changedAt = lastChangedAt(head);
+      if (
+        stale &&
+        stale.head.id === head.id &&
+        stale.head.signatureCount === head.signatureCount &&
+        lastChangedAt(stale.head).getTime() === changedAt.getTime() &&
+        stale.head.title === head.title
+      ) {
+        return stale;
+      }
+      return {
+        // Strong: the same letter, change time and count always give the same bytes.
+        etag: `"${head.id}-${changedAt.getTime().toString(36)}-${head.signatureCount.toString(36)}"`,
+        head,
+        data: { slug: head.slug, signature_count: head.signatureCount, updated_at: changedAt.toISOString() },
+      };
+    });
   }
 
   /** Answers below are kept while nothing has been written (see FreshCache): the same object, so routes can keep its encoding. */
@@ -159,7 +141,7 @@ export class PressService {
       goal: letter.goal,
       published_at: iso(letter.publishedAt),
       closes_at: iso(letter.closesAt),
-      updated_at: letter.updatedAt.toISOString(),
+      updated_at: lastChangedAt(letter).toISOString(),
       url: this.letterUrl(letter.slug),
       notable_signatories: notables.map((n) => ({ name: n.name, description: n.description, verified: n.signatureId !== null })),
       signatures_by_country: Object.fromEntries(countries.map((c) => [c.key, c.count])),
@@ -183,9 +165,9 @@ export class PressService {
         title: row.title,
         organisation: row.organisation,
         country: row.country,
-        signed_at: new Date(row.verifiedAt).toISOString(),
+        signed_at: row.verifiedAt.toISOString(),
       })),
-      next_cursor: rows.length > limit && last ? this.deps.cursors.encode(scope, [last.verifiedAt, last.id]) : null,
+      next_cursor: rows.length > limit && last ? this.deps.cursors.encode(scope, [last.verifiedAt.getTime(), last.id]) : null,
     };
   }
 
@@ -200,7 +182,7 @@ export class PressService {
       slug: head.slug,
       interval,
       signature_count: head.signatureCount,
-      updated_at: head.updatedAt.toISOString(),
+      updated_at: lastChangedAt(head).toISOString(),
       buckets: buckets.map((b) => ({ start: new Date(b.start).toISOString(), count: b.count, cumulative: b.cumulative })),
     };
   }
@@ -216,18 +198,22 @@ export class PressService {
       hours: await this.deps.repo.hours(letter.id),
       countries: await this.deps.repo.countries(letter.id),
     }));
-    const firstHour = hours[0]?.hour;
-    const interval: Interval = firstHour !== undefined && now.getTime() - firstHour <= HOURLY_CHART_SPAN_MS ? 'hour' : 'day';
+    const interval = chartInterval(hours[0]?.hour, now.getTime());
     const buckets = bucketsOf(hours, interval);
     const chart = cumulativeChart(buckets, { bucketMs: interval === 'hour' ? HOUR_MS : DAY_MS, until: now.getTime() });
-    return { chart: chart && chart.total > 0 ? { ...chart, interval } : null, ...countryShares(countries, letter.signatureCount) };
+    return {
+      chart: chart && chart.total > 0 ? { ...chart, interval } : null,
+      ...countryShares(countries, letter.signatureCount, COUNTRIES_ON_PAGE),
+    };
   }
 
-  private async buckets(letterId: number, interval: Interval): Promise<Bucket[]> {
+  private async buckets(letterId: number, interval: Interval) {
     return bucketsOf(await this.deps.repo.hours(letterId), interval);
   }
 
   private async head(slug: string): Promise<LetterHead> {
+    // The count route skips parameter parsing for speed: anything that is not a slug names nothing.
+    if (!isSlug(slug)) throw new NotFound(NO_LETTER);
     const head = await this.deps.repo.head(slug);
     if (!head || head.status === 'draft') throw new NotFound(NO_LETTER);
     return head;
@@ -255,41 +241,9 @@ export class PressService {
       url: this.letterUrl(row.slug),
       published_at: iso(row.publishedAt),
       closes_at: iso(row.closesAt),
-      updated_at: row.updatedAt.toISOString(),
+      updated_at: lastChangedAt(row).toISOString(),
     };
   }
-}
-
-/** Hour counters folded into UTC hours or days, with the running total. */
-export function bucketsOf(hours: ReadonlyArray<{ hour: number; count: number }>, interval: Interval): Bucket[] {
-  const size = interval === 'hour' ? HOUR_MS : DAY_MS;
-  const buckets: Bucket[] = [];
-  let cumulative = 0;
-  for (const { hour, count } of hours) {
-    const start = hour - (((hour % size) + size) % size);
-    cumulative += count;
-    const last = buckets[buckets.length - 1];
-    if (last && last.start === start) {
-      last.count += count;
-      last.cumulative = cumulative;
-    } else {
-      buckets.push({ start, count, cumulative });
-    }
-  }
-  // A day whose signatures were all withdrawn nets to zero: leave it out, as the hours are.
-  return buckets.filter((b) => b.count !== 0);
-}
-
-function countryShares(rows: CountRow[], total: number): Omit<PageStats, 'chart'> {
-  const top = rows.slice(0, COUNTRIES_ON_PAGE);
-  const largest = top[0]?.count ?? 0;
-  const listed = rows.reduce((sum, row) => sum + row.count, 0);
-  const shown = top.reduce((sum, row) => sum + row.count, 0);
-  return {
-    countries: top.map((row) => ({ code: row.key, count: row.count, scale: largest > 0 ? row.count / largest : 0 })),
-    otherCountries: listed - shown,
-    noCountry: Math.max(0, total - listed),
-  };
 }
 
 function publicStatus(status: string): 'published' | 'closed' {

@@ -1,12 +1,12 @@
 // GET /api/v1/*: the press API. Parsing and serializing go through the zod schemas (the same
-// ones the OpenAPI document is built from); the service does the rest. The zod compilers are
-// set on this plugin only, so HTML routes keep Fastify's defaults.
+// ones the OpenAPI document is built from); the service does the rest.
 import type { FastifyPluginAsync, RouteShorthandOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Deps } from '../deps.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
 import { cachePolicies, notModified, PREFLIGHT_HEADERS, readOnlyHeaders } from './http-cache.js';
 import { JSON_TYPE, jsonSender } from './json-reply.js';
 import { documentOnly, jsonResponse, openApiDocument, TAGS } from './openapi.js';
+import type { PressService } from './press-service.js';
 import {
   apiError,
   letterCount,
@@ -28,7 +28,7 @@ const lean: RouteShorthandOptions = { config: { securityHeaders: 'none' } };
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, { deps }) => {
+export const pressApiRoutes: FastifyPluginAsync<{ press: PressService; config: Config }> = async (root, { press, config }) => {
   const app = root.withTypeProvider<ZodTypeProvider>();
   // Polls are not logged one by one (two lines each at info would flood the log in a spike), and
   // they share one logger instead of a child per request: warnings and errors are still logged,
@@ -36,12 +36,9 @@ export const pressApiRoutes: FastifyPluginAsync<{ deps: Deps }> = async (root, {
   const level = LEVELS[Math.max(LEVELS.indexOf(root.log.level), LEVELS.indexOf('warn'))] as string;
   const pollLogger = root.log.child({}, { level });
   app.setChildLoggerFactory(() => pollLogger);
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
 
-  const { press } = deps;
-  const policies = cachePolicies(deps.config);
-  const headers = readOnlyHeaders(deps.config, API_CSP);
+  const policies = cachePolicies(config);
+  const headers = readOnlyHeaders(config, API_CSP);
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();

@@ -1,7 +1,8 @@
 // The press API's contract as zod schemas. Routes validate and serialize with them, and
 // /api/v1/openapi.json is generated from them, so the document cannot drift from the code.
 import { z } from 'zod';
-import { LETTER_STATUSES } from '../db/schema.js';
+import { LETTER_STATUSES } from '../db/vocabulary.js';
+import { slug } from '../http/params.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -11,9 +12,7 @@ const nullableTimestamp = (description: string) => timestamp(description).nullab
 
 // ---- requests ----------------------------------------------------------------------------------
 
-export const slugParams = z.object({
-  slug: z.string().min(1).max(200).describe('The letter, as in its page address /letters/{slug}.'),
-});
+export const slugParams = z.object({ slug: slug.describe('The letter, as in its page address /letters/{slug}.') });
 
 const cursor = z
   .string()
@@ -147,18 +146,6 @@ export const timeseries = z
 export const signatureAccepted = z
   .object({ status: z.literal('pending_verification') })
   .meta({ id: 'SignatureAccepted', description: 'The same answer for a new, repeated or already counted address.' });
-
-export const signatureBody = z
-  .object({
-    name: z.string().max(120).describe('Full name, as it should appear. No web addresses; cannot start with = + - @.'),
-    email: z.email().max(254).describe('Where the confirmation link is sent. Never shown or published.'),
-    title: z.string().max(120).nullable().optional().describe('Role or occupation.'),
-    organisation: z.string().max(120).nullable().optional(),
-    country: z.string().length(2).nullable().optional().describe('ISO 3166-1 alpha-2 code.'),
-    public: z.boolean().default(true).describe('List the name publicly (it counts either way).'),
-    comment: z.string().max(500).nullable().optional().describe('Shown to the organizers only.'),
-  })
-  .meta({ id: 'NewSignature' });
 
 export type LetterSummaryDto = z.output<typeof letterSummary>;
 export type LetterDetailDto = z.output<typeof letterDetail>;

@@ -1,20 +1,33 @@
 // For people who would rather look than read: a count badge for any page, an embeddable card,
 // and the Atom feed of letters. All cacheable, all readable from other origins.
+
+import type { Eta } from 'eta';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Deps } from '../deps.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
 import { isSignable } from '../domain/letter-rules.js';
-import { parseSlug } from '../letters/routes.js';
+import { slugParams } from '../http/params.js';
+import type { PublicLetters } from '../letters/public-letters.js';
 import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
 import { cachePolicies, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
 import type { FeedRow } from './press-repo.js';
-import type { CountSnapshot } from './press-service.js';
+import type { CountSnapshot, PressService } from './press-service.js';
 
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
 
-export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { deps }) => {
-  const { press, config } = deps;
+export interface ShareRouteServices {
+  press: PressService;
+  letters: PublicLetters;
+  eta: Eta;
+  config: Config;
+  now: () => Date;
+}
+
+export const shareRoutes: FastifyPluginAsync<ShareRouteServices> = async (root, services) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { press, config } = services;
   const policies = cachePolicies(config);
   // Validators for answers built per request (the embed page); the others name their own.
   app.addHook('onSend', etagOnSend);
@@ -22,29 +35,33 @@ export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { dep
   // Badges go on news pages and can see a lot of traffic: one indexed read, reused SVG, a few headers of its own.
   const badgeHeaders = readOnlyHeaders(config, "default-src 'none'", { embeddable: true });
   const badges = new WeakMap<CountSnapshot, Badge>();
-  app.get('/letters/:slug/badge.svg', { config: { securityHeaders: 'none' }, logLevel: 'warn' }, async (request, reply) => {
-    reply.headers(badgeHeaders);
-    const snapshot = await press.count(parseSlug(request.params));
-    reply.header('cache-control', policies.counts);
-    if (notModified(request, reply, `"b${snapshot.etag.slice(1)}`)) return reply;
-    let badge = badges.get(snapshot);
-    if (!badge) {
-      badge = renderBadge(snapshot.head.signatureCount, snapshot.head.title);
-      badges.set(snapshot, badge);
-    }
-    return reply.type(SVG_TYPE).send(badge.svg);
-  });
+  app.get(
+    '/letters/:slug/badge.svg',
+    { config: { securityHeaders: 'none' }, logLevel: 'warn', schema: { params: slugParams } },
+    async (request, reply) => {
+      reply.headers(badgeHeaders);
+      const snapshot = await press.count(request.params.slug);
+      reply.header('cache-control', policies.counts);
+      if (notModified(request, reply, `"b${snapshot.etag.slice(1)}`)) return reply;
+      let badge = badges.get(snapshot);
+      if (!badge) {
+        badge = renderBadge(services.eta, snapshot.head.signatureCount, snapshot.head.title);
+        badges.set(snapshot, badge);
+      }
+      return reply.type(SVG_TYPE).send(badge.svg);
+    },
+  );
 
   // The one page other sites may frame: the site's CSP with frame-ancestors opened, and no
   // X-Frame-Options. Styles and the count refresh come from our own files, never inline.
-  app.get('/letters/:slug/embed', { config: { securityHeaders: 'embed' } }, async (request, reply) => {
-    const letter = await deps.signing.publicLetter(parseSlug(request.params));
+  app.get('/letters/:slug/embed', { config: { securityHeaders: 'embed' }, schema: { params: slugParams } }, async (request, reply) => {
+    const letter = await services.letters.publicLetter(request.params.slug);
     reply.header('cache-control', policies.counts);
     return reply.view('letters/embed', {
       letter,
       letterUrl: press.letterUrl(letter.slug),
       countUrl: `/api/v1/letters/${letter.slug}/count`,
-      signable: isSignable(letter, deps.now()),
+      signable: isSignable(letter, services.now()),
     });
   });
 
@@ -66,7 +83,7 @@ export const shareRoutes: FastifyPluginAsync<{ deps: Deps }> = async (app, { dep
   });
 
   function renderFeed(rows: FeedRow[]): string {
-    return atomFeed({
+    return atomFeed(services.eta, {
       siteUrl: config.PUBLIC_URL,
       selfUrl: `${config.PUBLIC_URL}/letters.atom`,
       title: 'Undersigned: open letters',

@@ -1,10 +1,11 @@
-// How POST /api/v1/letters/:slug/signatures appears in the OpenAPI document. The route keeps
-// its own validation (parseSignatureInput, which answers 422 with a message per field), so the
-// body schema here documents without validating; answers are serialized through the schemas.
+// How POST /api/v1/letters/:slug/signatures appears in the OpenAPI document. The body is the
+// same zod schema the route validates with (signatureInputSchema); the route runs it itself,
+// through parseSignatureInput, to answer 422 with a message per field instead of Fastify's 400.
 import type { FastifySerializerCompiler, RouteShorthandOptions } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
+import { signatureInputSchema } from '../signatures/signature-input.js';
 import { documentOnly, jsonResponse, TAGS } from './openapi.js';
-import { apiError, signatureAccepted, signatureBody, slugParams } from './schemas.js';
+import { apiError, signatureAccepted, slugParams } from './schemas.js';
 
 export const signRouteDocs: Pick<RouteShorthandOptions, 'schema' | 'validatorCompiler' | 'serializerCompiler'> = {
   schema: {
@@ -14,7 +15,7 @@ export const signRouteDocs: Pick<RouteShorthandOptions, 'schema' | 'validatorCom
       'Records a signature that counts once the signer follows the link we email them. The answer is the same whether ' +
       'the address is new, waiting for confirmation or already counted, so it never reveals who has signed.',
     params: slugParams,
-    body: signatureBody,
+    body: signatureInputSchema,
     response: {
       202: jsonResponse(signatureAccepted, 'Accepted: a confirmation email is on its way (or was sent already).'),
       400: jsonResponse(apiError, 'The body is not valid JSON (`invalid_json`).'),

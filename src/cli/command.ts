@@ -1,44 +1,40 @@
-// What a CLI command is, and the one way commands open the database (same config as the site).
+// What a CLI command is, and the one way commands reach the app: the same composition root as
+// the site (services.ts), opened with the same configuration. A command parses its arguments
+// and makes one service call; it never touches the database itself.
 import { parseArgs } from 'node:util';
-import { type Config, loadConfig } from '../config.js';
-import { type Db, openDatabase } from '../db/client.js';
-import { GroupCommit } from '../db/group-commit.js';
-import { generateToken } from '../domain/tokens.js';
-import { LetterRepo } from '../letters/letter-repo.js';
-import { OutboxRepo } from '../mail/outbox-repo.js';
-import { AuditRepo } from '../organizers/audit-repo.js';
-import { SignatureAdminRepo } from '../organizers/signature-admin-repo.js';
-import { SignatureRepo } from '../signatures/signature-repo.js';
+import pino from 'pino';
+import { loadConfig } from '../config.js';
+import { createServices, type Services } from '../services.js';
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+/** Where a command reads its configuration and writes its answers (a process, or a test). */
+export interface Cli {
+  env: Record<string, string | undefined>;
+  stdout: Output;
+  stderr: Output;
+}
 
 export interface Command {
   summary: string;
-  run(args: string[]): Promise<number>;
+  run(args: string[], cli: Cli): Promise<number>;
 }
 
 export class UsageError extends Error {}
 
-export function openForCli(): { config: Config; db: Db } {
-  const config = loadConfig();
-  return { config, db: openDatabase(config.databasePath, { synchronous: config.DB_SYNCHRONOUS }) };
-}
-
-/** The repositories, opened the same way the site opens them (for commands that change data). */
-export function openStores() {
-  const { config, db } = openForCli();
-  const commits = new GroupCommit(db);
-  const outbox = new OutboxRepo(db);
-  return {
-    config,
-    db,
-    letters: new LetterRepo(db),
-    signatures: new SignatureRepo(db, commits, outbox, generateToken),
-    admin: new SignatureAdminRepo(db, new AuditRepo(db)),
-    outbox,
-    async close() {
-      await commits.drain();
-      db.$client.close();
-    },
-  };
+/** Runs work with the app's services, and closes them (the database, the mail transport) after. */
+export async function withServices<T>(cli: Cli, work: (services: Services) => Promise<T>): Promise<T> {
+  const config = loadConfig(cli.env);
+  // Logs go to stderr, so stdout carries only the answer (a CSV, say).
+  const log = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, pino.destination(2));
+  const services = await createServices(config, { log });
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
 }
 
 /** parseArgs with errors turned into one readable line. */

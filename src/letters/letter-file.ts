@@ -2,13 +2,11 @@
 // Parsing is pure; a bad field is reported by name and nothing is written.
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { LETTER_STATUSES } from '../db/schema.js';
+import { LETTER_STATUSES } from '../db/vocabulary.js';
+import { isSlug, SLUG_MAX } from '../domain/slug.js';
 import { cleanLine } from '../domain/text.js';
 
-const slug = z
-  .string()
-  .max(100)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens');
+const slug = z.string().refine(isSlug, `must be lower-case letters, digits and single hyphens, at most ${SLUG_MAX}`);
 const line = (max: number) => z.string().max(max).transform(cleanLine);
 
 const frontMatterSchema = z.object({

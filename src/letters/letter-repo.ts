@@ -1,23 +1,22 @@
-// Data access for letters, their collectives, versions and notable signatories.
+// Data access for letters, their collectives, versions and notable signatories. A letter's count
+// is the sum of its counter slots, read with the letter.
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { type Db, inTransaction } from '../db/client.js';
-import {
-  collectives,
-  type DuplicateNamePolicy,
-  type LetterStatus,
-  letters,
-  letterVersions,
-  notableSignatories,
-  publicSignatureColumns,
-  signatures,
-} from '../db/schema.js';
+import type { Db, Store, Tables } from '../db/store.js';
+import type { DuplicateNamePolicy, LetterStatus } from '../db/vocabulary.js';
 import { nameKey } from '../domain/name-key.js';
 
-export type Letter = typeof letters.$inferSelect;
-export type Collective = typeof collectives.$inferSelect;
-export type LetterWithCollective = Letter & { collective: Pick<Collective, 'id' | 'slug' | 'name'> };
-export type Notable = typeof notableSignatories.$inferSelect;
-export type LetterVersion = typeof letterVersions.$inferSelect;
+export type Letter = Tables['letters']['$inferSelect'];
+export type Collective = Tables['collectives']['$inferSelect'];
+export type Notable = Tables['notableSignatories']['$inferSelect'];
+export type LetterVersion = Tables['letterVersions']['$inferSelect'];
+
+/** A letter as pages and the API show it: with its collective, its count and when the count last moved. */
+export type LetterWithCollective = Letter & {
+  signatureCount: number;
+  /** When the count last changed (null before the first confirmation). */
+  countChangedAt: Date | null;
+  collective: Pick<Collective, 'id' | 'slug' | 'name'>;
+};
 
 export interface PublicSignature {
   id: number;
@@ -44,104 +43,127 @@ export interface NotableInput {
   description: string;
 }
 
-/** A signature anyone may see listed: counted, its signer chose to be listed, not hidden by moderators. */
-export const listedSignature = and(eq(signatures.status, 'verified'), eq(signatures.isPublic, true), eq(signatures.hidden, false));
+/** What anyone may see of a signature (pages, the press API): never the email, IP or status. */
+export function publicSignatureColumns(t: Tables) {
+  const s = t.signatures;
+  return { id: s.id, name: s.name, title: s.title, organisation: s.organisation, country: s.country };
+}
 
-const letterWithCollective = {
-  letter: letters,
-  collective: { id: collectives.id, slug: collectives.slug, name: collectives.name },
-};
+/**
+ * A signature anyone may see listed: counted, its signer chose to be listed, not hidden by
+ * moderators. The status is written as a literal, as the public-list index's predicate is.
+ */
+export function listedSignature(t: Tables) {
+  const s = t.signatures;
+  return and(sql`${s.status} = 'verified'`, eq(s.isPublic, true), eq(s.hidden, false));
+}
+
+/** The letter's count and when it last moved, from its slots (a correlated read of at most a few rows). */
+export function letterCountColumns(t: Tables) {
+  const slots = t.letterCountSlots;
+  return {
+    signatureCount: sql<number>`(SELECT coalesce(sum(${slots.count}), 0) FROM ${slots} WHERE ${slots.letterId} = ${t.letters.id})`.mapWith(
+      Number,
+    ),
+    countChangedAt: sql<Date | null>`(SELECT max(${slots.updatedAt}) FROM ${slots} WHERE ${slots.letterId} = ${t.letters.id})`.mapWith(
+      slots.updatedAt,
+    ),
+  };
+}
+
+type Row = { letter: Letter; signatureCount: number; countChangedAt: Date | null; collective: LetterWithCollective['collective'] };
+const withCollective = (row: Row): LetterWithCollective => ({
+  ...row.letter,
+  signatureCount: row.signatureCount,
+  countChangedAt: row.countChangedAt,
+  collective: row.collective,
+});
 
 export class LetterRepo {
+  private readonly t: Tables;
   private readonly bySlug;
   private readonly byId;
   private readonly notablesStmt;
   private readonly recentStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly store: Store) {
+    this.t = store.tables;
+    const t = this.t;
+    const p = sql.placeholder;
+    const head = (db: Db) =>
+      db
+        .select({
+          letter: t.letters,
+          ...letterCountColumns(t),
+          collective: { id: t.collectives.id, slug: t.collectives.slug, name: t.collectives.name },
+        })
+        .from(t.letters)
+        .innerJoin(t.collectives, eq(t.collectives.id, t.letters.collectiveId));
     // Prepared once: the letter page and the press API run these on every request.
-    this.bySlug = db
-      .select(letterWithCollective)
-      .from(letters)
-      .innerJoin(collectives, eq(collectives.id, letters.collectiveId))
-      .where(eq(letters.slug, sql.placeholder('slug')))
-      .prepare();
-    this.byId = db
-      .select(letterWithCollective)
-      .from(letters)
-      .innerJoin(collectives, eq(collectives.id, letters.collectiveId))
-      .where(eq(letters.id, sql.placeholder('id')))
-      .prepare();
+    this.bySlug = store.prepared<{ slug: string }, Row[]>('letter_by_slug', (db) => head(db).where(eq(t.letters.slug, p('slug'))));
+    this.byId = store.prepared<{ id: number }, Row[]>('letter_by_id', (db) => head(db).where(eq(t.letters.id, p('id'))));
     // A promoted entry is public only while its signature is: counted, listed and not hidden.
-    this.notablesStmt = db
-      .select({ notable: notableSignatories })
-      .from(notableSignatories)
-      .leftJoin(signatures, eq(signatures.id, notableSignatories.signatureId))
-      .where(and(eq(notableSignatories.letterId, sql.placeholder('letterId')), or(isNull(notableSignatories.signatureId), listedSignature)))
-      .orderBy(asc(notableSignatories.position), asc(notableSignatories.id))
-      .prepare();
-    this.recentStmt = db
-      .select({
-        ...publicSignatureColumns,
-        verifiedAt: signatures.verifiedAt,
-      })
-      .from(signatures)
-      .where(and(eq(signatures.letterId, sql.placeholder('letterId')), listedSignature))
-      .orderBy(desc(signatures.verifiedAt), desc(signatures.id))
-      .limit(sql.placeholder('limit'))
-      .prepare();
+    this.notablesStmt = store.prepared<{ letterId: number }, Array<{ notable: Notable }>>('letter_notables', (db) =>
+      db
+        .select({ notable: t.notableSignatories })
+        .from(t.notableSignatories)
+        .leftJoin(t.signatures, eq(t.signatures.id, t.notableSignatories.signatureId))
+        .where(and(eq(t.notableSignatories.letterId, p('letterId')), or(isNull(t.notableSignatories.signatureId), listedSignature(t))))
+        .orderBy(asc(t.notableSignatories.position), asc(t.notableSignatories.id)),
+    );
+    this.recentStmt = store.prepared<{ letterId: number; limit: number }, PublicSignature[]>('letter_recent', (db) =>
+      db
+        .select({ ...publicSignatureColumns(t), verifiedAt: t.signatures.verifiedAt })
+        .from(t.signatures)
+        .where(and(eq(t.signatures.letterId, p('letterId')), listedSignature(t)))
+        .orderBy(desc(t.signatures.verifiedAt), desc(t.signatures.id))
+        .limit(p('limit')),
+    );
   }
 
   async findBySlug(slug: string): Promise<LetterWithCollective | undefined> {
-    const row = this.bySlug.get({ slug });
-    return row && { ...row.letter, collective: row.collective };
+    const [row] = await this.bySlug(this.store.db, { slug });
+    return row && withCollective(row);
   }
 
-  async findById(id: number): Promise<LetterWithCollective | undefined> {
-    const row = this.byId.get({ id });
-    return row && { ...row.letter, collective: row.collective };
+  async findById(id: number, tx: Db = this.store.db): Promise<LetterWithCollective | undefined> {
+    const [row] = await this.byId(tx, { id });
+    return row && withCollective(row);
   }
 
   /** Published and closed letters, newest first (the home page). */
   async listPublic(): Promise<LetterWithCollective[]> {
-    const rows = this.db
-      .select(letterWithCollective)
-      .from(letters)
-      .innerJoin(collectives, eq(collectives.id, letters.collectiveId))
-      .where(inArray(letters.status, ['published', 'closed']))
-      .orderBy(desc(letters.publishedAt), desc(letters.id))
-      .all();
-    return rows.map((r) => ({ ...r.letter, collective: r.collective }));
+    const t = this.t;
+    const rows = await this.store.db
+      .select({
+        letter: t.letters,
+        ...letterCountColumns(t),
+        collective: { id: t.collectives.id, slug: t.collectives.slug, name: t.collectives.name },
+      })
+      .from(t.letters)
+      .innerJoin(t.collectives, eq(t.collectives.id, t.letters.collectiveId))
+      .where(inArray(t.letters.status, ['published', 'closed']))
+      .orderBy(desc(t.letters.publishedAt), desc(t.letters.id));
+    return rows.map(withCollective);
   }
 
   /** The notable signatories the public sees, in the organizers' order. */
   async notables(letterId: number): Promise<Notable[]> {
-    return this.notablesStmt.all({ letterId }).map((row) => row.notable);
+    return (await this.notablesStmt(this.store.db, { letterId })).map((row) => row.notable);
   }
 
   async recentPublicSignatures(letterId: number, limit: number): Promise<PublicSignature[]> {
-    return this.recentStmt.all({ letterId, limit }) as PublicSignature[];
-  }
-
-  async version(letterId: number, version: number): Promise<LetterVersion | undefined> {
-    return this.db
-      .select()
-      .from(letterVersions)
-      .where(and(eq(letterVersions.letterId, letterId), eq(letterVersions.version, version)))
-      .get();
+    return this.recentStmt(this.store.db, { letterId, limit });
   }
 
   async versions(letterId: number): Promise<LetterVersion[]> {
-    return this.db.select().from(letterVersions).where(eq(letterVersions.letterId, letterId)).orderBy(asc(letterVersions.version)).all();
-  }
-
-  async collectiveBySlug(slug: string): Promise<Collective | undefined> {
-    return this.db.select().from(collectives).where(eq(collectives.slug, slug)).get();
+    const v = this.t.letterVersions;
+    return this.store.db.select().from(v).where(eq(v.letterId, letterId)).orderBy(asc(v.version));
   }
 
   /**
-   * Creates or updates the letter with fields.slug, in one transaction: the collective is created
-   * if missing, the text is versioned when a published letter's words change, and, when
+   * Creates or updates the letter with fields.slug, in one unit of work: the collective is
+   * created if missing, the text is versioned when a published letter's words change, and, when
    * `notables` is given, the hand-added notable list is replaced by it.
    */
   async importLetter(input: {
@@ -151,65 +173,64 @@ export class LetterRepo {
     notables?: NotableInput[];
     now: Date;
   }): Promise<{ letter: Letter; created: boolean }> {
-    return inTransaction(this.db, () => {
-      const collectiveId = this.ensureCollective(input.collective.slug, input.collective.name);
-      const existing = this.db.select().from(letters).where(eq(letters.slug, input.fields.slug)).get();
+    return this.store.unitOfWork(async (tx) => {
+      const collectiveId = await this.ensureCollectiveTx(tx, input.collective.slug, input.collective.name);
+      const [existing] = await tx.select().from(this.t.letters).where(eq(this.t.letters.slug, input.fields.slug)).limit(1);
       const letter = existing
-        ? this.updateLetterTx(existing, input.fields, input.now, collectiveId)
-        : this.createLetterTx(collectiveId, input.fields, input.now);
-      const withStatus = this.setStatusTx(letter, input.status, input.now);
-      if (input.notables) this.replaceHandAddedNotablesTx(letter.id, input.notables);
+        ? await this.updateLetterTx(tx, existing, input.fields, input.now, collectiveId)
+        : await this.createLetterTx(tx, collectiveId, input.fields, input.now);
+      const withStatus = await this.setStatusTx(tx, letter, input.status, input.now);
+      if (input.notables) await this.replaceHandAddedNotablesTx(tx, letter.id, input.notables);
       return { letter: withStatus, created: !existing };
     });
   }
 
-  private ensureCollective(slug: string, name?: string): number {
-    const found = this.db.select().from(collectives).where(eq(collectives.slug, slug)).get();
+  private async ensureCollectiveTx(tx: Db, slug: string, name?: string): Promise<number> {
+    const c = this.t.collectives;
+    const [found] = await tx.select().from(c).where(eq(c.slug, slug)).limit(1);
     if (found) {
-      if (name && name !== found.name) {
-        this.db.update(collectives).set({ name }).where(eq(collectives.id, found.id)).run();
-      }
+      if (name && name !== found.name) await tx.update(c).set({ name }).where(eq(c.id, found.id));
       return found.id;
     }
-    return this.db
-      .insert(collectives)
+    const [created] = await tx
+      .insert(c)
       .values({ slug, name: name ?? slug })
-      .returning({ id: collectives.id })
-      .get().id;
+      .returning({ id: c.id });
+    return (created as { id: number }).id;
   }
 
-  /** Inside a transaction: a new draft letter with its first version. */
-  createLetterTx(collectiveId: number, fields: LetterFields, now: Date): Letter {
-    const letter = this.db
-      .insert(letters)
+  /** Inside a unit of work: a new draft letter with its first version and an empty count. */
+  async createLetterTx(tx: Db, collectiveId: number, fields: LetterFields, now: Date): Promise<Letter> {
+    const t = this.t;
+    const [letter] = await tx
+      .insert(t.letters)
       .values({ ...fields, collectiveId, status: 'draft', version: 1, createdAt: now, updatedAt: now })
-      .returning()
-      .get();
-    this.db
-      .insert(letterVersions)
-      .values({
-        letterId: letter.id,
-        version: 1,
-        title: fields.title,
-        addressee: fields.addressee,
-        bodyMd: fields.bodyMd,
-        createdAt: now,
-      })
-      .run();
-    return letter;
+      .returning();
+    const created = letter as Letter;
+    await tx.insert(t.letterVersions).values({
+      letterId: created.id,
+      version: 1,
+      title: fields.title,
+      addressee: fields.addressee,
+      bodyMd: fields.bodyMd,
+      createdAt: now,
+    });
+    await tx.insert(t.letterCountSlots).values({ letterId: created.id, slot: 0, count: 0, updatedAt: now });
+    return created;
   }
 
   /**
-   * Inside a transaction: saves new fields. Once a letter has been published, a change to its
+   * Inside a unit of work: saves new fields. Once a letter has been published, a change to its
    * words (title, addressee, body) becomes a new version, so every signature stays attached to
    * the text its signer read. Before publication the draft is edited in place.
    */
-  updateLetterTx(existing: Letter, fields: LetterFields, now: Date, collectiveId?: number): Letter {
+  async updateLetterTx(tx: Db, existing: Letter, fields: LetterFields, now: Date, collectiveId?: number): Promise<Letter> {
+    const t = this.t;
     const textChanged = existing.title !== fields.title || existing.addressee !== fields.addressee || existing.bodyMd !== fields.bodyMd;
     const newVersion = textChanged && existing.publishedAt !== null;
     const version = newVersion ? existing.version + 1 : existing.version;
-    const updated = this.db
-      .update(letters)
+    const [updated] = await tx
+      .update(t.letters)
       .set({
         ...fields,
         ...(collectiveId ? { collectiveId } : {}),
@@ -217,30 +238,25 @@ export class LetterRepo {
         editedAt: newVersion ? now : existing.editedAt,
         updatedAt: now,
       })
-      .where(eq(letters.id, existing.id))
-      .returning()
-      .get();
+      .where(eq(t.letters.id, existing.id))
+      .returning();
     const text = { title: fields.title, addressee: fields.addressee, bodyMd: fields.bodyMd };
     if (newVersion) {
-      this.db
-        .insert(letterVersions)
-        .values({ letterId: existing.id, version, ...text, createdAt: now })
-        .run();
+      await tx.insert(t.letterVersions).values({ letterId: existing.id, version, ...text, createdAt: now });
     } else if (textChanged) {
-      this.db
-        .update(letterVersions)
+      await tx
+        .update(t.letterVersions)
         .set(text)
-        .where(and(eq(letterVersions.letterId, existing.id), eq(letterVersions.version, version)))
-        .run();
+        .where(and(eq(t.letterVersions.letterId, existing.id), eq(t.letterVersions.version, version)));
     }
-    return updated;
+    return updated as Letter;
   }
 
-  /** Inside a transaction: moves a letter to a new status, stamping when it was published or closed. */
-  setStatusTx(letter: Letter, status: LetterStatus, now: Date): Letter {
+  /** Inside a unit of work: moves a letter to a new status, stamping when it was published or closed. */
+  async setStatusTx(tx: Db, letter: Letter, status: LetterStatus, now: Date): Promise<Letter> {
     if (letter.status === status) return letter;
-    return this.db
-      .update(letters)
+    const [updated] = await tx
+      .update(this.t.letters)
       .set({
         status,
         // A letter imported as closed was public too: it has a publication date.
@@ -248,25 +264,23 @@ export class LetterRepo {
         closedAt: status === 'closed' ? now : null,
         updatedAt: now,
       })
-      .where(eq(letters.id, letter.id))
-      .returning()
-      .get();
+      .where(eq(this.t.letters.id, letter.id))
+      .returning();
+    return updated as Letter;
   }
 
-  private replaceHandAddedNotablesTx(letterId: number, notables: NotableInput[]): void {
-    this.db
-      .delete(notableSignatories)
-      .where(and(eq(notableSignatories.letterId, letterId), sql`${notableSignatories.signatureId} IS NULL`))
-      .run();
-    notables.forEach((n, position) => {
-      this.db
-        .insert(notableSignatories)
-        .values({ letterId, name: n.name, nameKey: nameKey(n.name), description: n.description, position })
-        .run();
-    });
+  private async replaceHandAddedNotablesTx(tx: Db, letterId: number, notables: NotableInput[]): Promise<void> {
+    const n = this.t.notableSignatories;
+    await tx.delete(n).where(and(eq(n.letterId, letterId), isNull(n.signatureId)));
+    for (const [position, notable] of notables.entries()) {
+      await tx
+        .insert(n)
+        .values({ letterId, name: notable.name, nameKey: nameKey(notable.name), description: notable.description, position });
+    }
   }
 
   async count(): Promise<number> {
-    return this.db.select({ n: sql<number>`count(*)` }).from(letters).get()?.n ?? 0;
+    const [row] = await this.store.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(this.t.letters);
+    return row?.n ?? 0;
   }
 }

@@ -1,70 +1,99 @@
 // The outbox table: mail is queued here in the same transaction as what caused it, as a
 // template's name and data, and the worker (mail/outbox-worker.ts) renders and delivers it with
-// retries. Nothing queued is lost on restart.
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { outbox } from '../db/schema.js';
+// retries. Nothing queued is lost on restart. Several senders (processes) share it: each claims
+// a batch with a lease, so a message goes out once, and one whose sender died goes out after the
+// lease has passed.
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Db, Store, Tables } from '../db/store.js';
 import type { QueuedMail } from './templates.js';
 
-export type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxRow = Tables['outbox']['$inferSelect'];
 
 /** After this many failed attempts (about two days of backoff) a message is marked dead. */
 export const MAX_ATTEMPTS = 40;
 
 export class OutboxRepo {
-  private readonly insertStmt;
+  private readonly t: Tables;
+  private readonly insert;
 
-  constructor(private readonly db: Db) {
-    this.insertStmt = db
-      .insert(outbox)
-      .values({
-        kind: sql.placeholder('kind'),
-        to: sql.placeholder('to'),
-        data: sql.placeholder('data'),
-        nextAttemptAt: sql.placeholder('nextAttemptAt'),
-        createdAt: sql.placeholder('createdAt'),
-      })
-      .prepare();
+  constructor(private readonly store: Store) {
+    this.t = store.tables;
+    const t = this.t;
+    const p = sql.placeholder;
+    this.insert = store.prepared<{ kind: string; to: string; data: string; now: Date }, unknown>('outbox_insert', (db) =>
+      db.insert(t.outbox).values({ kind: p('kind'), to: p('to'), data: p('data'), nextAttemptAt: p('now'), createdAt: p('now') }),
+    );
   }
 
-  /** Queues a message. Call inside the caller's transaction so both commit or neither. */
-  enqueueTx(mail: QueuedMail, now: Date): void {
-    this.insertStmt.run({ kind: mail.kind, to: mail.to, data: JSON.stringify(mail.data), nextAttemptAt: now, createdAt: now });
+  /** Queues a message inside the caller's unit of work, so both commit or neither. */
+  async enqueueTx(tx: Db, mail: QueuedMail, now: Date): Promise<void> {
+    await this.insert(tx, { kind: mail.kind, to: mail.to, data: JSON.stringify(mail.data), now });
   }
 
-  async due(now: Date, limit: number): Promise<OutboxRow[]> {
-    return this.db
-      .select()
-      .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-      .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-      .limit(limit)
-      .all();
+  /**
+   * Claims up to `limit` due messages for `leaseMs`: pending, due, and not claimed by a sender
+   * whose lease is still running. Oldest first. On PostgreSQL, rows another sender is claiming
+   * at this moment are skipped, not waited for.
+   */
+  async claim(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    const o = this.t.outbox;
+    const claim = randomUUID();
+    const lock = this.store.dialect === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+    return this.store.unitOfWork(async (tx) => {
+      const due = await this.store.rows<{ id: number }>(
+        sql`SELECT ${o.id} AS id FROM ${o}
+             WHERE ${o.status} = 'pending' AND ${o.nextAttemptAt} <= ${o.nextAttemptAt.mapToDriverValue(now)}
+               AND (${o.claimedUntil} IS NULL OR ${o.claimedUntil} < ${o.claimedUntil.mapToDriverValue(now)})
+             ORDER BY ${o.nextAttemptAt}, ${o.id} LIMIT ${limit}${lock}`,
+        tx,
+      );
+      if (due.length === 0) return [];
+      return tx
+        .update(o)
+        .set({ claim, claimedUntil: new Date(now.getTime() + leaseMs) })
+        .where(
+          inArray(
+            o.id,
+            due.map((r) => Number(r.id)),
+          ),
+        )
+        .returning();
+    });
   }
 
-  async markSent(ids: number[], now: Date): Promise<void> {
-    if (ids.length === 0) return;
-    // The data carries live tokens: once delivered it is dropped from the database.
-    const stmt = this.db.$client.prepare("UPDATE outbox SET status = ?, sent_at = ?, attempts = attempts + 1, data = '{}' WHERE id = ?");
-    this.db.$client.transaction(() => {
-      for (const id of ids) stmt.run('sent', now.getTime(), id);
-    })();
+  /** Marks sent what this sender still holds the lease on; the data (live tokens) is dropped. */
+  async markSent(rows: OutboxRow[], now: Date): Promise<void> {
+    if (rows.length === 0) return;
+    const o = this.t.outbox;
+    await this.store.unitOfWork(async (tx) => {
+      for (const row of rows) {
+        await tx
+          .update(o)
+          .set({ status: 'sent', sentAt: now, attempts: sql`${o.attempts} + 1`, data: '{}', claim: null, claimedUntil: null })
+          .where(and(eq(o.id, row.id), row.claim ? eq(o.claim, row.claim) : isNull(o.claim)));
+      }
+    });
   }
 
   async markFailed(row: OutboxRow, error: string, now: Date): Promise<void> {
     const attempts = row.attempts + 1;
     // Exponential backoff from 5 s, capped at one hour between attempts.
     const delay = Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
-    this.db
-      .update(outbox)
-      .set({
-        attempts,
-        lastError: error.slice(0, 500),
-        status: attempts >= MAX_ATTEMPTS ? 'dead' : 'pending',
-        nextAttemptAt: new Date(now.getTime() + delay),
-      })
-      .where(eq(outbox.id, row.id))
-      .run();
+    const o = this.t.outbox;
+    await this.store.unitOfWork((tx) =>
+      tx
+        .update(o)
+        .set({
+          attempts,
+          lastError: error.slice(0, 500),
+          status: attempts >= MAX_ATTEMPTS ? 'dead' : 'pending',
+          nextAttemptAt: new Date(now.getTime() + delay),
+          claim: null,
+          claimedUntil: null,
+        })
+        .where(and(eq(o.id, row.id), row.claim ? eq(o.claim, row.claim) : isNull(o.claim))),
+    );
   }
 
   /**
@@ -72,25 +101,26 @@ export class OutboxRepo {
    * index: the sent history (every mail ever) is never scanned.
    */
   async stats(now: Date): Promise<{ pending: number; dead: number; oldestPendingSeconds: number; lastError: string | null }> {
-    const unsent = (status: 'pending' | 'dead') =>
-      this.db
-        .select({ n: sql<number>`count(*)`, oldest: sql<number | null>`min(${outbox.createdAt})` })
-        .from(outbox)
-        .where(eq(outbox.status, status))
-        .get();
-    const pending = unsent('pending');
-    const dead = unsent('dead');
-    const lastError = this.db
-      .select({ lastError: outbox.lastError })
-      .from(outbox)
-      .where(and(inArray(outbox.status, ['pending', 'dead']), sql`${outbox.lastError} IS NOT NULL`))
-      .orderBy(desc(outbox.id))
-      .limit(1)
-      .get();
+    const o = this.t.outbox;
+    const unsent = async (status: 'pending' | 'dead') => {
+      const [row] = await this.store.db
+        .select({ n: sql<number>`count(*)`.mapWith(Number), oldest: sql<Date | null>`min(${o.createdAt})`.mapWith(o.createdAt) })
+        .from(o)
+        .where(eq(o.status, status));
+      return row;
+    };
+    const pending = await unsent('pending');
+    const dead = await unsent('dead');
+    const [lastError] = await this.store.db
+      .select({ lastError: o.lastError })
+      .from(o)
+      .where(and(inArray(o.status, ['pending', 'dead']), isNotNull(o.lastError)))
+      .orderBy(desc(o.id))
+      .limit(1);
     return {
       pending: pending?.n ?? 0,
       dead: dead?.n ?? 0,
-      oldestPendingSeconds: pending?.oldest ? Math.max(0, Math.round((now.getTime() - pending.oldest) / 1000)) : 0,
+      oldestPendingSeconds: pending?.oldest ? Math.max(0, Math.round((now.getTime() - pending.oldest.getTime()) / 1000)) : 0,
       lastError: lastError?.lastError ?? null,
     };
   }

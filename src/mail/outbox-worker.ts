@@ -1,5 +1,6 @@
-// Delivers queued mail. Runs inside the app process: wakes when mail is queued and on a timer,
-// renders and sends due messages a few at a time, and records failures for retry with backoff.
+// Delivers queued mail. Runs inside each app process: wakes when mail is queued and on a timer,
+// claims due messages for a lease (so processes sharing the outbox never send one twice), renders
+// and sends them a few at a time, and records failures for retry with backoff.
 import type { Eta } from 'eta';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OutboxRepo, OutboxRow } from './outbox-repo.js';
@@ -15,6 +16,8 @@ export interface OutboxWorkerOptions {
   log: FastifyBaseLogger;
   now: () => Date;
   pollMs: number;
+  /** How long a claim holds: mail claimed by a process that died goes out after this. */
+  leaseMs: number;
   /** How many messages are in flight at once (matches the SMTP pool). */
   concurrency?: number;
   batchSize?: number;
@@ -95,19 +98,19 @@ export class OutboxWorker {
   }
 
   private async deliverDue(): Promise<{ attempted: number; sent: number }> {
-    const { repo, now, batchSize = 200 } = this.options;
-    const due = await repo.due(now(), batchSize);
+    const { repo, now, batchSize = 200, leaseMs } = this.options;
+    const due = await repo.claim(now(), batchSize, leaseMs);
     if (due.length === 0) return { attempted: 0, sent: 0 };
-    const sentIds: number[] = [];
+    const sent: OutboxRow[] = [];
     const queue = [...due];
     const workers = Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, async () => {
       for (let row = queue.shift(); row; row = queue.shift()) {
-        if (await this.sendOne(row)) sentIds.push(row.id);
+        if (await this.sendOne(row)) sent.push(row);
       }
     });
     await Promise.all(workers);
-    await repo.markSent(sentIds, now());
-    return { attempted: due.length, sent: sentIds.length };
+    await repo.markSent(sent, now());
+    return { attempted: due.length, sent: sent.length };
   }
 
   private async sendOne(row: OutboxRow): Promise<boolean> {

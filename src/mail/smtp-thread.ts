@@ -7,52 +7,14 @@
 // A thread that dies fails the sends in flight (the outbox retries them) and is started again on
 // the next send.
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { FromThread, ThreadData, ToThread } from './smtp-worker.js';
 import type { OutgoingMail } from './templates.js';
 
-// Plain CommonJS, evaluated as is: the thread needs no TypeScript loader in any runtime (tsx, vitest).
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const nodemailer = require(workerData.nodemailer);
-const MailComposer = require(workerData.composer);
-// A pool of long-lived connections: one TCP and TLS handshake per connection, not per message.
-const transporter = nodemailer.createTransport({
-  url: workerData.url,
-  pool: true,
-  maxConnections: 8,
-  maxMessages: Infinity,
-  connectionTimeout: 10000,
-  greetingTimeout: 10000,
-  socketTimeout: 20000,
-});
-async function send(mail) {
-  // Built in memory by nodemailer's composer and handed to the pool whole: streamed straight to
-  // the socket, nodemailer writes each encoded line with its own system call.
-  const message = new MailComposer({
-    from: workerData.from,
-    to: mail.to,
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    messageId: mail.messageId,
-    baseBoundary: mail.boundary,
-  }).compile();
-  const raw = await message.build();
-  await transporter.sendMail({ envelope: message.getEnvelope(), raw, messageId: mail.messageId });
-}
-parentPort.on('message', (message) => {
-  if (message.type === 'close') {
-    transporter.close();
-    parentPort.close();
-    return;
-  }
-  send(message.mail).then(
-    () => parentPort.postMessage({ id: message.id, ok: true }),
-    (error) => parentPort.postMessage({ id: message.id, ok: false, error: String((error && error.message) || error) }),
-  );
-});
-`;
+// The thread runs smtp-worker: compiled JavaScript beside this file in production, and the
+// TypeScript source through tsx's loader when the app itself runs from source (dev, tests).
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_FILE = new URL(FROM_SOURCE ? './smtp-worker.ts' : './smtp-worker.js', import.meta.url);
 
 interface Pending {
   worker: Worker;
@@ -64,17 +26,11 @@ export class SmtpThread {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private readonly workerData: Record<string, string>;
+  private readonly workerData: ThreadData;
   private readonly domain: string;
 
   constructor(url: string, from: string) {
-    const require = createRequire(import.meta.url);
-    this.workerData = {
-      url,
-      from,
-      nodemailer: require.resolve('nodemailer'),
-      composer: require.resolve('nodemailer/lib/mail-composer'),
-    };
+    this.workerData = { url, from };
     this.domain = /@([^\s<>@]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
   }
 
@@ -96,7 +52,7 @@ export class SmtpThread {
         messageId: `<${randomUUID()}@${this.domain}>`,
         boundary: randomUUID().replaceAll('-', ''),
       };
-      worker.postMessage({ id, mail: envelope });
+      worker.postMessage({ type: 'send', id, mail: envelope } satisfies ToThread);
     });
   }
 
@@ -109,7 +65,7 @@ export class SmtpThread {
   }
 
   close(): void {
-    this.worker?.postMessage({ type: 'close' });
+    this.worker?.postMessage({ type: 'close' } satisfies ToThread);
     this.worker = null;
   }
 
@@ -120,10 +76,16 @@ export class SmtpThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.workerData });
+    const worker = FROM_SOURCE
+      ? // tsx's loader registered in the thread first, then the TypeScript module.
+        new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_FILE.href)}); });`, {
+          eval: true,
+          workerData: this.workerData,
+        })
+      : new Worker(WORKER_FILE, { workerData: this.workerData });
     // Kept alive only while a send is in flight: an idle thread never holds the process open.
     worker.unref();
-    worker.on('message', (answer: { id: number; ok: boolean; error?: string }) => {
+    worker.on('message', (answer: FromThread) => {
       const waiter = this.pending.get(answer.id);
       if (!waiter) return;
       this.pending.delete(answer.id);

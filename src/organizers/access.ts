@@ -1,10 +1,10 @@
 // Who may touch what. A letter outside the organizer's collectives does not exist for them (404,
 // so ids reveal nothing); inside, a role without the permission gets a plain refusal (403).
-import type { Role } from '../db/schema.js';
+import type { Role } from '../db/vocabulary.js';
 import { Forbidden, NotFound } from '../errors.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
-import type { Membership, SignedInOrganizer } from './organizer-repo.js';
 import { can, type Permission, ROLE_LABELS } from './permissions.js';
+import type { Membership, SignedInOrganizer } from './session-repo.js';
 
 export interface LetterAccess {
   letter: LetterWithCollective;

@@ -1,8 +1,7 @@
 // The audit log: who did what to which record, when, with the record before and after.
-// Entries are written inside the transaction of the change they describe (recordTx).
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import { type Db, inTransaction } from '../db/client.js';
-import { auditLog, letters, organizers } from '../db/schema.js';
+// Entries are written inside the unit of work of the change they describe (recordTx).
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import type { Db, Store, Tables } from '../db/store.js';
 
 export interface AuditEntry {
   collectiveId: number | null;
@@ -32,34 +31,36 @@ export interface AuditRow {
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 export class AuditRepo {
-  constructor(private readonly db: Db) {}
+  private readonly t: Tables;
 
-  /** Call inside the transaction that makes the change, so the record and the entry commit together. */
-  recordTx(entry: AuditEntry): void {
-    this.db
-      .insert(auditLog)
-      .values({
-        collectiveId: entry.collectiveId,
-        letterId: entry.letterId ?? null,
-        organizerId: entry.organizerId,
-        action: entry.action,
-        targetType: entry.targetType ?? null,
-        targetId: entry.targetId ?? null,
-        before: json(entry.before),
-        after: json(entry.after),
-        at: entry.at,
-      })
-      .run();
+  constructor(private readonly store: Store) {
+    this.t = store.tables;
+  }
+
+  /** Call inside the unit of work that makes the change, so the record and the entry commit together. */
+  async recordTx(tx: Db, entry: AuditEntry): Promise<void> {
+    await tx.insert(this.t.auditLog).values({
+      collectiveId: entry.collectiveId,
+      letterId: entry.letterId ?? null,
+      organizerId: entry.organizerId,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      before: json(entry.before),
+      after: json(entry.after),
+      at: entry.at,
+    });
   }
 
   /** An action that changes nothing else (an export, say), recorded on its own. */
   async record(entry: AuditEntry): Promise<void> {
-    inTransaction(this.db, () => this.recordTx(entry));
+    await this.store.unitOfWork((tx) => this.recordTx(tx, entry));
   }
 
   /** A collective's entries, newest first, before an id (keyset pagination on the index). */
   async list(collectiveId: number, options: { beforeId?: number; limit: number }): Promise<AuditRow[]> {
-    return this.db
+    const { auditLog, organizers, letters } = this.t;
+    return this.store.db
       .select({
         id: auditLog.id,
         action: auditLog.action,
@@ -77,12 +78,12 @@ export class AuditRepo {
       .leftJoin(letters, eq(letters.id, auditLog.letterId))
       .where(and(eq(auditLog.collectiveId, collectiveId), options.beforeId ? lt(auditLog.id, options.beforeId) : undefined))
       .orderBy(desc(auditLog.id))
-      .limit(options.limit)
-      .all();
+      .limit(options.limit);
   }
 
   /** For tests and the CLI: entries about one letter, oldest first. */
-  async forLetter(letterId: number): Promise<Array<typeof auditLog.$inferSelect>> {
-    return this.db.select().from(auditLog).where(eq(auditLog.letterId, letterId)).orderBy(sql`${auditLog.id}`).all();
+  async forLetter(letterId: number): Promise<Array<Tables['auditLog']['$inferSelect']>> {
+    const { auditLog } = this.t;
+    return this.store.db.select().from(auditLog).where(eq(auditLog.letterId, letterId)).orderBy(asc(auditLog.id));
   }
 }

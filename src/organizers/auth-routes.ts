@@ -1,32 +1,35 @@
 // Signing in and out: /login, /logout, the one-time links (/signin, /reset, /invite) and the
 // password reset request. Every POST here is CSRF-checked by the session plugin first.
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { Deps } from '../deps.js';
+
+import type { FastifyPluginAsync, FastifyReply, preHandlerAsyncHookHandler } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
 import { deviceMark, isWellFormedToken } from '../domain/tokens.js';
+import { tokenParams } from '../http/params.js';
 import { clearSessionCookie, deviceMarks, rememberDevice, setSessionCookie } from '../plugins/session.js';
 import { loginSchema, newAccountSchema, resetRequestSchema, setPasswordSchema } from './auth-forms.js';
+import type { AuthService } from './auth-service.js';
 import { type LinkState, normalizeOrganizerEmail } from './auth-service.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { type Notice, noticeFrom } from './notices.js';
-import type { OrganizerServices } from './organizer-services.js';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
 import { PAGE_DEFAULTS, queryText, safeReturn } from './route-helpers.js';
 
 type LinkPurpose = 'signin' | 'reset' | 'invite';
 
-function tokenParam(request: FastifyRequest): string {
-  const token = (request.params as { token?: unknown }).token;
-  return typeof token === 'string' && isWellFormedToken(token) ? token : '';
-}
+/** A link's token, or '' when it cannot be one of ours (the link then simply does not work). */
+const tokenOf = (token: string): string => (isWellFormedToken(token) ? token : '');
 
 function linkProblem(reply: FastifyReply, state: Exclude<LinkState['state'], 'valid'>, purpose: LinkPurpose) {
   reply.code(state === 'unknown' ? 404 : 410);
   return reply.view('organizers/link-problem', { ...PAGE_DEFAULTS, pageTitle: 'This link does not work', state, purpose });
 }
 
-export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { deps, services }) => {
-  const { auth } = services;
-  const { config } = deps;
+export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config; now: () => Date }> = async (
+  root,
+  { auth, config, now },
+) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   // Reset requests send mail: bounded per IP like the signing form.
   const resetLimit =
     config.RATE_LIMIT === 'off'
@@ -67,7 +70,7 @@ export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerSer
       // Signing in again from the same browser replaces its session rather than leaving one behind.
       if (request.organizer) await auth.logout(request.organizer);
       setSessionCookie(reply, config, result.session.token, result.session.expiresAt);
-      rememberDevice(request, reply, config, deviceMark(config.SESSION_SECRET, result.email), deps.now());
+      rememberDevice(request, reply, config, deviceMark(config.SESSION_SECRET, result.email), now());
       return reply.redirect(next, 303);
     }
     if (result.reason === 'throttled') {
@@ -106,10 +109,12 @@ export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerSer
       });
     };
 
-    app.get(`/${purpose}/:token`, async (request, reply) => passwordForm(reply, tokenParam(request), {}));
+    app.get(`/${purpose}/:token`, { schema: { params: tokenParams } }, async (request, reply) =>
+      passwordForm(reply, tokenOf(request.params.token), {}),
+    );
 
-    app.post(`/${purpose}/:token`, async (request, reply) => {
-      const token = tokenParam(request);
+    app.post(`/${purpose}/:token`, { schema: { params: tokenParams } }, async (request, reply) => {
+      const token = tokenOf(request.params.token);
       const form = parseForm(setPasswordSchema, request.body);
       if (!form.ok) {
         reply.code(422);
@@ -164,10 +169,12 @@ export const authRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerSer
     });
   }
 
-  app.get('/invite/:token', async (request, reply) => renderInvite(reply, tokenParam(request)));
+  app.get('/invite/:token', { schema: { params: tokenParams } }, async (request, reply) =>
+    renderInvite(reply, tokenOf(request.params.token)),
+  );
 
-  app.post('/invite/:token', async (request, reply) => {
-    const token = tokenParam(request);
+  app.post('/invite/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    const token = tokenOf(request.params.token);
     const link = await auth.link(token, 'invite');
     if (link.state !== 'valid') return linkProblem(reply, link.state, 'invite');
     if (link.organizer) {

@@ -2,11 +2,13 @@
 // of failures, password reset by mail, invitations accepted. Tokens are random, single-use and
 // stored hashed; the session cookie carries a random token whose hash is the session row's id.
 import type { Config } from '../config.js';
-import type { Role } from '../db/schema.js';
+import type { Role } from '../db/vocabulary.js';
 import { decoyHash, hashPassword, verifyPassword } from '../domain/passwords.js';
 import { hashToken, isWellFormedToken } from '../domain/tokens.js';
-import type { LoginThrottle } from './login-throttle.js';
-import type { NewSession, OrganizerRepo, OrganizerToken, OrganizerTokenPurpose, SignedInOrganizer } from './organizer-repo.js';
+import type { LoginThrottle } from '../limits/login-throttle.js';
+import type { AccountRepo, OrganizerToken, OrganizerTokenPurpose } from './account-repo.js';
+import type { MemberRepo } from './member-repo.js';
+import type { NewSession, SessionRepo, SignedInOrganizer } from './session-repo.js';
 
 const HOUR_MS = 3_600_000;
 export const SIGNIN_LINK_TTL_MS = 24 * HOUR_MS;
@@ -18,7 +20,10 @@ export const RESET_MIN_INTERVAL_MS = 60_000;
 
 export interface AuthServiceDeps {
   config: Config;
-  repo: OrganizerRepo;
+  accounts: AccountRepo;
+  sessions: SessionRepo;
+  /** For accepting invitations (a new account is signed in at once). */
+  members: MemberRepo;
   now: () => Date;
   generateToken: () => string;
   mailQueued: () => void;
@@ -59,7 +64,7 @@ export class AuthService {
   /** The organizer behind a session cookie's token, if the session is alive. */
   async sessionFor(token: string): Promise<SignedInOrganizer | null> {
     if (!isWellFormedToken(token)) return null;
-    return (await this.deps.repo.sessionFor(hashToken(token), this.deps.now())) ?? null;
+    return (await this.deps.sessions.sessionFor(hashToken(token), this.deps.now())) ?? null;
   }
 
   /** `knownDevice`: this browser signed in to this account before (see LoginThrottle). */
@@ -69,7 +74,7 @@ export class AuthService {
     const throttle = this.deps.throttle;
     const wait = (await throttle?.retryAfter(address, ip, knownDevice, now.getTime())) ?? 0;
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
-    const organizer = await this.deps.repo.findByEmail(address);
+    const organizer = await this.deps.accounts.findByEmail(address);
     // Unknown addresses cost a full hash too, so timing does not tell which accounts exist.
     const matches = await verifyPassword(password, organizer?.passwordHash ?? (await decoyHash()));
     if (!organizer?.passwordHash || !matches) {
@@ -78,22 +83,22 @@ export class AuthService {
     }
     await throttle?.succeeded(address, ip);
     const { session, started } = this.newSession(now);
-    await this.deps.repo.startSession(organizer.id, session, now);
+    await this.deps.sessions.startSession(organizer.id, session, now);
     return { ok: true, session: started, email: organizer.email };
   }
 
   async logout(organizer: SignedInOrganizer): Promise<void> {
-    await this.deps.repo.endSession(organizer.sessionId, organizer.id, this.deps.now());
+    await this.deps.sessions.endSession(organizer.sessionId, organizer.id, this.deps.now());
   }
 
   /** What a sign-in, reset or invitation link points at, without using it. */
   async link(token: string, purpose: OrganizerTokenPurpose): Promise<LinkState> {
     if (!isWellFormedToken(token)) return { state: 'unknown' };
-    const row = await this.deps.repo.findToken(hashToken(token), purpose);
+    const row = await this.deps.accounts.findToken(hashToken(token), purpose);
     if (!row) return { state: 'unknown' };
     if (row.token.usedAt || row.token.expiresAt <= this.deps.now()) return { state: 'expired' };
     const organizer =
-      row.organizer ?? (purpose === 'invite' && row.token.email ? ((await this.deps.repo.findByEmail(row.token.email)) ?? null) : null);
+      row.organizer ?? (purpose === 'invite' && row.token.email ? ((await this.deps.accounts.findByEmail(row.token.email)) ?? null) : null);
     return {
       state: 'valid',
       token: row.token,
@@ -109,7 +114,7 @@ export class AuthService {
     const passwordHash = await hashPassword(password);
     const now = this.deps.now();
     const { session, started } = this.newSession(now);
-    const done = await this.deps.repo.setPasswordWithToken(link.token.id, link.organizer.id, passwordHash, session, now);
+    const done = await this.deps.accounts.setPasswordWithToken(link.token.id, link.organizer.id, passwordHash, session, now);
     if (!done) return null;
     await this.deps.throttle?.reset(link.organizer.email);
     return started;
@@ -117,7 +122,7 @@ export class AuthService {
 
   /** Mails a reset link if the account exists. The caller answers the same way in every case. */
   async requestReset(email: string): Promise<void> {
-    const organizer = await this.deps.repo.findByEmail(normalizeOrganizerEmail(email));
+    const organizer = await this.deps.accounts.findByEmail(normalizeOrganizerEmail(email));
     if (!organizer) return;
     const now = this.deps.now();
     const token = this.deps.generateToken();
@@ -127,7 +132,7 @@ export class AuthService {
       data: { name: organizer.name, token, hours: RESET_LINK_TTL_MS / HOUR_MS },
     };
     const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
-    if (await this.deps.repo.issueReset(organizer.id, hashToken(token), expiresAt, mail, now, RESET_MIN_INTERVAL_MS)) {
+    if (await this.deps.accounts.issueReset(organizer.id, hashToken(token), expiresAt, mail, now, RESET_MIN_INTERVAL_MS)) {
       this.deps.mailQueued();
     }
   }
@@ -144,13 +149,13 @@ export class AuthService {
     if (link.state !== 'valid') return { kind: 'unusable' };
     const now = this.deps.now();
     if (link.organizer) {
-      const done = await this.deps.repo.acceptInvite(link.token, null, now);
+      const done = await this.deps.members.acceptInvite(link.token, null, now);
       return done ? { kind: 'joined_existing' } : { kind: 'unusable' };
     }
     if (!account) return { kind: 'unusable' };
     const passwordHash = await hashPassword(account.password);
     const { session, started } = this.newSession(now);
-    const done = await this.deps.repo.acceptInvite(link.token, { name: account.name, passwordHash, session }, now);
+    const done = await this.deps.members.acceptInvite(link.token, { name: account.name, passwordHash, session }, now);
     if (!done) return { kind: 'unusable' };
     return done.created ? { kind: 'created', session: started } : { kind: 'joined_existing' };
   }
@@ -165,7 +170,7 @@ export class AuthService {
     const now = this.deps.now();
     const token = this.deps.generateToken();
     const expiresAt = new Date(now.getTime() + SIGNIN_LINK_TTL_MS);
-    const { created } = await this.deps.repo.createWithSigninLink({
+    const { created } = await this.deps.accounts.createWithSigninLink({
       ...input,
       email: normalizeOrganizerEmail(input.email),
       tokenHash: hashToken(token),

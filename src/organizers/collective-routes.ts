@@ -1,21 +1,24 @@
 // A collective's members (invite, change role, remove) and its audit log: owners only.
+
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import { ROLES } from '../db/vocabulary.js';
+import { slugAnd, slugParams } from '../http/params.js';
 import { describeAction, prettyJson } from './audit-labels.js';
 import { inviteSchema, roleSchema } from './curation-forms.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { AUDIT_PAGE } from './member-service.js';
 import { noticeFrom, withNotice } from './notices.js';
-import type { Membership } from './organizer-repo.js';
 import type { OrganizerServices } from './organizer-services.js';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
-import { idParam, PAGE_DEFAULTS, signedIn, slugParam } from './route-helpers.js';
+import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
+import type { Membership } from './session-repo.js';
 
 const auditQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
 
-export const collectiveRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { services }) => {
+export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerServices }> = async (root, { organizers: services }) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   const { access, members } = services;
   const membersUrl = (c: Membership) => `/organize/collectives/${c.slug}/members`;
 
@@ -43,14 +46,14 @@ export const collectiveRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     });
   }
 
-  app.get('/collectives/:slug/members', async (request, reply) => {
-    const collective = access.collective(signedIn(request), slugParam(request), 'manage_members');
+  app.get('/collectives/:slug/members', { schema: { params: slugParams } }, async (request, reply) => {
+    const collective = access.collective(signedIn(request), request.params.slug, 'manage_members');
     return renderMembers(request, reply, collective);
   });
 
-  app.post('/collectives/:slug/members', async (request, reply) => {
+  app.post('/collectives/:slug/members', { schema: { params: slugParams } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const collective = access.collective(organizer, slugParam(request), 'manage_members');
+    const collective = access.collective(organizer, request.params.slug, 'manage_members');
     const form = parseForm(inviteSchema, request.body);
     const outcome = form.ok ? await members.invite(collective, organizer, form.value.email, form.value.role) : form;
     if (!outcome.ok) {
@@ -60,12 +63,12 @@ export const collectiveRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     return reply.redirect(withNotice(membersUrl(collective), 'invited'), 303);
   });
 
-  app.post('/collectives/:slug/members/:organizerId/role', async (request, reply) => {
+  app.post('/collectives/:slug/members/:organizerId/role', { schema: { params: slugAnd('organizerId') } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const collective = access.collective(organizer, slugParam(request), 'manage_members');
+    const collective = access.collective(organizer, request.params.slug, 'manage_members');
     const form = parseForm(roleSchema, request.body);
     const problem = form.ok
-      ? await members.changeRole(collective, organizer, idParam(request, 'organizerId'), form.value.role)
+      ? await members.changeRole(collective, organizer, request.params.organizerId, form.value.role)
       : form.errors.role;
     if (problem) {
       reply.code(409);
@@ -74,10 +77,10 @@ export const collectiveRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     return reply.redirect(withNotice(membersUrl(collective), 'role_changed'), 303);
   });
 
-  app.post('/collectives/:slug/members/:organizerId/remove', async (request, reply) => {
+  app.post('/collectives/:slug/members/:organizerId/remove', { schema: { params: slugAnd('organizerId') } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const collective = access.collective(organizer, slugParam(request), 'manage_members');
-    const problem = await members.remove(collective, organizer, idParam(request, 'organizerId'));
+    const collective = access.collective(organizer, request.params.slug, 'manage_members');
+    const problem = await members.remove(collective, organizer, request.params.organizerId);
     if (problem) {
       reply.code(409);
       return renderMembers(request, reply, collective, { error: problem });
@@ -85,10 +88,10 @@ export const collectiveRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     return reply.redirect(withNotice(membersUrl(collective), 'member_removed'), 303);
   });
 
-  app.post('/collectives/:slug/invites/:inviteId/revoke', async (request, reply) => {
+  app.post('/collectives/:slug/invites/:inviteId/revoke', { schema: { params: slugAnd('inviteId') } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const collective = access.collective(organizer, slugParam(request), 'manage_members');
-    const problem = await members.revokeInvite(collective, organizer, idParam(request, 'inviteId'));
+    const collective = access.collective(organizer, request.params.slug, 'manage_members');
+    const problem = await members.revokeInvite(collective, organizer, request.params.inviteId);
     if (problem) {
       reply.code(409);
       return renderMembers(request, reply, collective, { error: problem });
@@ -96,8 +99,8 @@ export const collectiveRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     return reply.redirect(withNotice(membersUrl(collective), 'invite_revoked'), 303);
   });
 
-  app.get('/collectives/:slug/audit', async (request, reply) => {
-    const collective = access.collective(signedIn(request), slugParam(request), 'view_audit');
+  app.get('/collectives/:slug/audit', { schema: { params: slugParams } }, async (request, reply) => {
+    const collective = access.collective(signedIn(request), request.params.slug, 'view_audit');
     const query = auditQuery.parse(request.query ?? {});
     const rows = await members.auditLog(collective, query.before ?? null);
     const page = rows.slice(0, AUDIT_PAGE);

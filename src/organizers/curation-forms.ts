@@ -1,6 +1,6 @@
 // Forms for notable signatories, moderation and members: small schemas, plain messages.
 import { z } from 'zod';
-import { ROLES } from '../db/schema.js';
+import { ROLES } from '../db/vocabulary.js';
 import { idField, line } from './form.js';
 
 export const notableAddSchema = z.object({

@@ -1,18 +1,10 @@
-// Letters as organizers see them: their collectives' letters with queue sizes and daily counts,
-// and the changes they make (create, edit, publish, close), each audited in the same transaction.
-// The versioning rules themselves live in LetterRepo (createLetterTx / updateLetterTx).
+// Letters as organizers see them: their collectives' letters with counts, queue sizes and daily
+// counts, and the changes they make (create, edit, publish, close), each audited in the same unit
+// of work. The versioning rules themselves live in LetterRepo (createLetterTx / updateLetterTx).
 import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
-import { type Db, inTransaction } from '../db/client.js';
-import {
-  collectives,
-  type LetterStatus,
-  letterHourCounts,
-  letters,
-  SIGNATURE_STATUSES,
-  type SignatureStatus,
-  signatures,
-} from '../db/schema.js';
-import type { Letter, LetterFields, LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
+import type { Db, Store, Tables } from '../db/store.js';
+import { type LetterStatus, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vocabulary.js';
+import { type Letter, type LetterFields, type LetterRepo, type LetterWithCollective, letterCountColumns } from '../letters/letter-repo.js';
 import type { AuditRepo } from './audit-repo.js';
 
 const DAY_MS = 86_400_000;
@@ -44,35 +36,43 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
 }
 
 export class LetterAdminRepo {
+  private readonly t: Tables;
+
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly letters: LetterRepo,
     private readonly audit: AuditRepo,
-  ) {}
+  ) {
+    this.t = store.tables;
+  }
 
-  /** The letters of these collectives, most recently changed first. */
+  /** The letters of these collectives, most recently changed first, each with its count. */
   async forCollectives(collectiveIds: number[]): Promise<LetterWithCollective[]> {
     if (collectiveIds.length === 0) return [];
-    const rows = this.db
-      .select({ letter: letters, collective: { id: collectives.id, slug: collectives.slug, name: collectives.name } })
+    const { letters, collectives } = this.t;
+    const rows = await this.store.db
+      .select({
+        letter: letters,
+        ...letterCountColumns(this.t),
+        collective: { id: collectives.id, slug: collectives.slug, name: collectives.name },
+      })
       .from(letters)
       .innerJoin(collectives, eq(collectives.id, letters.collectiveId))
       .where(inArray(letters.collectiveId, collectiveIds))
-      .orderBy(desc(letters.updatedAt), desc(letters.id))
-      .all();
-    return rows.map((r) => ({ ...r.letter, collective: r.collective }));
+      .orderBy(desc(letters.updatedAt), desc(letters.id));
+    return rows.map((r) => ({ ...r.letter, signatureCount: r.signatureCount, countChangedAt: r.countChangedAt, collective: r.collective }));
   }
 
   /** Signatures waiting (unconfirmed) and held per letter: an index-only count on (letter_id, status). */
   async queueCounts(letterIds: number[]): Promise<Map<number, { pending: number; held: number }>> {
     const counts = new Map(letterIds.map((id) => [id, { pending: 0, held: 0 }]));
     if (letterIds.length === 0) return counts;
-    const rows = this.db
-      .select({ letterId: signatures.letterId, status: signatures.status, n: sql<number>`count(*)` })
-      .from(signatures)
-      .where(and(inArray(signatures.letterId, letterIds), inArray(signatures.status, ['pending', 'held'])))
-      .groupBy(signatures.letterId, signatures.status)
-      .all();
+    const s = this.t.signatures;
+    const rows = await this.store.db
+      .select({ letterId: s.letterId, status: s.status, n: sql<number>`count(*)`.mapWith(Number) })
+      .from(s)
+      .where(and(inArray(s.letterId, letterIds), inArray(s.status, ['pending', 'held'])))
+      .groupBy(s.letterId, s.status);
     for (const row of rows) {
       const entry = counts.get(row.letterId);
       if (entry && (row.status === 'pending' || row.status === 'held')) entry[row.status] = row.n;
@@ -80,17 +80,18 @@ export class LetterAdminRepo {
     return counts;
   }
 
-  /** Verified signatures per UTC day for the last `days` days, from the hourly counters. */
+  /** Verified signatures per UTC day for the last `days` days, from the hourly counters (their slots summed). */
   async dailyCounts(letterIds: number[], days: number, now: Date): Promise<Map<number, number[]>> {
     const today = now.getTime() - (now.getTime() % DAY_MS);
     const since = today - (days - 1) * DAY_MS;
     const result = new Map(letterIds.map((id) => [id, new Array<number>(days).fill(0)]));
     if (letterIds.length === 0) return result;
-    const rows = this.db
-      .select({ letterId: letterHourCounts.letterId, hour: letterHourCounts.hour, count: letterHourCounts.count })
-      .from(letterHourCounts)
-      .where(and(inArray(letterHourCounts.letterId, letterIds), gte(letterHourCounts.hour, since)))
-      .all();
+    const h = this.t.letterHourCounts;
+    const rows = await this.store.db
+      .select({ letterId: h.letterId, hour: h.hour, count: sql<number>`sum(${h.count})`.mapWith(Number) })
+      .from(h)
+      .where(and(inArray(h.letterId, letterIds), gte(h.hour, since)))
+      .groupBy(h.letterId, h.hour);
     for (const row of rows) {
       const series = result.get(row.letterId);
       const day = Math.floor((row.hour - since) / DAY_MS);
@@ -102,30 +103,41 @@ export class LetterAdminRepo {
   /** Signatures of one letter by status (for its overview and moderation pages). */
   async statusCounts(letterId: number): Promise<Record<SignatureStatus, number>> {
     const counts = Object.fromEntries(SIGNATURE_STATUSES.map((status) => [status, 0])) as Record<SignatureStatus, number>;
-    const rows = this.db
-      .select({ status: signatures.status, n: sql<number>`count(*)` })
-      .from(signatures)
-      .where(eq(signatures.letterId, letterId))
-      .groupBy(signatures.status)
-      .all();
+    const s = this.t.signatures;
+    const rows = await this.store.db
+      .select({ status: s.status, n: sql<number>`count(*)`.mapWith(Number) })
+      .from(s)
+      .where(eq(s.letterId, letterId))
+      .groupBy(s.status);
     for (const row of rows) counts[row.status] = row.n;
     return counts;
   }
 
-  private slugTakenTx(slug: string, exceptId: number | null): boolean {
-    const row = this.db
-      .select({ id: letters.id })
-      .from(letters)
-      .where(and(eq(letters.slug, slug), exceptId === null ? undefined : ne(letters.id, exceptId)))
-      .get();
+  private async slugTakenTx(tx: Db, slug: string, exceptId: number | null): Promise<boolean> {
+    const l = this.t.letters;
+    const [row] = await tx
+      .select({ id: l.id })
+      .from(l)
+      .where(and(eq(l.slug, slug), exceptId === null ? undefined : ne(l.id, exceptId)))
+      .limit(1);
     return row !== undefined;
   }
 
+  private async letterTx(tx: Db, letterId: number): Promise<Letter | undefined> {
+    const l = this.t.letters;
+    const [row] = await tx.select().from(l).where(eq(l.id, letterId)).limit(1);
+    return row;
+  }
+
+  /**
+   * A new draft. Two organizers racing for one slug on PostgreSQL: the loser's insert breaks the
+   * unique key, its unit of work runs again and finds the slug taken.
+   */
   async create(collectiveId: number, fields: LetterFields, actorId: number, now: Date): Promise<SaveResult> {
-    return inTransaction(this.db, () => {
-      if (this.slugTakenTx(fields.slug, null)) return { ok: false, reason: 'slug_taken' } as const;
-      const letter = this.letters.createLetterTx(collectiveId, fields, now);
-      this.audit.recordTx({
+    return this.store.unitOfWork(async (tx): Promise<SaveResult> => {
+      if (await this.slugTakenTx(tx, fields.slug, null)) return { ok: false, reason: 'slug_taken' };
+      const letter = await this.letters.createLetterTx(tx, collectiveId, fields, now);
+      await this.audit.recordTx(tx, {
         collectiveId,
         letterId: letter.id,
         organizerId: actorId,
@@ -135,20 +147,20 @@ export class LetterAdminRepo {
         after: auditable(letter),
         at: now,
       });
-      return { ok: true, letter } as const;
+      return { ok: true, letter };
     });
   }
 
   /** Saves an edit. A published letter whose words change gets a new version (LetterRepo). */
   async update(letterId: number, fields: LetterFields, actorId: number, now: Date): Promise<SaveResult> {
-    return inTransaction(this.db, () => {
-      const existing = this.db.select().from(letters).where(eq(letters.id, letterId)).get();
+    return this.store.unitOfWork(async (tx): Promise<SaveResult> => {
+      const existing = await this.letterTx(tx, letterId);
       if (!existing) throw new Error(`letter ${letterId} vanished during an edit`);
-      if (fields.slug !== existing.slug && this.slugTakenTx(fields.slug, letterId)) return { ok: false, reason: 'slug_taken' } as const;
+      if (fields.slug !== existing.slug && (await this.slugTakenTx(tx, fields.slug, letterId))) return { ok: false, reason: 'slug_taken' };
       const change = diff(auditable(existing), auditable({ ...existing, ...fields }));
-      if (change.changed.length === 0) return { ok: true, letter: existing } as const;
-      const letter = this.letters.updateLetterTx(existing, fields, now);
-      this.audit.recordTx({
+      if (change.changed.length === 0) return { ok: true, letter: existing };
+      const letter = await this.letters.updateLetterTx(tx, existing, fields, now);
+      await this.audit.recordTx(tx, {
         collectiveId: existing.collectiveId,
         letterId,
         organizerId: actorId,
@@ -159,17 +171,18 @@ export class LetterAdminRepo {
         after: { ...change.after, version: letter.version },
         at: now,
       });
-      return { ok: true, letter } as const;
+      return { ok: true, letter };
     });
   }
 
   async setStatus(letterId: number, status: LetterStatus, actorId: number, now: Date): Promise<Letter> {
-    return inTransaction(this.db, () => {
-      const existing = this.db.select().from(letters).where(eq(letters.id, letterId)).get();
+    return this.store.unitOfWork(async (tx) => {
+      const existing = await this.letterTx(tx, letterId);
       if (!existing) throw new Error(`letter ${letterId} vanished during a status change`);
-      const letter = this.letters.setStatusTx(existing, status, now);
+      // setStatusTx hands back the very row it was given when the status does not change.
+      const letter = await this.letters.setStatusTx(tx, existing, status, now);
       if (letter !== existing) {
-        this.audit.recordTx({
+        await this.audit.recordTx(tx, {
           collectiveId: existing.collectiveId,
           letterId,
           organizerId: actorId,

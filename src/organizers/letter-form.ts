@@ -1,25 +1,13 @@
 // The letter editor's form: what organizers may type, and the messages they see.
 import { z } from 'zod';
-import { DUPLICATE_NAME_POLICIES } from '../db/schema.js';
+import { DUPLICATE_NAME_POLICIES } from '../db/vocabulary.js';
+import { isSlug, SLUG_MAX, slugify } from '../domain/slug.js';
 import { hasControlCharacters } from '../domain/text.js';
 import type { LetterFields } from '../letters/letter-repo.js';
 import { line } from './form.js';
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const BODY_MAX = 100_000;
-const SLUG_MESSAGE = 'Use only lower-case letters, digits and single hyphens (at most 100), like fair-pay-for-artists.';
-
-/** A web address from a title: "Fair pay, now!" → "fair-pay-now". */
-export function slugify(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-}
+const SLUG_MESSAGE = `Use only lower-case letters, digits and single hyphens (at most ${SLUG_MAX}), like fair-pay-for-artists.`;
 
 /** `YYYY-MM-DDTHH:MM` from a datetime-local input, read as UTC (the site shows dates in UTC). */
 export function parseUtcDateTime(value: string): Date | null {
@@ -44,7 +32,7 @@ export const letterFormSchema = z
     slug: text('The address')
       .max(400, 'The address is too long.')
       .transform((v) => v.trim())
-      .refine((v) => v === '' || (SLUG_PATTERN.test(v) && v.length <= 100), SLUG_MESSAGE)
+      .refine((v) => v === '' || isSlug(v), SLUG_MESSAGE)
       .optional()
       .default(''),
     summary: line('The summary', 500).optional().default(''),

@@ -1,26 +1,33 @@
 // The dashboard and the letter editor: create, edit with a Markdown preview, preview the page,
 // publish, close and reopen. Routes parse and render; the rules are in LetterService.
+
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LETTER_STATUSES } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import { LETTER_STATUSES } from '../db/vocabulary.js';
 import { renderMarkdown } from '../domain/markdown.js';
-import { renderLetterPage } from '../letters/routes.js';
+import { idParams } from '../http/params.js';
+import type { LetterPage } from '../letters/letter-page.js';
 import type { LetterAccess } from './access.js';
 import { type FieldErrors, formFields, parseForm, typedValues } from './form.js';
 import { letterFormSchema, letterFormValues } from './letter-form.js';
 import { allowedTransitions, transitionLabel } from './letter-status.js';
+import { tabsFor } from './letter-tabs.js';
 import { type Notice, type NoticeCode, noticeFrom, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
 import { ROLE_LABELS } from './permissions.js';
-import { idParam, PAGE_DEFAULTS, queryText, signedIn } from './route-helpers.js';
+import { PAGE_DEFAULTS, queryText, signedIn } from './route-helpers.js';
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePoints } from './sparkline.js';
 
 const statusSchema = z.object({ to: z.enum(LETTER_STATUSES, { error: 'Choose a status.' }) });
 const collectiveSchema = z.object({ collective: z.coerce.number().int().positive({ error: 'Choose a collective.' }) });
 
-export const letterRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { deps, services }) => {
-  const { access, letters } = services;
+export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServices; letterPage: LetterPage }> = async (
+  root,
+  { organizers, letterPage },
+) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { access, letters } = organizers;
 
   app.get('/', async (request, reply) => {
     const organizer = signedIn(request);
@@ -131,19 +138,19 @@ export const letterRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerS
     });
   }
 
-  app.get('/letters/:id', async (request, reply) => {
-    const entry = await access.letter(signedIn(request), idParam(request), 'view');
+  app.get('/letters/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'view');
     return renderOverview(reply, entry, noticeFrom(request.query));
   });
 
-  app.get('/letters/:id/edit', async (request, reply) => {
-    const entry = await access.letter(signedIn(request), idParam(request), 'edit_letter');
+  app.get('/letters/:id/edit', { schema: { params: idParams } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'edit_letter');
     return renderEditor(reply, { mode: 'edit', access: entry, values: letterFormValues(entry.letter) });
   });
 
-  app.post('/letters/:id/edit', async (request, reply) => {
+  app.post('/letters/:id/edit', { schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'edit_letter');
+    const entry = await access.letter(organizer, request.params.id, 'edit_letter');
     const values = typedValues(request.body);
     if (entry.letter.publishedAt) values.slug = entry.letter.slug;
     const form = parseForm(letterFormSchema, {
@@ -167,15 +174,16 @@ export const letterRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerS
   });
 
   // Drafts are visible here, to members of the collective only.
-  app.get('/letters/:id/preview', async (request, reply) => {
-    const entry = await access.letter(signedIn(request), idParam(request), 'view');
+  app.get('/letters/:id/preview', { schema: { params: idParams } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'view');
     reply.header('cache-control', 'no-store');
-    return renderLetterPage(deps, reply, entry.letter, {}, { preview: true });
+    const html = await letterPage.html(entry.letter, {}, { preview: true, locals: reply.locals });
+    return reply.type('text/html; charset=utf-8').send(html);
   });
 
-  app.post('/letters/:id/status', async (request, reply) => {
+  app.post('/letters/:id/status', { schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'edit_letter');
+    const entry = await access.letter(organizer, request.params.id, 'edit_letter');
     const form = parseForm(statusSchema, request.body);
     if (!form.ok) {
       reply.code(422);
@@ -190,18 +198,3 @@ export const letterRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerS
     return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}`, notice), 303);
   });
 };
-
-export type TabKey = 'overview' | 'edit' | 'notables' | 'moderation' | 'signatures';
-
-/** The letter's sub-navigation, limited to what the role may open. */
-export function tabsFor(entry: LetterAccess, current: TabKey) {
-  const base = `/organize/letters/${entry.letter.id}`;
-  const tabs: Array<{ key: TabKey; label: string; href: string; allowed: boolean }> = [
-    { key: 'overview', label: 'Overview', href: base, allowed: true },
-    { key: 'edit', label: 'Edit', href: `${base}/edit`, allowed: entry.can('edit_letter') },
-    { key: 'notables', label: 'Notable signatories', href: `${base}/notables`, allowed: entry.can('edit_notables') },
-    { key: 'moderation', label: 'Moderation', href: `${base}/moderation`, allowed: entry.can('moderate') },
-    { key: 'signatures', label: 'Signatures', href: `${base}/signatures`, allowed: entry.can('moderate') },
-  ];
-  return tabs.filter((t) => t.allowed).map((t) => ({ ...t, current: t.key === current }));
-}

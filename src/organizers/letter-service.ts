@@ -1,14 +1,14 @@
 // The rules of letter editing: who sees which letters, slugs that stay put once published,
 // deadlines in the future, and the status lifecycle. Versioning is LetterRepo's job.
-import type { LetterStatus } from '../db/schema.js';
+import type { LetterStatus } from '../db/vocabulary.js';
 import type { Letter } from '../letters/letter-repo.js';
 import type { Access, LetterAccess } from './access.js';
 import type { FieldErrors } from './form.js';
 import type { LetterAdminRepo } from './letter-admin-repo.js';
 import { type LetterForm, toLetterFields } from './letter-form.js';
 import { canMove } from './letter-status.js';
-import type { Membership, SignedInOrganizer } from './organizer-repo.js';
 import { can } from './permissions.js';
+import type { Membership, SignedInOrganizer } from './session-repo.js';
 
 export const SPARKLINE_DAYS = 30;
 

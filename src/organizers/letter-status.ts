@@ -1,6 +1,6 @@
 // The life of a letter: draft → published → closed, and closed → published to reopen.
 // A published letter never goes back to draft: people have signed it.
-import type { LetterStatus } from '../db/schema.js';
+import type { LetterStatus } from '../db/vocabulary.js';
 
 const NEXT: Record<LetterStatus, readonly LetterStatus[]> = {
   draft: ['published'],

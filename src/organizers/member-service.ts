@@ -1,17 +1,18 @@
 // A collective's members: invitations by mail, roles, removal (never of the last owner), and
 // the audit log that owners read.
-import type { Role } from '../db/schema.js';
+import type { Role } from '../db/vocabulary.js';
 import { hashToken } from '../domain/tokens.js';
 import type { AuditRepo } from './audit-repo.js';
 import { INVITE_LINK_TTL_MS, normalizeOrganizerEmail } from './auth-service.js';
 import type { FieldErrors } from './form.js';
-import type { Membership, OrganizerRepo, SignedInOrganizer } from './organizer-repo.js';
+import type { MemberRepo } from './member-repo.js';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
+import type { Membership, SignedInOrganizer } from './session-repo.js';
 
 export const AUDIT_PAGE = 50;
 
 export interface MemberServiceDeps {
-  repo: OrganizerRepo;
+  members: MemberRepo;
   audit: AuditRepo;
   now: () => Date;
   generateToken: () => string;
@@ -23,8 +24,8 @@ export class MemberService {
 
   async page(collective: Membership) {
     const [members, invites] = await Promise.all([
-      this.deps.repo.members(collective.collectiveId),
-      this.deps.repo.pendingInvites(collective.collectiveId, this.deps.now()),
+      this.deps.members.members(collective.collectiveId),
+      this.deps.members.pendingInvites(collective.collectiveId, this.deps.now()),
     ]);
     return { members, invites };
   }
@@ -36,7 +37,7 @@ export class MemberService {
     role: Role,
   ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
     const address = normalizeOrganizerEmail(email);
-    if (await this.deps.repo.isMemberByEmail(collective.collectiveId, address)) {
+    if (await this.deps.members.isMemberByEmail(collective.collectiveId, address)) {
       return { ok: false, errors: { email: 'This person is already a member of the collective.' } };
     }
     const now = this.deps.now();
@@ -49,7 +50,7 @@ export class MemberService {
       token,
       days: INVITE_LINK_TTL_MS / 86_400_000,
     };
-    await this.deps.repo.issueInvite({
+    await this.deps.members.issueInvite({
       collectiveId: collective.collectiveId,
       email: address,
       role,
@@ -64,17 +65,17 @@ export class MemberService {
   }
 
   async changeRole(collective: Membership, organizer: SignedInOrganizer, memberId: number, role: Role): Promise<string | null> {
-    const result = await this.deps.repo.changeRole(collective.collectiveId, memberId, role, organizer.id, this.deps.now());
+    const result = await this.deps.members.changeRole(collective.collectiveId, memberId, role, organizer.id, this.deps.now());
     return this.problem(result);
   }
 
   async remove(collective: Membership, organizer: SignedInOrganizer, memberId: number): Promise<string | null> {
-    const result = await this.deps.repo.removeMember(collective.collectiveId, memberId, organizer.id, this.deps.now());
+    const result = await this.deps.members.removeMember(collective.collectiveId, memberId, organizer.id, this.deps.now());
     return this.problem(result);
   }
 
   async revokeInvite(collective: Membership, organizer: SignedInOrganizer, inviteId: number): Promise<string | null> {
-    const done = await this.deps.repo.revokeInvite(collective.collectiveId, inviteId, organizer.id, this.deps.now());
+    const done = await this.deps.members.revokeInvite(collective.collectiveId, inviteId, organizer.id, this.deps.now());
     return done ? null : 'That invitation was already used, revoked or expired.';
   }
 

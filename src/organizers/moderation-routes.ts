@@ -1,19 +1,21 @@
 // Moderation: the held queue beside what each signature matched, "possible duplicate" flags, a
 // searchable list of all signatures, and decisions on one or many (checkboxes in one plain form,
 // so bulk actions work without JavaScript). Also the CSV export.
+
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { HOLD_REASONS, SIGNATURE_STATUSES, type SignatureStatus } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import { HOLD_REASONS, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vocabulary.js';
 import { type LifecycleEvent, transition } from '../domain/signature-lifecycle.js';
 import { BadRequest } from '../errors.js';
+import { idParams } from '../http/params.js';
 import type { LetterAccess } from './access.js';
 import { MODERATION_ACTIONS, moderationSchema } from './curation-forms.js';
 import { formFields, parseForm } from './form.js';
-import { tabsFor } from './letter-routes.js';
+import { tabsFor } from './letter-tabs.js';
 import { noticeFrom, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
-import { idParam, PAGE_DEFAULTS, safeReturn, signedIn } from './route-helpers.js';
+import { PAGE_DEFAULTS, safeReturn, signedIn } from './route-helpers.js';
 
 export const SIGNATURES_PAGE = 50;
 
@@ -34,7 +36,8 @@ const exportQuery = z.object({ status: z.preprocess((v) => (v === '' ? undefined
 /** A row's own button in the bulk form: "approve:123". */
 const ONE = new RegExp(`^(${MODERATION_ACTIONS.join('|')}):(\\d{1,15})$`);
 
-export const moderationRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { services }) => {
+export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerServices }> = async (root, { organizers: services }) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   const { access, moderation, exports } = services;
 
   async function renderQueue(request: FastifyRequest, reply: FastifyReply, entry: LetterAccess) {
@@ -57,13 +60,13 @@ export const moderationRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     });
   }
 
-  app.get('/letters/:id/moderation', async (request, reply) => {
-    const entry = await access.letter(signedIn(request), idParam(request), 'moderate');
+  app.get('/letters/:id/moderation', { schema: { params: idParams } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'moderate');
     return renderQueue(request, reply, entry);
   });
 
-  app.get('/letters/:id/signatures', async (request, reply) => {
-    const entry = await access.letter(signedIn(request), idParam(request), 'moderate');
+  app.get('/letters/:id/signatures', { schema: { params: idParams } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'moderate');
     const query = listQuery.parse(request.query ?? {});
     const rows = await moderation.search(entry.letter.id, {
       query: query.q ?? '',
@@ -96,9 +99,9 @@ export const moderationRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     });
   });
 
-  app.post('/letters/:id/moderation', async (request, reply) => {
+  app.post('/letters/:id/moderation', { schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'moderate');
+    const entry = await access.letter(organizer, request.params.id, 'moderate');
     const fields = formFields(request.body);
     const one = typeof fields.one === 'string' ? ONE.exec(fields.one) : null;
     const form = parseForm(moderationSchema, one ? { ...fields, action: one[1], ids: one[2] } : fields);
@@ -113,9 +116,9 @@ export const moderationRoutes: FastifyPluginAsync<{ deps: Deps; services: Organi
     );
   });
 
-  app.get('/letters/:id/export.csv', async (request, reply) => {
+  app.get('/letters/:id/export.csv', { schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'export');
+    const entry = await access.letter(organizer, request.params.id, 'export');
     const query = exportQuery.safeParse(request.query ?? {});
     if (!query.success) throw new BadRequest(`Choose one of these statuses to filter by: ${SIGNATURE_STATUSES.join(', ')}.`);
     const { filename, stream } = await exports.signatures(entry.letter, organizer.id, query.data.status ?? null, 'web');

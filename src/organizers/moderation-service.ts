@@ -1,10 +1,10 @@
 // The moderation queue and decisions. Counters and signature events change inside
-// SignatureRepo.moderateMany, with an audit entry for each real change, in one transaction.
-import type { HoldReason } from '../db/schema.js';
-import type { Notable } from '../letters/letter-repo.js';
+// SignatureRepo.moderateMany, with an audit entry for each real change, in one unit of work.
+import type { HoldReason } from '../db/vocabulary.js';
+import type { LetterRepo, Notable } from '../letters/letter-repo.js';
 import type { ModerationAction, Signature, SignatureRepo } from '../signatures/signature-repo.js';
 import type { LetterAccess } from './access.js';
-import type { SignedInOrganizer } from './organizer-repo.js';
+import type { SignedInOrganizer } from './session-repo.js';
 import type { SignatureAdminRepo, SignatureSearch } from './signature-admin-repo.js';
 
 /** The queue page shows this many at once; decisions shrink it. */
@@ -26,7 +26,15 @@ export interface FlaggedItem {
 export interface ModerationServiceDeps {
   signatures: SignatureRepo;
   admin: SignatureAdminRepo;
+  letters: LetterRepo;
   now: () => Date;
+}
+
+/** What a decision did to one signature, for the CLI's answer. */
+export interface Decision {
+  signatureId: number;
+  before: Pick<Signature, 'status' | 'hidden'>;
+  after: Pick<Signature, 'status' | 'hidden'>;
 }
 
 export class ModerationService {
@@ -68,12 +76,46 @@ export class ModerationService {
 
   /** Applies one decision to the selection. Returns how many signatures actually changed. */
   async act(access: LetterAccess, organizer: SignedInOrganizer, action: ModerationAction, ids: number[]): Promise<number> {
-    const now = this.deps.now();
-    const context = { collectiveId: access.letter.collectiveId, letterId: access.letter.id, organizerId: organizer.id, now };
-    let changed = 0;
-    await this.deps.signatures.moderateMany(access.letter.id, ids, action, organizer.id, now, (results) => {
-      changed = this.deps.admin.recordModerationTx(context, action, results);
-    });
-    return changed;
+    const results = await this.decide(access.letter, organizer.id, action, ids);
+    return results.filter(changedSomething).length;
   }
+
+  /** The held queue from the command line: the oldest `limit` and how many there are in all (null: no such letter). */
+  async heldBySlug(slug: string, limit: number) {
+    const letter = await this.deps.letters.findBySlug(slug);
+    if (!letter) return null;
+    const [counts, items] = await Promise.all([this.deps.admin.heldCounts(letter.id), this.deps.admin.held(letter.id, { limit })]);
+    return { items, total: Object.values(counts).reduce((sum, n) => sum + n, 0) };
+  }
+
+  /**
+   * A decision from the command line, by signature id: the same rules, counters and audit entry
+   * as in the web, with no organizer (`via: cli` in the entry). Null when there is no such signature.
+   */
+  async decideById(signatureId: number, action: ModerationAction): Promise<Decision | null> {
+    const signature = await this.deps.admin.findById(signatureId);
+    const letter = signature && (await this.deps.letters.findById(signature.letterId));
+    if (!signature || !letter) return null;
+    const [result] = await this.decide(letter, null, action, [signatureId]);
+    return result ?? null;
+  }
+
+  /** The decision and its audit entries (for those it changed) commit in one unit of work. */
+  private async decide(
+    letter: { id: number; collectiveId: number },
+    organizerId: number | null,
+    action: ModerationAction,
+    ids: number[],
+  ): Promise<Decision[]> {
+    const now = this.deps.now();
+    const context = { collectiveId: letter.collectiveId, letterId: letter.id, organizerId, now };
+    const results = await this.deps.signatures.moderateMany(letter.id, ids, action, organizerId, now, async (tx, results) => {
+      await this.deps.admin.recordModerationTx(tx, context, action, results);
+    });
+    return results.map((r) => ({ signatureId: r.signature.id, before: r.before, after: r.after }));
+  }
+}
+
+function changedSomething(d: Decision): boolean {
+  return d.before.status !== d.after.status || d.before.hidden !== d.after.hidden;
 }

@@ -1,17 +1,20 @@
 // Notable signatories: the list with up/down/edit/remove (plain forms, no JavaScript needed),
 // adding a name by hand, and promoting a verified signature found by name.
+
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { Deps } from '../deps.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { NotFound } from '../errors.js';
+import { idParams, ids } from '../http/params.js';
 import type { LetterAccess } from './access.js';
 import { notableAddSchema, notableEditSchema, notableMoveSchema, notablePromoteSchema } from './curation-forms.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
-import { tabsFor } from './letter-routes.js';
+import { tabsFor } from './letter-tabs.js';
 import { type Notice, type NoticeCode, noticeFrom, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
-import { idParam, PAGE_DEFAULTS, queryText, signedIn } from './route-helpers.js';
+import { PAGE_DEFAULTS, queryText, signedIn } from './route-helpers.js';
 
-export const notableRoutes: FastifyPluginAsync<{ deps: Deps; services: OrganizerServices }> = async (app, { services }) => {
+export const notableRoutes: FastifyPluginAsync<{ organizers: OrganizerServices }> = async (root, { organizers: services }) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   const { access, notables } = services;
   const base = (entry: LetterAccess) => `/organize/letters/${entry.letter.id}/notables`;
 
@@ -44,14 +47,14 @@ export const notableRoutes: FastifyPluginAsync<{ deps: Deps; services: Organizer
     });
   }
 
-  app.get('/letters/:id/notables', async (request, reply) => {
-    const entry = await access.letter(signedIn(request), idParam(request), 'edit_notables');
+  app.get('/letters/:id/notables', { schema: { params: idParams } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'edit_notables');
     return renderList(reply, entry, { query: queryText(request, 'q', 100), notice: noticeFrom(request.query) });
   });
 
-  app.post('/letters/:id/notables', async (request, reply) => {
+  app.post('/letters/:id/notables', { schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'edit_notables');
+    const entry = await access.letter(organizer, request.params.id, 'edit_notables');
     const form = parseForm(notableAddSchema, request.body);
     if (!form.ok) {
       reply.code(422);
@@ -61,9 +64,9 @@ export const notableRoutes: FastifyPluginAsync<{ deps: Deps; services: Organizer
     return reply.redirect(withNotice(base(entry), 'notable_added'), 303);
   });
 
-  app.post('/letters/:id/notables/promote', async (request, reply) => {
+  app.post('/letters/:id/notables/promote', { schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'edit_notables');
+    const entry = await access.letter(organizer, request.params.id, 'edit_notables');
     const values = typedValues(request.body);
     const form = parseForm(notablePromoteSchema, request.body);
     const outcome = form.ok ? await notables.promote(entry, organizer, form.value.signature_id, form.value.description) : form;
@@ -94,15 +97,15 @@ export const notableRoutes: FastifyPluginAsync<{ deps: Deps; services: Organizer
     });
   }
 
-  app.get('/letters/:id/notables/:notableId/edit', async (request, reply) => {
-    const entry = await access.letter(signedIn(request), idParam(request), 'edit_notables');
-    return renderEdit(reply, entry, idParam(request, 'notableId'));
+  app.get('/letters/:id/notables/:notableId/edit', { schema: { params: ids('id', 'notableId') } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'edit_notables');
+    return renderEdit(reply, entry, request.params.notableId);
   });
 
-  app.post('/letters/:id/notables/:notableId/edit', async (request, reply) => {
+  app.post('/letters/:id/notables/:notableId/edit', { schema: { params: ids('id', 'notableId') } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'edit_notables');
-    const notableId = idParam(request, 'notableId');
+    const entry = await access.letter(organizer, request.params.id, 'edit_notables');
+    const notableId = request.params.notableId;
     const form = parseForm(notableEditSchema, request.body);
     const outcome = form.ok ? await notables.update(entry, organizer, notableId, form.value) : form;
     if (!outcome.ok) {
@@ -112,19 +115,19 @@ export const notableRoutes: FastifyPluginAsync<{ deps: Deps; services: Organizer
     return reply.redirect(withNotice(base(entry), 'notable_updated'), 303);
   });
 
-  app.post('/letters/:id/notables/:notableId/move', async (request, reply) => {
+  app.post('/letters/:id/notables/:notableId/move', { schema: { params: ids('id', 'notableId') } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'edit_notables');
+    const entry = await access.letter(organizer, request.params.id, 'edit_notables');
     const form = parseForm(notableMoveSchema, request.body);
     if (!form.ok) return reply.redirect(base(entry), 303);
-    const outcome = await notables.move(entry, organizer, idParam(request, 'notableId'), form.value.direction);
+    const outcome = await notables.move(entry, organizer, request.params.notableId, form.value.direction);
     return finish(reply, entry, outcome, 'notable_moved');
   });
 
-  app.post('/letters/:id/notables/:notableId/remove', async (request, reply) => {
+  app.post('/letters/:id/notables/:notableId/remove', { schema: { params: ids('id', 'notableId') } }, async (request, reply) => {
     const organizer = signedIn(request);
-    const entry = await access.letter(organizer, idParam(request), 'edit_notables');
-    const outcome = await notables.remove(entry, organizer, idParam(request, 'notableId'));
+    const entry = await access.letter(organizer, request.params.id, 'edit_notables');
+    const outcome = await notables.remove(entry, organizer, request.params.notableId);
     return finish(reply, entry, outcome, 'notable_removed');
   });
 

@@ -3,7 +3,7 @@
 import type { LetterAccess } from './access.js';
 import type { FieldErrors } from './form.js';
 import type { NotableChange, NotableRepo } from './notable-repo.js';
-import type { SignedInOrganizer } from './organizer-repo.js';
+import type { SignedInOrganizer } from './session-repo.js';
 
 const MESSAGES: Record<Exclude<NotableChange, { ok: true }>['reason'], string> = {
   not_found: 'That entry or signature is not on this letter.',

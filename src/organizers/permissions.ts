@@ -1,5 +1,5 @@
 // What each role in a collective may do. Pure, so the whole matrix is testable in one table.
-import type { Role } from '../db/schema.js';
+import type { Role } from '../db/vocabulary.js';
 
 export type Permission =
   /** See the letter in the organizer area, preview drafts. */

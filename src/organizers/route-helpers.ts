@@ -1,24 +1,7 @@
-// Small pieces every organizer route uses: ids from the URL, the signed-in organizer, safe
-// return addresses.
+// Small pieces every organizer route uses: the signed-in organizer, safe return addresses, query
+// text, and what every page passes to its view.
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { NotFound } from '../errors.js';
-import type { SignedInOrganizer } from './organizer-repo.js';
-
-const positiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
-/** A numeric id from the path; anything else is a page that does not exist. */
-export function idParam(request: FastifyRequest, key = 'id'): number {
-  const parsed = positiveId.safeParse((request.params as Record<string, unknown>)[key]);
-  if (!parsed.success) throw new NotFound();
-  return parsed.data;
-}
-
-export function slugParam(request: FastifyRequest): string {
-  const slug = (request.params as { slug?: unknown }).slug;
-  if (typeof slug !== 'string' || !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug) || slug.length > 100) throw new NotFound();
-  return slug;
-}
+import type { SignedInOrganizer } from './session-repo.js';
 
 /** The organizer of a request that passed the area's session check. */
 export function signedIn(request: FastifyRequest): SignedInOrganizer {

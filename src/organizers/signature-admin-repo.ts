@@ -2,8 +2,9 @@
 // emails, and the audit trail of their decisions. The decisions themselves (and their counters)
 // belong to SignatureRepo.moderate*. Reads are batched: one query per list, never one per row.
 import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { HOLD_REASONS, type HoldReason, notableSignatories, SIGNATURE_STATUSES, type SignatureStatus, signatures } from '../db/schema.js';
+import type { Db, Store, Tables } from '../db/store.js';
+import { containsIgnoringCase } from '../db/text-match.js';
+import { HOLD_REASONS, type HoldReason, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vocabulary.js';
 import type { Notable } from '../letters/letter-repo.js';
 import type { ModerationAction, ModerationResult, Signature } from '../signatures/signature-repo.js';
 import type { AuditRepo } from './audit-repo.js';
@@ -15,13 +16,15 @@ export interface SignatureSearch {
   limit: number;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export class SignatureAdminRepo {
+  private readonly t: Tables;
+
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly audit: AuditRepo,
-  ) {}
+  ) {
+    this.t = store.tables;
+  }
 
   /**
    * Newest first, by id, after a keyset cursor; a query with @ searches emails, otherwise names.
@@ -29,37 +32,27 @@ export class SignatureAdminRepo {
    * them: `ORDER BY id` over a whole letter would sort every row of it for one page.
    */
   async search(letterId: number, search: SignatureSearch): Promise<Signature[]> {
+    const s = this.t.signatures;
     const q = search.query.trim();
-    const pattern = `%${escapeLike(q)}%`;
-    const match =
-      q === ''
-        ? undefined
-        : q.includes('@')
-          ? sql`${signatures.email} LIKE ${pattern} ESCAPE '\\'`
-          : sql`${signatures.name} LIKE ${pattern} ESCAPE '\\'`;
+    const match = q === '' ? undefined : containsIgnoringCase(q.includes('@') ? s.email : s.name, q);
     const page = (status: SignatureStatus) =>
-      this.db
+      this.store.db
         .select()
-        .from(signatures)
-        .where(
-          and(
-            eq(signatures.letterId, letterId),
-            eq(signatures.status, status),
-            search.beforeId ? lt(signatures.id, search.beforeId) : undefined,
-            match,
-          ),
-        )
-        .orderBy(desc(signatures.id))
-        .limit(search.limit)
-        .all();
+        .from(s)
+        .where(and(eq(s.letterId, letterId), eq(s.status, status), search.beforeId ? lt(s.id, search.beforeId) : undefined, match))
+        .orderBy(desc(s.id))
+        .limit(search.limit);
     if (search.status) return page(search.status);
-    return SIGNATURE_STATUSES.flatMap(page)
-      .sort((a, b) => b.id - a.id)
-      .slice(0, search.limit);
+    // One range after another: a moderator's search need not take a pooled connection per status.
+    const rows: Signature[] = [];
+    for (const status of SIGNATURE_STATUSES) rows.push(...(await page(status)));
+    return rows.sort((a, b) => b.id - a.id).slice(0, search.limit);
   }
 
   async findById(id: number): Promise<Signature | undefined> {
-    return this.db.select().from(signatures).where(eq(signatures.id, id)).get();
+    const s = this.t.signatures;
+    const [row] = await this.store.db.select().from(s).where(eq(s.id, id)).limit(1);
+    return row;
   }
 
   /**
@@ -70,19 +63,13 @@ export class SignatureAdminRepo {
     letterId: number,
     options: { reason?: HoldReason | null; limit: number },
   ): Promise<Array<Signature & { matched: Signature | null }>> {
-    const rows = this.db
+    const s = this.t.signatures;
+    const rows = await this.store.db
       .select()
-      .from(signatures)
-      .where(
-        and(
-          eq(signatures.letterId, letterId),
-          eq(signatures.status, 'held'),
-          options.reason ? eq(signatures.holdReason, options.reason) : undefined,
-        ),
-      )
-      .orderBy(asc(signatures.id))
-      .limit(options.limit)
-      .all();
+      .from(s)
+      .where(and(eq(s.letterId, letterId), eq(s.status, 'held'), options.reason ? eq(s.holdReason, options.reason) : undefined))
+      .orderBy(asc(s.id))
+      .limit(options.limit);
     const matched = await this.byIds(
       letterId,
       rows.map((r) => r.matchedSignatureId).filter((id): id is number => id !== null),
@@ -92,58 +79,63 @@ export class SignatureAdminRepo {
 
   /** How many signatures are held on a letter, by reason (an index range, no rows loaded). */
   async heldCounts(letterId: number): Promise<Record<HoldReason, number>> {
+    const s = this.t.signatures;
     const counts = Object.fromEntries(HOLD_REASONS.map((r) => [r, 0])) as Record<HoldReason, number>;
-    const rows = this.db
-      .select({ reason: signatures.holdReason, count: sql<number>`count(*)` })
-      .from(signatures)
-      .where(and(eq(signatures.letterId, letterId), eq(signatures.status, 'held')))
-      .groupBy(signatures.holdReason)
-      .all();
+    const rows = await this.store.db
+      .select({ reason: s.holdReason, count: sql<number>`count(*)`.mapWith(Number) })
+      .from(s)
+      .where(and(eq(s.letterId, letterId), eq(s.status, 'held')))
+      .groupBy(s.holdReason);
     for (const row of rows) if (row.reason) counts[row.reason] = row.count;
     return counts;
   }
 
   /** Counted signatures flagged as one edit away from another (for the moderation view). */
   async possibleDuplicates(letterId: number, limit = 200): Promise<Signature[]> {
-    return this.db
+    const s = this.t.signatures;
+    return this.store.db
       .select()
-      .from(signatures)
-      .where(and(eq(signatures.letterId, letterId), isNotNull(signatures.possibleDuplicateOf), eq(signatures.status, 'verified')))
-      .orderBy(desc(signatures.id))
-      .limit(limit)
-      .all();
+      .from(s)
+      .where(and(eq(s.letterId, letterId), isNotNull(s.possibleDuplicateOf), eq(s.status, 'verified')))
+      .orderBy(desc(s.id))
+      .limit(limit);
   }
 
   async byIds(letterId: number, ids: number[]): Promise<Map<number, Signature>> {
     if (ids.length === 0) return new Map();
-    const rows = this.db
+    const s = this.t.signatures;
+    const rows = await this.store.db
       .select()
-      .from(signatures)
-      .where(and(eq(signatures.letterId, letterId), inArray(signatures.id, ids)))
-      .all();
+      .from(s)
+      .where(and(eq(s.letterId, letterId), inArray(s.id, ids)));
     return new Map(rows.map((r) => [r.id, r]));
   }
 
   async notablesByIds(letterId: number, ids: number[]): Promise<Map<number, Notable>> {
     if (ids.length === 0) return new Map();
-    const rows = this.db
+    const n = this.t.notableSignatories;
+    const rows = await this.store.db
       .select()
-      .from(notableSignatories)
-      .where(and(eq(notableSignatories.letterId, letterId), inArray(notableSignatories.id, ids)))
-      .all();
+      .from(n)
+      .where(and(eq(n.letterId, letterId), inArray(n.id, ids)));
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** One audit entry per signature whose state changed (a no-op decision is not an action). */
-  /** Audits the decisions that changed something. Call inside the moderation's transaction. */
-  recordModerationTx(
-    context: { collectiveId: number; letterId: number; organizerId: number; now: Date },
+  /**
+   * One audit entry per signature whose state changed (a no-op decision is not an action).
+   * Call inside the moderation's unit of work, so decisions and their record commit together.
+   * Returns how many changed.
+   */
+  async recordModerationTx(
+    tx: Db,
+    /** organizerId null: a decision from the command line (recorded as such). */
+    context: { collectiveId: number; letterId: number; organizerId: number | null; now: Date },
     action: ModerationAction,
     results: ModerationResult[],
-  ): number {
+  ): Promise<number> {
     const changed = results.filter((r) => r.before.status !== r.after.status || r.before.hidden !== r.after.hidden);
     for (const r of changed) {
-      this.audit.recordTx({
+      await this.audit.recordTx(tx, {
         collectiveId: context.collectiveId,
         letterId: context.letterId,
         organizerId: context.organizerId,
@@ -151,7 +143,7 @@ export class SignatureAdminRepo {
         targetType: 'signature',
         targetId: r.signature.id,
         before: r.before,
-        after: r.after,
+        after: context.organizerId === null ? { ...r.after, via: 'cli' } : r.after,
         at: context.now,
       });
     }

@@ -1,9 +1,15 @@
 // The one place errors become responses: HTML pages for people, JSON for the API. A 5xx is a
 // bug: logged in full with the request id, answered with a plain message and never a stack.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { isRefusedText, isStoreUnavailable } from '../db/store.js';
+import { AppError, Forbidden } from '../errors.js';
+import { NO_LETTER } from '../letters/public-letters.js';
 import { viewHelpers } from '../views.js';
 import { applyPageHeaders } from './security-headers.js';
+
+/** Seconds a client is asked to wait while the database is away. */
+const UNAVAILABLE_RETRY_AFTER = 5;
+const CSRF_CODES = new Set(['FST_CSRF_MISSING_SECRET', 'FST_CSRF_INVALID_TOKEN']);
 
 const HEADINGS: Record<number, string> = {
   400: 'Something in that request was not right',
@@ -17,7 +23,7 @@ const HEADINGS: Record<number, string> = {
   422: 'Please check what you entered',
   429: 'Too many attempts',
   500: 'Something went wrong on our side',
-  503: 'We are restarting',
+  503: 'Back in a moment',
 };
 
 export function wantsJson(request: FastifyRequest): boolean {
@@ -31,13 +37,29 @@ interface Problem {
   fields?: Record<string, string>;
 }
 
-function toProblem(error: FastifyError | AppError | Error): Problem {
+function toProblem(error: FastifyError | AppError | Error, request?: FastifyRequest): Problem {
+  // A missing or wrong CSRF token (organizer forms): a refusal with a useful sentence.
+  if (CSRF_CODES.has((error as FastifyError).code)) {
+    return toProblem(
+      new Forbidden('This form has expired or did not come from this site. Go back, reload the page and try again.', 'csrf'),
+    );
+  }
+  // Text the database cannot store (SQLite takes it; PostgreSQL refuses a NUL byte): a bad request.
+  if (isRefusedText(error)) return { statusCode: 400, code: 'bad_request', message: 'That request contains characters we cannot accept.' };
+  if (isStoreUnavailable(error)) {
+    return { statusCode: 503, code: 'unavailable', message: 'We cannot reach our database just now. Please try again in a few seconds.' };
+  }
   if (error instanceof AppError) {
     return { statusCode: error.statusCode, code: error.code, message: error.message, fields: error.fields };
   }
   const fastifyError = error as FastifyError;
   const status = fastifyError.statusCode ?? 500;
   if (fastifyError.validation) {
+    // A path that does not fit its route's parameters names nothing: a missing page, not a bad request.
+    if (fastifyError.validationContext === 'params') {
+      const aboutLetter = request?.routeOptions.url?.includes(':slug') && request.url.includes('/letters/');
+      return { statusCode: 404, code: 'not_found', message: aboutLetter ? NO_LETTER : 'We could not find that page.' };
+    }
     return { statusCode: 400, code: 'bad_request', message: `Invalid request: ${fastifyError.message}` };
   }
   if (status >= 400 && status < 500) {
@@ -76,7 +98,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
     return reply.type('application/json; charset=utf-8').send({ error });
   }
   // Rendered with the app's Eta directly: errors raised before routing have no reply.view.
-  const html = request.server.deps.eta.render('error', {
+  const html = request.server.services.eta.render('error', {
     ...viewHelpers,
     statusCode: problem.statusCode,
     heading: HEADINGS[problem.statusCode] ?? 'That did not work',
@@ -87,12 +109,15 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
   return reply.type('text/html; charset=utf-8').send(html);
 }
 
+/** The one error handler: every error of every route becomes a page or a JSON problem here. */
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.statusCode >= 500) request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+    const problem = toProblem(error, request);
+    if (problem.statusCode === 503) request.log.warn({ err: error, reqId: request.id }, 'database unavailable');
+    else if (problem.statusCode >= 500) request.log.error({ err: error, reqId: request.id }, 'unhandled error');
     else request.log.info({ status: problem.statusCode, code: problem.code }, 'request refused');
     if (problem.statusCode === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
+    if (problem.statusCode === 503) reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER));
     try {
       return await sendProblem(request, reply, problem);
     } catch (renderError) {

@@ -1,5 +1,5 @@
-// Organizer sessions and CSRF protection, registered inside the organizer area only, so public
-// pages and the press API stay cookie-free and cacheable.
+// Organizer sessions and CSRF protection, registered (in app.ts) around the organizer area only,
+// so public pages and the press API stay cookie-free and cacheable.
 // - Session: a random token in a signed, HttpOnly, SameSite=Lax cookie (Secure over https); the
 //   database keeps only its SHA-256 hash, with an expiry.
 // - CSRF: @fastify/csrf-protection with its secret in a signed cookie, and every token bound to
@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import type { SignedInOrganizer } from '../organizers/organizer-repo.js';
+import type { SignedInOrganizer } from '../organizers/session-repo.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,6 +45,11 @@ export async function registerSessions(app: FastifyInstance, { config, sessionFo
     csrfOpts: { hmacKey: config.SESSION_SECRET },
   });
   app.decorateRequest('organizer', null);
+
+  // Pages here carry personal data and per-session tokens: never cached anywhere.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
 
   app.addHook('onRequest', async (request) => {
     const raw = request.cookies[SESSION_COOKIE];
@@ -106,4 +111,11 @@ export function rememberDevice(request: FastifyRequest, reply: FastifyReply, con
     signed: true,
     expires: new Date(now.getTime() + DEVICE_COOKIE_TTL_MS),
   });
+}
+
+/** For the pages behind a session: anyone else is sent to sign in, and brought back after. */
+export async function requireOrganizer(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.organizer) return;
+  const next = request.method === 'GET' ? request.url : '/organize';
+  await reply.redirect(`/login?next=${encodeURIComponent(next)}`, 303);
 }

@@ -1,7 +1,9 @@
 // Recomputes every counter from the signatures table and compares: the safety net behind
-// "counts are kept in the same transaction". Used by `npm run cli -- check [--repair]` and tests.
-import type { Db } from '../db/client.js';
-import { inTransaction } from '../db/client.js';
+// "counts are kept in the same transaction". Used by `npm run cli -- check [--repair]`, tests,
+// and the periodic check. Portable SQL, so it checks SQLite and PostgreSQL alike; the sums fold
+// each counter's slots together.
+import { sql } from 'drizzle-orm';
+import type { Db, Store } from '../db/store.js';
 
 export interface Drift {
   letterId: number;
@@ -14,19 +16,22 @@ export interface Drift {
 
 const HOUR_MS = 3_600_000;
 
+type Row = { letterId: number; key: string | number; n: number };
+
 /** Every difference between the counters and a recomputation (empty when consistent). */
-export function findDrift(db: Db): Drift[] {
-  const sqlite = db.$client;
+export async function findDrift(store: Store, tx?: Db): Promise<Drift[]> {
+  const db = tx ?? store.db;
   const drift: Drift[] = [];
-  const totals = sqlite
-    .prepare(
-      `SELECT l.id, l.slug, l.signature_count AS stored,
-              (SELECT count(*) FROM signatures s WHERE s.letter_id = l.id AND s.status = 'verified') AS actual,
-              (SELECT coalesce(sum(count_delta), 0) FROM signature_events e WHERE e.letter_id = l.id) AS events
-         FROM letters l ORDER BY l.id`,
-    )
-    .all() as Array<{ id: number; slug: string; stored: number; actual: number; events: number }>;
-  for (const row of totals) {
+  const totals = await store.rows<{ id: number; slug: string; stored: number; actual: number; events: number }>(
+    sql`SELECT l.id AS id, l.slug AS slug,
+               (SELECT coalesce(sum(c.count), 0) FROM letter_count_slots c WHERE c.letter_id = l.id) AS stored,
+               (SELECT count(*) FROM signatures s WHERE s.letter_id = l.id AND s.status = 'verified') AS actual,
+               (SELECT coalesce(sum(e.count_delta), 0) FROM signature_events e WHERE e.letter_id = l.id) AS events
+          FROM letters l ORDER BY l.id`,
+    db,
+  );
+  for (const raw of totals) {
+    const row = { ...raw, stored: Number(raw.stored), actual: Number(raw.actual), events: Number(raw.events) };
     if (row.stored !== row.actual) {
       drift.push({ letterId: row.id, slug: row.slug, counter: 'total', key: '', stored: row.stored, actual: row.actual });
     }
@@ -39,83 +44,128 @@ export function findDrift(db: Db): Drift[] {
     drift,
     slugs,
     'country',
-    sqlite.prepare('SELECT letter_id AS letterId, country AS key, count AS n FROM letter_country_counts WHERE count <> 0').all(),
-    sqlite
-      .prepare(
-        "SELECT letter_id AS letterId, country AS key, count(*) AS n FROM signatures WHERE status = 'verified' AND country IS NOT NULL GROUP BY letter_id, country",
-      )
-      .all(),
+    await store.rows<Row>(
+      sql`SELECT letter_id AS "letterId", country AS key, sum(count) AS n FROM letter_country_counts
+           GROUP BY letter_id, country HAVING sum(count) <> 0`,
+      db,
+    ),
+    await store.rows<Row>(
+      sql`SELECT letter_id AS "letterId", country AS key, count(*) AS n FROM signatures
+           WHERE status = 'verified' AND country IS NOT NULL GROUP BY letter_id, country`,
+      db,
+    ),
   );
   compare(
     drift,
     slugs,
     'hour',
-    sqlite.prepare('SELECT letter_id AS letterId, hour AS key, count AS n FROM letter_hour_counts WHERE count <> 0').all(),
-    sqlite
-      .prepare(
-        `SELECT letter_id AS letterId, verified_at - (verified_at % ${HOUR_MS}) AS key, count(*) AS n
-           FROM signatures WHERE status = 'verified' GROUP BY letter_id, key`,
-      )
-      .all(),
+    await store.rows<Row>(
+      sql`SELECT letter_id AS "letterId", hour AS key, sum(count) AS n FROM letter_hour_counts
+           GROUP BY letter_id, hour HAVING sum(count) <> 0`,
+      db,
+    ),
+    await store.rows<Row>(
+      sql`SELECT letter_id AS "letterId", ${hourOf(store)} AS key, count(*) AS n FROM signatures
+           WHERE status = 'verified' GROUP BY letter_id, ${hourOf(store)}`,
+      db,
+    ),
   );
   return drift;
 }
 
-type Row = { letterId: number; key: string | number; n: number };
+/** The start of verified_at's hour in milliseconds: the two databases keep times in different types. */
+function hourOf(store: Store) {
+  return store.dialect === 'sqlite'
+    ? sql.raw(`verified_at - (verified_at % ${HOUR_MS})`)
+    : sql.raw(`(floor(extract(epoch from verified_at) * 1000 / ${HOUR_MS}) * ${HOUR_MS})::bigint`);
+}
 
-function compare(drift: Drift[], slugs: Map<number, string>, counter: 'country' | 'hour', storedRows: unknown[], actualRows: unknown[]) {
-  const key = (r: Row) => `${r.letterId}\u0000${r.key}`;
-  const stored = new Map((storedRows as Row[]).map((r) => [key(r), r]));
-  const actual = new Map((actualRows as Row[]).map((r) => [key(r), r]));
+function compare(drift: Drift[], slugs: Map<number, string>, counter: 'country' | 'hour', storedRows: Row[], actualRows: Row[]) {
+  const key = (r: Row) => `${r.letterId}\u0000${Number.isFinite(Number(r.key)) && counter === 'hour' ? Number(r.key) : r.key}`;
+  const stored = new Map(storedRows.map((r) => [key(r), r]));
+  const actual = new Map(actualRows.map((r) => [key(r), r]));
   for (const k of new Set([...stored.keys(), ...actual.keys()])) {
-    const s = stored.get(k);
-    const a = actual.get(k);
-    if ((s?.n ?? 0) === (a?.n ?? 0)) continue;
-    const row = (s ?? a) as Row;
+    const s = Number(stored.get(k)?.n ?? 0);
+    const a = Number(actual.get(k)?.n ?? 0);
+    if (s === a) continue;
+    const row = (stored.get(k) ?? actual.get(k)) as Row;
     drift.push({
-      letterId: row.letterId,
-      slug: slugs.get(row.letterId) ?? String(row.letterId),
+      letterId: Number(row.letterId),
+      slug: slugs.get(Number(row.letterId)) ?? String(row.letterId),
       counter,
       key: counter === 'hour' ? new Date(Number(row.key)).toISOString() : String(row.key),
-      stored: s?.n ?? 0,
-      actual: a?.n ?? 0,
+      stored: s,
+      actual: a,
     });
   }
 }
 
 /**
- * Rewrites every counter from the signatures table in one transaction and records the repair
- * in the audit log. The event log is append-only and is never rewritten.
+ * Rewrites every counter from the signatures table in one unit of work and records the repair
+ * in the audit log. Each counter is rebuilt in its first slot. The event log is append-only and
+ * is never rewritten.
  */
-export function repairCounters(db: Db, now: Date): Drift[] {
-  return inTransaction(db, () => {
-    const drift = findDrift(db).filter((d) => d.counter !== 'events');
+export async function repairCounters(store: Store, now: Date): Promise<Drift[]> {
+  return store.unitOfWork(async (tx) => {
+    const drift = (await findDrift(store, tx)).filter((d) => d.counter !== 'events');
     if (drift.length === 0) return drift;
-    const sqlite = db.$client;
-    sqlite.exec(`
-      UPDATE letters SET signature_count = (SELECT count(*) FROM signatures s WHERE s.letter_id = letters.id AND s.status = 'verified');
-      DELETE FROM letter_country_counts;
-      INSERT INTO letter_country_counts (letter_id, country, count)
-        SELECT letter_id, country, count(*) FROM signatures WHERE status = 'verified' AND country IS NOT NULL GROUP BY letter_id, country;
-      DELETE FROM letter_hour_counts;
-      INSERT INTO letter_hour_counts (letter_id, hour, count)
-        SELECT letter_id, verified_at - (verified_at % ${HOUR_MS}), count(*) FROM signatures WHERE status = 'verified' GROUP BY 1, 2;
-    `);
-    const touched = [...new Set(drift.map((d) => d.letterId))];
-    const bump = sqlite.prepare('UPDATE letters SET updated_at = ? WHERE id = ?');
-    const audit = sqlite.prepare(
-      "INSERT INTO audit_log (letter_id, action, target_type, before, after, at) VALUES (?, 'counters.repair', 'letter', ?, ?, ?)",
+    const t = store.tables;
+    await tx.delete(t.letterCountSlots);
+    await store.rows(
+      sql`INSERT INTO letter_count_slots (letter_id, slot, count, updated_at)
+          SELECT l.id, 0, (SELECT count(*) FROM signatures s WHERE s.letter_id = l.id AND s.status = 'verified'),
+                 ${t.letterCountSlots.updatedAt.mapToDriverValue(now)}
+            FROM letters l`,
+      tx,
     );
-    for (const letterId of touched) {
-      bump.run(now.getTime(), letterId);
+    await tx.delete(t.letterCountryCounts);
+    await store.rows(
+      sql`INSERT INTO letter_country_counts (letter_id, country, slot, count)
+          SELECT letter_id, country, 0, count(*) FROM signatures WHERE status = 'verified' AND country IS NOT NULL
+           GROUP BY letter_id, country`,
+      tx,
+    );
+    await tx.delete(t.letterHourCounts);
+    await store.rows(
+      sql`INSERT INTO letter_hour_counts (letter_id, hour, slot, count)
+          SELECT letter_id, ${hourOf(store)}, 0, count(*) FROM signatures WHERE status = 'verified' GROUP BY letter_id, ${hourOf(store)}`,
+      tx,
+    );
+    for (const letterId of new Set(drift.map((d) => d.letterId))) {
       const mine = drift.filter((d) => d.letterId === letterId);
-      audit.run(
+      await tx.insert(t.auditLog).values({
         letterId,
-        JSON.stringify(mine.map((d) => ({ counter: d.counter, key: d.key, value: d.stored }))),
-        JSON.stringify(mine.map((d) => ({ counter: d.counter, key: d.key, value: d.actual }))),
-        now.getTime(),
-      );
+        organizerId: null,
+        collectiveId: null,
+        action: 'counters.repair',
+        targetType: 'letter',
+        before: JSON.stringify(mine.map((d) => ({ counter: d.counter, key: d.key, value: d.stored }))),
+        after: JSON.stringify(mine.map((d) => ({ counter: d.counter, key: d.key, value: d.actual }))),
+        at: now,
+      });
     }
     return drift;
   });
+}
+
+/** The check as a service: for the CLI, and as a periodic job that logs any drift loudly. */
+export class CounterCheck {
+  constructor(
+    private readonly store: Store,
+    private readonly log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void },
+    private readonly now: () => Date,
+  ) {}
+
+  check(): Promise<Drift[]> {
+    return findDrift(this.store);
+  }
+
+  repair(): Promise<Drift[]> {
+    return repairCounters(this.store, this.now());
+  }
+
+  async checkAndLog(): Promise<void> {
+    const drift = await this.check();
+    if (drift.length > 0) this.log.error({ drift }, 'counters differ from a recount: run `npm run cli -- check --repair`');
+  }
 }

@@ -1,19 +1,21 @@
 // The signer's journey in HTML: sign, check your email, confirm, thank you, withdraw.
 // Links in mail only ever show a page; changing anything takes a POST from that page, so mail
 // scanners that follow links cannot confirm or withdraw for people.
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../deps.js';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../config.js';
 import { checkFormStamp } from '../domain/form-stamp.js';
 import { isSignable, signingEndedAt } from '../domain/letter-rules.js';
 import { isWellFormedToken } from '../domain/tokens.js';
 import { ValidationFailed } from '../errors.js';
+import { slugParams, tokenParams } from '../http/params.js';
+import type { LetterPage, SignFormState } from '../letters/letter-page.js';
 import type { LetterWithCollective } from '../letters/letter-repo.js';
-import { parseSlug, renderLetterPage } from '../letters/routes.js';
+import type { PublicLetters } from '../letters/public-letters.js';
 import type { RateLimits } from '../plugins/security.js';
-import { parseSignatureInput } from './signature-input.js';
-
-/** Signing forms are small; anything larger is not a person typing. */
-export const SIGN_BODY_LIMIT = 16 * 1024;
+import type { SignService } from './sign-service.js';
+import { parseSignatureInput, SIGN_BODY_LIMIT } from './signature-input.js';
 
 type FormBody = Record<string, unknown>;
 
@@ -31,67 +33,82 @@ function formValues(body: FormBody) {
   };
 }
 
-function tokenParam(request: FastifyRequest): string | null {
-  const token = (request.params as { token?: unknown }).token;
-  return typeof token === 'string' && isWellFormedToken(token) ? token : null;
-}
+/** A link's token when it has the shape of one of ours (else the link is simply not recognised). */
+const ourToken = (token: string): string | null => (isWellFormedToken(token) ? token : null);
+
+/** The form as sent: any fields, read as text; what they mean is parseSignatureInput's job. */
+const formBody = z.record(z.string(), z.unknown()).catch({});
 
 const PRESS_AGAIN = 'Thank you. To check that a person is signing, please press “Sign this letter” once more: nothing was sent yet.';
 const FORM_TOO_OLD = 'This page was open for a long time. Please check your details and press “Sign this letter” again.';
 
-export const signatureRoutes: FastifyPluginAsync<{ deps: Deps; limits: RateLimits }> = async (app, { deps, limits }) => {
-  const { signing, config } = deps;
+export interface SignatureRouteServices {
+  signing: SignService;
+  letters: PublicLetters;
+  letterPage: LetterPage;
+  config: Config;
+  now: () => Date;
+  limits: RateLimits;
+}
 
-  app.post('/letters/:slug/sign', { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.sign }, async (request, reply) => {
-    const slug = parseSlug(request.params);
-    const body = (request.body ?? {}) as FormBody;
-    if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationFailed({ name: 'Please fill in the form.' });
-    const values = formValues(body);
-    const checkEmail = `/letters/${slug}/signed`;
+export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async (root, services) => {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { signing, letters, letterPage, config, limits } = services;
 
-    // Only a filled hidden field (which people never see) gets the silent answer.
-    if (typeof body.website === 'string' && body.website.trim() !== '') {
-      await signing.publicLetter(slug);
-      request.log.info({ slug }, 'signing form rejected: honeypot filled');
-      return reply.redirect(checkEmail, 303);
-    }
+  /** The letter page again, with the form as this person sent it. */
+  async function formPage(reply: FastifyReply, slug: string, form: SignFormState) {
+    const letter = await letters.publicLetter(slug);
+    reply.code(422);
+    return reply.type('text/html; charset=utf-8').send(await letterPage.html(letter, form));
+  }
 
-    const parsed = parseSignatureInput(values);
-    const stamp = checkFormStamp(config.SESSION_SECRET, body.started, slug, deps.now().getTime(), config.SIGN_MIN_FILL_MS);
-    if (stamp.result !== 'ok' || !parsed.ok) {
-      // Too quick, stale or without a genuine stamp: maybe a bot, maybe a person with autofill.
-      // Either way the page comes back with what they typed and asks them to send it again;
-      // a quick person keeps their stamp, so the second press goes through.
-      const letter = await signing.publicLetter(slug);
-      if (stamp.result !== 'ok') request.log.info({ slug, stamp: stamp.result }, 'signing form sent back to be confirmed');
-      reply.code(422);
-      return renderLetterPage(deps, reply, letter, {
-        values,
-        errors: parsed.ok ? {} : parsed.errors,
-        notice: stamp.result === 'ok' ? undefined : stamp.result === 'expired' ? FORM_TOO_OLD : PRESS_AGAIN,
-        formStamp: stamp.result === 'too_fast' ? String(body.started) : undefined,
-      });
-    }
-    try {
-      await signing.sign(slug, parsed.value, { ip: request.ip });
-    } catch (error) {
-      if (error instanceof ValidationFailed && error.fields) {
-        const letter = await signing.publicLetter(slug);
-        reply.code(422);
-        return renderLetterPage(deps, reply, letter, { values, errors: error.fields });
+  app.post(
+    '/letters/:slug/sign',
+    { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.sign, schema: { params: slugParams, body: formBody } },
+    async (request, reply) => {
+      const { slug } = request.params;
+      const body: FormBody = request.body;
+      const values = formValues(body);
+      const checkEmail = `/letters/${slug}/signed`;
+
+      // Only a filled hidden field (which people never see) gets the silent answer.
+      if (typeof body.website === 'string' && body.website.trim() !== '') {
+        await letters.publicLetter(slug);
+        request.log.info({ slug }, 'signing form rejected: honeypot filled');
+        return reply.redirect(checkEmail, 303);
       }
-      throw error;
-    }
-    return reply.redirect(checkEmail, 303);
-  });
 
-  app.get('/letters/:slug/signed', async (request, reply) => {
-    const letter = await signing.publicLetter(parseSlug(request.params));
+      const parsed = parseSignatureInput(values);
+      const stamp = checkFormStamp(config.SESSION_SECRET, body.started, slug, services.now().getTime(), config.SIGN_MIN_FILL_MS);
+      if (stamp.result !== 'ok' || !parsed.ok) {
+        // Too quick, stale or without a genuine stamp: maybe a bot, maybe a person with autofill.
+        // Either way the page comes back with what they typed and asks them to send it again;
+        // a quick person keeps their stamp, so the second press goes through.
+        if (stamp.result !== 'ok') request.log.info({ slug, stamp: stamp.result }, 'signing form sent back to be confirmed');
+        return formPage(reply, slug, {
+          values,
+          errors: parsed.ok ? {} : parsed.errors,
+          notice: stamp.result === 'ok' ? undefined : stamp.result === 'expired' ? FORM_TOO_OLD : PRESS_AGAIN,
+          formStamp: stamp.result === 'too_fast' ? String(body.started) : undefined,
+        });
+      }
+      try {
+        await signing.sign(slug, parsed.value, { ip: request.ip });
+      } catch (error) {
+        if (error instanceof ValidationFailed && error.fields) return formPage(reply, slug, { values, errors: error.fields });
+        throw error;
+      }
+      return reply.redirect(checkEmail, 303);
+    },
+  );
+
+  app.get('/letters/:slug/signed', { schema: { params: slugParams } }, async (request, reply) => {
+    const letter = await letters.publicLetter(request.params.slug);
     return reply.view('signatures/check-email', { letter, pageTitle: 'Check your email', noindex: true });
   });
 
-  app.get('/verify/:token', async (request, reply) => {
-    const token = tokenParam(request);
+  app.get('/verify/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    const token = ourToken(request.params.token);
     if (!token) return linkProblem(reply, 'unknown');
     const found = await signing.peek(token, 'verify');
     if (found.state === 'unknown' || !found.letter) return linkProblem(reply, 'unknown');
@@ -104,26 +121,34 @@ export const signatureRoutes: FastifyPluginAsync<{ deps: Deps; limits: RateLimit
     return reply.view('signatures/confirm', { letter: found.letter, token, pageTitle: 'Confirm your signature', noindex: true });
   });
 
-  app.post('/verify/:token', { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.links }, async (request, reply) => {
-    const token = tokenParam(request);
-    if (!token) return linkProblem(reply, 'unknown');
-    const { outcome, letter } = await signing.confirm(token);
-    if (outcome.kind === 'unknown' || !letter) return linkProblem(reply, 'unknown');
-    if (outcome.kind === 'expired') return linkProblem(reply, 'expired', letter, token);
-    if (outcome.kind === 'inactive') return linkProblem(reply, 'inactive', letter);
-    return thanks(reply, letter, { status: outcome.status, already: outcome.kind === 'already', withdrawToken: outcome.withdrawToken });
-  });
+  app.post(
+    '/verify/:token',
+    { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.links, schema: { params: tokenParams } },
+    async (request, reply) => {
+      const token = ourToken(request.params.token);
+      if (!token) return linkProblem(reply, 'unknown');
+      const { outcome, letter } = await signing.confirm(token);
+      if (outcome.kind === 'unknown' || !letter) return linkProblem(reply, 'unknown');
+      if (outcome.kind === 'expired') return linkProblem(reply, 'expired', letter, token);
+      if (outcome.kind === 'inactive') return linkProblem(reply, 'inactive', letter);
+      return thanks(reply, letter, { status: outcome.status, already: outcome.kind === 'already', withdrawToken: outcome.withdrawToken });
+    },
+  );
 
-  app.post('/verify/:token/resend', { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.resend }, async (request, reply) => {
-    const token = tokenParam(request);
-    if (!token) return linkProblem(reply, 'unknown');
-    const letter = await signing.resend(token);
-    if (!letter) return linkProblem(reply, 'unknown');
-    return reply.redirect(`/letters/${letter.slug}/signed`, 303);
-  });
+  app.post(
+    '/verify/:token/resend',
+    { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.resend, schema: { params: tokenParams } },
+    async (request, reply) => {
+      const token = ourToken(request.params.token);
+      if (!token) return linkProblem(reply, 'unknown');
+      const letter = await signing.resend(token);
+      if (!letter) return linkProblem(reply, 'unknown');
+      return reply.redirect(`/letters/${letter.slug}/signed`, 303);
+    },
+  );
 
-  app.get('/withdraw/:token', async (request, reply) => {
-    const token = tokenParam(request);
+  app.get('/withdraw/:token', { schema: { params: tokenParams } }, async (request, reply) => {
+    const token = ourToken(request.params.token);
     if (!token) return linkProblem(reply, 'unknown');
     const found = await signing.peek(token, 'withdraw');
     if (found.state === 'unknown' || !found.letter) return linkProblem(reply, 'unknown');
@@ -134,21 +159,25 @@ export const signatureRoutes: FastifyPluginAsync<{ deps: Deps; limits: RateLimit
     return reply.view('signatures/withdraw', { letter: found.letter, token, pageTitle: 'Withdraw your signature', noindex: true });
   });
 
-  app.post('/withdraw/:token', { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.links }, async (request, reply) => {
-    const token = tokenParam(request);
-    if (!token) return linkProblem(reply, 'unknown');
-    const { outcome, letter } = await signing.withdraw(token);
-    if (outcome.kind === 'unknown' || !letter) return linkProblem(reply, 'unknown');
-    if (outcome.kind === 'expired') return linkProblem(reply, 'withdraw_expired', letter);
-    return reply.view('signatures/withdrawn', { letter, pageTitle: 'Signature withdrawn', noindex: true });
-  });
+  app.post(
+    '/withdraw/:token',
+    { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.links, schema: { params: tokenParams } },
+    async (request, reply) => {
+      const token = ourToken(request.params.token);
+      if (!token) return linkProblem(reply, 'unknown');
+      const { outcome, letter } = await signing.withdraw(token);
+      if (outcome.kind === 'unknown' || !letter) return linkProblem(reply, 'unknown');
+      if (outcome.kind === 'expired') return linkProblem(reply, 'withdraw_expired', letter);
+      return reply.view('signatures/withdrawn', { letter, pageTitle: 'Signature withdrawn', noindex: true });
+    },
+  );
 
   function thanks(
     reply: FastifyReply,
     letter: LetterWithCollective,
     signer: { status: string; already: boolean; withdrawToken: string | null },
   ) {
-    const now = deps.now();
+    const now = services.now();
     const url = `${config.PUBLIC_URL}/letters/${letter.slug}`;
     const late = signer.status === 'late';
     return reply.view('signatures/thanks', {

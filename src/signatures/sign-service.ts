@@ -1,38 +1,46 @@
 // Signing, confirming and withdrawing: the rules around the signature repository.
 import { isSignable } from '../domain/letter-rules.js';
 import { nameKey } from '../domain/name-key.js';
-import { LetterClosed, NotFound, ValidationFailed } from '../errors.js';
+import { sourceKeys } from '../domain/spike.js';
+import { LetterClosed, ValidationFailed } from '../errors.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
+import type { PublicLetters } from '../letters/public-letters.js';
 import type { SignatureFields } from './signature-input.js';
-import type { NewSignature, SignatureRepo } from './signature-repo.js';
-import { type SpikeGuard, sourceKeys } from './spike-guard.js';
+import type { NewSignature, Signature, SignatureRepo } from './signature-repo.js';
 
 export interface SignServiceDeps {
   letters: LetterRepo;
+  publicLetters: PublicLetters;
   signatures: SignatureRepo;
   now: () => Date;
-  spikeGuard: SpikeGuard | null;
+  /** Whether the spike guard watches signing (SPIKE_GUARD). */
+  spikeGuard: boolean;
   isDisposableDomain: ((domain: string) => boolean) | null;
   /** Called after mail was queued, so the outbox worker sends it without waiting for its timer. */
   mailQueued: () => void;
 }
 
+/** A signature confirmed elsewhere (demo data, fixtures), counted like any other. */
+export interface ConfirmedSignature {
+  letterId: number;
+  name: string;
+  email: string;
+  emailKey: string;
+  title?: string | null;
+  organisation?: string | null;
+  country?: string | null;
+  isPublic?: boolean;
+}
+
 export class SignService {
   constructor(private readonly deps: SignServiceDeps) {}
-
-  /** Finds a letter the public may see (published or closed); drafts do not exist for them. */
-  async publicLetter(slug: string): Promise<LetterWithCollective> {
-    const letter = await this.deps.letters.findBySlug(slug);
-    if (!letter || letter.status === 'draft') throw new NotFound('There is no open letter at this address.');
-    return letter;
-  }
 
   /**
    * Signs a letter. Resolves the same way whether the address is new, pending or already
    * counted, so the response never reveals who has signed.
    */
   async sign(slug: string, fields: SignatureFields, meta: { ip: string | null }): Promise<LetterWithCollective> {
-    const letter = await this.publicLetter(slug);
+    const letter = await this.deps.publicLetters.publicLetter(slug);
     const now = this.deps.now();
     if (!isSignable(letter, now)) throw new LetterClosed();
     if (this.deps.isDisposableDomain?.(fields.emailDomain)) {
@@ -40,7 +48,6 @@ export class SignService {
         email: 'Please use a permanent email address; disposable addresses cannot confirm a signature for long.',
       });
     }
-    const holdForSpike = this.deps.spikeGuard?.check(letter.id, sourceKeys(meta.ip, fields.emailDomain), now.getTime()) ?? false;
     const input: NewSignature = {
       letterId: letter.id,
       name: fields.name,
@@ -53,7 +60,7 @@ export class SignService {
       isPublic: fields.isPublic,
       comment: fields.comment,
       ip: meta.ip,
-      holdForSpike,
+      sources: this.deps.spikeGuard ? sourceKeys(meta.ip, fields.emailDomain) : [],
     };
     await this.deps.signatures.createPendingSignature(input, letter, now);
     this.deps.mailQueued();
@@ -68,14 +75,8 @@ export class SignService {
     const sig = found.signature;
     const letter = await this.letterById(sig.letterId);
     if (!letter || !isSignable(letter, now)) return letter ?? null;
-    if (await this.deps.signatures.resendVerification(sig.id, letter, now)) {
-      this.deps.mailQueued();
-    }
+    if (await this.deps.signatures.resendVerification(sig.id, letter, now)) this.deps.mailQueued();
     return letter;
-  }
-
-  private letterById(id: number): Promise<LetterWithCollective | undefined> {
-    return this.deps.letters.findById(id);
   }
 
   async confirm(token: string) {
@@ -94,5 +95,30 @@ export class SignService {
     const outcome = await this.deps.signatures.withdrawSignature(token, this.deps.now());
     const letter = 'letterId' in outcome ? await this.letterById(outcome.letterId) : undefined;
     return { outcome, letter };
+  }
+
+  /** Records a signature confirmed outside the site: no mail, the same counters and events. */
+  addConfirmed(signature: ConfirmedSignature, confirmedAt: Date): Promise<Signature> {
+    return this.deps.signatures.addVerifiedSignature(
+      {
+        letterId: signature.letterId,
+        name: signature.name,
+        nameKey: nameKey(signature.name),
+        email: signature.email,
+        emailKey: signature.emailKey,
+        title: signature.title ?? null,
+        organisation: signature.organisation ?? null,
+        country: signature.country ?? null,
+        isPublic: signature.isPublic ?? true,
+        comment: null,
+        ip: null,
+        sources: [],
+      },
+      confirmedAt,
+    );
+  }
+
+  private letterById(id: number): Promise<LetterWithCollective | undefined> {
+    return this.deps.letters.findById(id);
   }
 }

@@ -17,6 +17,9 @@ export interface SignatureFields {
   comment: string | null;
 }
 
+/** Signing forms are small; anything larger is not a person typing. */
+export const SIGN_BODY_LIMIT = 16 * 1024;
+
 export type FieldErrors = Partial<Record<'name' | 'email' | 'title' | 'organisation' | 'country' | 'comment' | 'public', string>>;
 
 const FORMULA_START = /^[=+\-@]/;
@@ -35,41 +38,51 @@ const optionalText = (max: number, label: string) =>
     .nullable()
     .transform((v) => (v ? v : null));
 
-const schema = z.object({
-  name: text(120, 'Your name')
-    .refine((v) => v.length > 0, 'Please enter your name.')
-    .refine((v) => !FORMULA_START.test(v), 'A name cannot start with =, +, - or @.')
-    .refine((v) => !looksLikeUrl(v), 'A name cannot contain a web address.'),
-  email: z
-    .string({ error: 'Please enter your email address.' })
-    .max(254, 'That email address is too long.')
-    .refine((v) => v.trim().length > 0, 'Please enter your email address.')
-    .refine((v) => !hasControlCharacters(v) && parseEmail(v) !== null, 'Please enter a valid email address, like name@example.com.'),
-  title: optionalText(120, 'Role or occupation'),
-  organisation: optionalText(120, 'Organisation'),
-  country: z
-    .string({ error: 'Please choose a country from the list.' })
-    .optional()
-    .nullable()
-    .transform((v) => (v ? v.trim().toUpperCase() : null))
-    .refine((v) => v === null || isCountryCode(v), 'Please choose a country from the list.'),
-  comment: z
-    .string({ error: 'The comment must be text.' })
-    .max(5000, 'The comment must be at most 500 characters.')
-    .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'The comment contains characters we cannot accept.')
-    .transform(cleanText)
-    .refine((v) => v.length <= 500, 'The comment must be at most 500 characters.')
-    .optional()
-    .nullable()
-    .transform((v) => (v ? v : null)),
-  public: z.boolean({ error: 'public must be true or false.' }).default(true),
-});
+/**
+ * A signature as sent by the form or the API: the one schema that validates it, and that the
+ * OpenAPI document describes (api/sign-route-docs.ts).
+ */
+export const signatureInputSchema = z
+  .object({
+    name: text(120, 'Your name')
+      .refine((v) => v.length > 0, 'Please enter your name.')
+      .refine((v) => !FORMULA_START.test(v), 'A name cannot start with =, +, - or @.')
+      .refine((v) => !looksLikeUrl(v), 'A name cannot contain a web address.')
+      .describe('Full name, as it should appear (at most 120 characters). No web addresses; cannot start with = + - @.'),
+    email: z
+      .string({ error: 'Please enter your email address.' })
+      .max(254, 'That email address is too long.')
+      .refine((v) => v.trim().length > 0, 'Please enter your email address.')
+      .refine((v) => !hasControlCharacters(v) && parseEmail(v) !== null, 'Please enter a valid email address, like name@example.com.')
+      .describe('Where the confirmation link is sent. Never shown or published.'),
+    title: optionalText(120, 'Role or occupation').describe('Role or occupation (at most 120 characters).'),
+    organisation: optionalText(120, 'Organisation').describe('At most 120 characters.'),
+    country: z
+      .string({ error: 'Please choose a country from the list.' })
+      .optional()
+      .nullable()
+      .transform((v) => (v ? v.trim().toUpperCase() : null))
+      .refine((v) => v === null || isCountryCode(v), 'Please choose a country from the list.')
+      .describe('ISO 3166-1 alpha-2 code.'),
+    comment: z
+      .string({ error: 'The comment must be text.' })
+      .max(5000, 'The comment must be at most 500 characters.')
+      .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'The comment contains characters we cannot accept.')
+      .transform(cleanText)
+      .refine((v) => v.length <= 500, 'The comment must be at most 500 characters.')
+      .optional()
+      .nullable()
+      .transform((v) => (v ? v : null))
+      .describe('Shown to the organizers only (at most 500 characters).'),
+    public: z.boolean({ error: 'public must be true or false.' }).default(true).describe('List the name publicly (it counts either way).'),
+  })
+  .meta({ id: 'NewSignature' });
 
 export type ParseResult = { ok: true; value: SignatureFields } | { ok: false; errors: FieldErrors };
 
 /** Validates a signature from either channel; `public` must already be a boolean. */
 export function parseSignatureInput(input: unknown): ParseResult {
-  const result = schema.safeParse(input);
+  const result = signatureInputSchema.safeParse(input);
   if (!result.success) {
     const errors: FieldErrors = {};
     for (const issue of result.error.issues) {

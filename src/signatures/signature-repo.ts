@@ -1,21 +1,14 @@
 // Units of work for a signature's life. Each public method is atomic: it reads what the lifecycle
 // (domain/signature-lifecycle.ts) needs, asks it for the transition, and carries that out: the
-// signature's state, its event, the letter's counters (total, per country, per hour) and the mail
-// it causes change together in one transaction (batched with concurrent ones by GroupCommit), or
-// not at all. No rule about whether a signature counts lives here.
+// signature's state, its event, the letter's counters and the mail it causes change together in
+// one unit of work, or not at all. No rule about whether a signature counts lives here.
+//
+// Status changes are compare-and-set on the status that was read, so two processes confirming
+// the same link at once cannot both count it: the loser's unit of work is run again and finds
+// the signature already confirmed.
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import type { GroupCommit } from '../db/group-commit.js';
-import {
-  letterCountryCounts,
-  letterHourCounts,
-  letters,
-  notableSignatories,
-  type SignatureStatus,
-  signatureEvents,
-  signatures,
-  signatureTokens,
-} from '../db/schema.js';
+import { ConcurrentChange, type Db, param, type Store, type Tables } from '../db/store.js';
+import type { SignatureStatus } from '../db/vocabulary.js';
 import { isSignable } from '../domain/letter-rules.js';
 import { isOneEditApart, NEAR_MATCH_MIN_LENGTH, nameBlocks } from '../domain/name-key.js';
 import {
@@ -30,8 +23,10 @@ import {
 import { hashToken, VERIFY_LINK_TTL_MS, WITHDRAW_LINK_TTL_MS, withdrawTokenFor } from '../domain/tokens.js';
 import { LetterClosed, NotFound } from '../errors.js';
 import type { OutboxRepo } from '../mail/outbox-repo.js';
+import { Counters } from './counters.js';
+import type { SpikeWindows } from './spike-windows.js';
 
-export type Signature = typeof signatures.$inferSelect;
+export type Signature = Tables['signatures']['$inferSelect'];
 
 export interface NewSignature {
   letterId: number;
@@ -45,8 +40,8 @@ export interface NewSignature {
   isPublic: boolean;
   comment: string | null;
   ip: string | null;
-  /** Set by the spike guard: the signature will be held for review once confirmed. */
-  holdForSpike: boolean;
+  /** The spike guard's sources for this signing (IP, network, mail domain); empty to skip it. */
+  sources: string[];
 }
 
 /** What the signer's mail says about the letter (the template adds the links). */
@@ -85,29 +80,10 @@ export interface ModerationResult {
   after: Pick<Signature, 'status' | 'hidden'>;
 }
 
-const HOUR_MS = 3600 * 1000;
 /** Signatures a new one may collide with by name: confirmed by email, counted or under review. */
 const CONFIRMED: SignatureStatus[] = ['verified', 'held'];
-/** Bounded: the flag is advice for moderators, and signing must stay fast at any size. */
-const NEAR_MATCH_CANDIDATES = 500;
-
-// One indexed read per blocking key, each on a covering index (schema.ts), so no candidate costs
-// a table row. Written as an OR of the two, SQLite read every confirmed signature of the letter
-// through the status index instead (100 ms per confirmation at 1,000,000 signatures). Each
-// branch is bounded on its own, so an edit in the first four characters (found only through the
-// tail) is looked for as well. Exported for the query-plan test.
-const confirmedList = CONFIRMED.map((s) => `'${s}'`).join(', ');
-export const NEAR_MATCH_SQL = `SELECT id, name_key AS nameKey FROM (
-     SELECT id, name_key FROM signatures
-      WHERE letter_id = @letterId AND name_head = @head AND name_len BETWEEN @minLen AND @maxLen
-        AND status IN (${confirmedList})
-      LIMIT ${NEAR_MATCH_CANDIDATES / 2})
-   UNION ALL
-   SELECT id, name_key FROM (
-     SELECT id, name_key FROM signatures
-      WHERE letter_id = @letterId AND name_tail = @tail AND name_len BETWEEN @minLen AND @maxLen
-        AND status IN (${confirmedList})
-      LIMIT ${NEAR_MATCH_CANDIDATES / 2})`;
+/** Bounded: the flag is advice for moderators, and confirming must stay fast at any size. */
+const NEAR_MATCH_CANDIDATES_PER_BLOCK = 250;
 
 /** The columns a transition sets besides the status (confirmations record their review facts). */
 interface TransitionChanges {
@@ -117,54 +93,107 @@ interface TransitionChanges {
   possibleDuplicateOf?: number | null;
 }
 
+type Token = Tables['signatureTokens']['$inferSelect'];
+
 export class SignatureRepo {
-  private readonly stmts;
+  private readonly t: Tables;
+  private readonly counters: Counters;
+  private readonly q;
 
   constructor(
-    private readonly db: Db,
-    private readonly commits: GroupCommit,
+    private readonly store: Store,
     private readonly outbox: OutboxRepo,
+    private readonly spike: SpikeWindows | null,
     private readonly generateToken: () => string,
   ) {
+    this.t = store.tables;
+    const t = this.t;
+    this.counters = new Counters(store);
     const p = sql.placeholder;
-    // The statements of signing and confirming, prepared once: building and compiling them per
-    // request cost more than running them.
-    this.stmts = {
-      letter: db
-        .select({
-          id: letters.id,
-          status: letters.status,
-          closesAt: letters.closesAt,
-          version: letters.version,
-          duplicateNames: letters.duplicateNames,
-        })
-        .from(letters)
-        .where(eq(letters.id, p('id')))
-        .prepare(),
-      byEmailKey: db
-        .select()
-        .from(signatures)
-        .where(and(eq(signatures.letterId, p('letterId')), eq(signatures.emailKey, p('emailKey'))))
-        .prepare(),
-      byId: db
-        .select()
-        .from(signatures)
-        .where(eq(signatures.id, p('id')))
-        .prepare(),
-      insertToken: db
-        .insert(signatureTokens)
-        .values({
-          signatureId: p('signatureId'),
-          purpose: p('purpose'),
-          tokenHash: p('tokenHash'),
-          expiresAt: p('expiresAt'),
-          createdAt: p('createdAt'),
-        })
-        .onConflictDoNothing()
-        .prepare(),
-      insertEvent: db
-        .insert(signatureEvents)
-        .values({
+    const s = t.signatures;
+    const prepared = store.prepared.bind(store);
+    // The statements of signing and confirming, prepared once: building them per request cost
+    // more than running them on SQLite.
+    this.q = {
+      letter: prepared<
+        { id: number },
+        Array<Pick<Tables['letters']['$inferSelect'], 'id' | 'status' | 'closesAt' | 'version' | 'duplicateNames'>>
+      >('sig_letter', (db) =>
+        db
+          .select({
+            id: t.letters.id,
+            status: t.letters.status,
+            closesAt: t.letters.closesAt,
+            version: t.letters.version,
+            duplicateNames: t.letters.duplicateNames,
+          })
+          .from(t.letters)
+          .where(eq(t.letters.id, p('id'))),
+      ),
+      byEmailKey: prepared<{ letterId: number; emailKey: string }, Signature[]>('sig_by_email', (db) =>
+        db
+          .select()
+          .from(s)
+          .where(and(eq(s.letterId, p('letterId')), eq(s.emailKey, p('emailKey')))),
+      ),
+      byId: prepared<{ id: number }, Signature[]>('sig_by_id', (db) =>
+        db
+          .select()
+          .from(s)
+          .where(eq(s.id, p('id'))),
+      ),
+      insertPending: prepared<Record<string, unknown>, Signature[]>('sig_insert', (db) =>
+        db
+          .insert(s)
+          .values({
+            letterId: p('letterId'),
+            letterVersion: p('letterVersion'),
+            name: p('name'),
+            nameKey: p('nameKey'),
+            nameHead: p('nameHead'),
+            nameTail: p('nameTail'),
+            nameLen: p('nameLen'),
+            email: p('email'),
+            emailKey: p('emailKey'),
+            title: p('title'),
+            organisation: p('organisation'),
+            country: p('country'),
+            isPublic: p('isPublic'),
+            comment: p('comment'),
+            ip: p('ip'),
+            holdReason: p('holdReason'),
+            status: 'pending',
+            lastMailAt: p('now'),
+            createdAt: p('now'),
+            updatedAt: p('now'),
+          })
+          .returning(),
+      ),
+      touchMail: prepared<{ id: number; now: Date }, unknown>('sig_touch_mail', (db) =>
+        db
+          .update(s)
+          .set({ lastMailAt: param<Date>('now'), updatedAt: param<Date>('now') })
+          .where(eq(s.id, p('id'))),
+      ),
+      // A transition is a compare-and-set on the status the lifecycle was asked about. Confirming
+      // also stamps verified_at (a separate statement: a null time cannot go through the column's
+      // encoding).
+      transition: prepared<Record<string, unknown>, Signature[]>('sig_transition', (db) =>
+        db
+          .update(s)
+          .set(transitionColumns())
+          .where(and(eq(s.id, p('id')), eq(s.status, p('from'))))
+          .returning(),
+      ),
+      confirmTransition: prepared<Record<string, unknown>, Signature[]>('sig_transition_confirm', (db) =>
+        db
+          .update(s)
+          .set({ ...transitionColumns(), verifiedAt: param<Date>('verifiedAt') })
+          .where(and(eq(s.id, p('id')), eq(s.status, p('from'))))
+          .returning(),
+      ),
+      insertEvent: prepared<Record<string, unknown>, unknown>('sig_event', (db) =>
+        db.insert(t.signatureEvents).values({
           signatureId: p('signatureId'),
           letterId: p('letterId'),
           type: p('type'),
@@ -173,128 +202,112 @@ export class SignatureRepo {
           countDelta: p('countDelta'),
           organizerId: p('organizerId'),
           at: p('at'),
-        })
-        .prepare(),
-      tokenByHash: db
-        .select({ token: signatureTokens, signature: signatures })
-        .from(signatureTokens)
-        .innerJoin(signatures, eq(signatures.id, signatureTokens.signatureId))
-        .where(eq(signatureTokens.tokenHash, p('tokenHash')))
-        .prepare(),
-      tokenExists: db
-        .select({ id: signatureTokens.id })
-        .from(signatureTokens)
-        .where(and(eq(signatureTokens.tokenHash, p('tokenHash')), eq(signatureTokens.signatureId, p('signatureId'))))
-        .prepare(),
-      sameName: db
-        .select({ id: signatures.id })
-        .from(signatures)
-        .where(
-          and(
-            eq(signatures.letterId, p('letterId')),
-            eq(signatures.nameKey, p('nameKey')),
-            inArray(signatures.status, CONFIRMED),
-            sql`${signatures.id} <> ${p('id')}`,
-          ),
-        )
-        .orderBy(signatures.id)
-        .limit(1)
-        .prepare(),
-      notableByName: db
-        .select({ id: notableSignatories.id, signatureId: notableSignatories.signatureId })
-        .from(notableSignatories)
-        .where(and(eq(notableSignatories.letterId, p('letterId')), eq(notableSignatories.nameKey, p('nameKey'))))
-        .prepare(),
-      bumpLetter: db
-        .update(letters)
-        .set({
-          signatureCount: sql`${letters.signatureCount} + ${p('delta')}`,
-          updatedAt: sql`${p('now')}`,
-        })
-        .where(eq(letters.id, p('letterId')))
-        .prepare(),
-      bumpCountry: db
-        .insert(letterCountryCounts)
-        .values({ letterId: p('letterId'), country: p('country'), count: p('delta') })
-        .onConflictDoUpdate({
-          target: [letterCountryCounts.letterId, letterCountryCounts.country],
-          set: { count: sql`${letterCountryCounts.count} + excluded.count` },
-        })
-        .prepare(),
-      bumpHour: db
-        .insert(letterHourCounts)
-        .values({ letterId: p('letterId'), hour: p('hour'), count: p('delta') })
-        .onConflictDoUpdate({
-          target: [letterHourCounts.letterId, letterHourCounts.hour],
-          set: { count: sql`${letterHourCounts.count} + excluded.count` },
-        })
-        .prepare(),
-      insertPending: db
-        .insert(signatures)
-        .values({
-          letterId: p('letterId'),
-          letterVersion: p('letterVersion'),
-          name: p('name'),
-          nameKey: p('nameKey'),
-          nameHead: p('nameHead'),
-          nameTail: p('nameTail'),
-          nameLen: p('nameLen'),
-          email: p('email'),
-          emailKey: p('emailKey'),
-          title: p('title'),
-          organisation: p('organisation'),
-          country: p('country'),
-          isPublic: p('isPublic'),
-          comment: p('comment'),
-          ip: p('ip'),
-          holdReason: p('holdReason'),
-          status: 'pending',
-          lastMailAt: p('now'),
-          createdAt: p('now'),
-          updatedAt: p('now'),
-        })
-        .returning()
-        .prepare(),
-      // Placeholders in SET are raw SQL parameters (as in bumpLetter): times go in as milliseconds.
-      touchMail: db
-        .update(signatures)
-        .set({ lastMailAt: sql`${p('now')}`, updatedAt: sql`${p('now')}` })
-        .where(eq(signatures.id, p('id')))
-        .prepare(),
-      useToken: db
-        .update(signatureTokens)
-        .set({ usedAt: sql`${p('now')}` })
-        .where(eq(signatureTokens.id, p('id')))
-        .prepare(),
-      // A transition is a compare-and-set on the status the lifecycle was asked about.
-      transition: db
-        .update(signatures)
-        .set({
-          status: sql`${p('to')}`,
-          updatedAt: sql`${p('now')}`,
-          verifiedAt: sql`coalesce(${signatures.verifiedAt}, ${p('verifiedAt')})`,
-          previouslyRefused: sql`${p('previouslyRefused')}`,
-          holdReason: sql`${p('holdReason')}`,
-          matchedSignatureId: sql`${p('matchedSignatureId')}`,
-          matchedNotableId: sql`${p('matchedNotableId')}`,
-          possibleDuplicateOf: sql`${p('possibleDuplicateOf')}`,
-        })
-        .where(and(eq(signatures.id, p('id')), eq(signatures.status, p('from'))))
-        .returning()
-        .prepare(),
+        }),
+      ),
+      insertToken: prepared<{ signatureId: number; purpose: string; tokenHash: string; expiresAt: Date; createdAt: Date }, unknown>(
+        'sig_token_insert',
+        (db) =>
+          db
+            .insert(t.signatureTokens)
+            .values({
+              signatureId: p('signatureId'),
+              purpose: p('purpose'),
+              tokenHash: p('tokenHash'),
+              expiresAt: p('expiresAt'),
+              createdAt: p('createdAt'),
+            })
+            .onConflictDoNothing(),
+      ),
+      tokenByHash: prepared<{ tokenHash: string }, Array<{ token: Token; signature: Signature }>>('sig_token_by_hash', (db) =>
+        db
+          .select({ token: t.signatureTokens, signature: s })
+          .from(t.signatureTokens)
+          .innerJoin(s, eq(s.id, t.signatureTokens.signatureId))
+          .where(eq(t.signatureTokens.tokenHash, p('tokenHash'))),
+      ),
+      tokenExists: prepared<{ tokenHash: string; signatureId: number }, Array<{ id: number }>>('sig_token_exists', (db) =>
+        db
+          .select({ id: t.signatureTokens.id })
+          .from(t.signatureTokens)
+          .where(and(eq(t.signatureTokens.tokenHash, p('tokenHash')), eq(t.signatureTokens.signatureId, p('signatureId')))),
+      ),
+      // Used once: a link two requests race for is used by the first only.
+      useToken: prepared<{ id: number; now: Date }, Array<{ id: number }>>('sig_token_use', (db) =>
+        db
+          .update(t.signatureTokens)
+          .set({ usedAt: param<Date>('now') })
+          .where(and(eq(t.signatureTokens.id, p('id')), sql`${t.signatureTokens.usedAt} IS NULL`))
+          .returning({ id: t.signatureTokens.id }),
+      ),
       // Withdrawing ends the confirmation links still out: they would confirm nothing anyway.
-      retireVerifyLinks: db
-        .update(signatureTokens)
-        .set({ usedAt: sql`${p('now')}` })
-        .where(
-          and(
-            eq(signatureTokens.signatureId, p('signatureId')),
-            eq(signatureTokens.purpose, 'verify'),
-            sql`${signatureTokens.usedAt} IS NULL`,
+      retireVerifyLinks: prepared<{ signatureId: number; now: Date }, unknown>('sig_token_retire', (db) =>
+        db
+          .update(t.signatureTokens)
+          .set({ usedAt: param<Date>('now') })
+          .where(
+            and(
+              eq(t.signatureTokens.signatureId, p('signatureId')),
+              eq(t.signatureTokens.purpose, 'verify'),
+              sql`${t.signatureTokens.usedAt} IS NULL`,
+            ),
           ),
-        )
-        .prepare(),
-      nearMatch: db.$client.prepare(NEAR_MATCH_SQL),
+      ),
+      sameName: prepared<{ letterId: number; nameKey: string; id: number }, Array<{ id: number }>>('sig_same_name', (db) =>
+        db
+          .select({ id: s.id })
+          .from(s)
+          .where(and(eq(s.letterId, p('letterId')), eq(s.nameKey, p('nameKey')), inArray(s.status, CONFIRMED), sql`${s.id} <> ${p('id')}`))
+          .orderBy(s.id)
+          .limit(1),
+      ),
+      notableByName: prepared<{ letterId: number; nameKey: string }, Array<{ id: number; signatureId: number | null }>>(
+        'sig_notable_by_name',
+        (db) =>
+          db
+            .select({ id: t.notableSignatories.id, signatureId: t.notableSignatories.signatureId })
+            .from(t.notableSignatories)
+            .where(and(eq(t.notableSignatories.letterId, p('letterId')), eq(t.notableSignatories.nameKey, p('nameKey')))),
+      ),
+      // Near-match blocking: one bounded read per blocking key, each on a covering index, so no
+      // candidate costs a table row (an OR of the two read every confirmed signature instead).
+      nearByHead: prepared<{ letterId: number; block: string; minLen: number; maxLen: number }, Array<{ id: number; nameKey: string }>>(
+        'sig_near_head',
+        (db) =>
+          db
+            .select({ id: s.id, nameKey: s.nameKey })
+            .from(s)
+            .where(
+              and(
+                eq(s.letterId, p('letterId')),
+                eq(s.nameHead, p('block')),
+                sql`${s.nameLen} BETWEEN ${p('minLen')} AND ${p('maxLen')}`,
+                inArray(s.status, CONFIRMED),
+              ),
+            )
+            .limit(NEAR_MATCH_CANDIDATES_PER_BLOCK),
+      ),
+      nearByTail: prepared<{ letterId: number; block: string; minLen: number; maxLen: number }, Array<{ id: number; nameKey: string }>>(
+        'sig_near_tail',
+        (db) =>
+          db
+            .select({ id: s.id, nameKey: s.nameKey })
+            .from(s)
+            .where(
+              and(
+                eq(s.letterId, p('letterId')),
+                eq(s.nameTail, p('block')),
+                sql`${s.nameLen} BETWEEN ${p('minLen')} AND ${p('maxLen')}`,
+                inArray(s.status, CONFIRMED),
+              ),
+            )
+            .limit(NEAR_MATCH_CANDIDATES_PER_BLOCK),
+      ),
+      bumpLetter: prepared<{ letterId: number; now: Date }, unknown>('sig_letter_touch', (db) =>
+        db
+          .update(t.letters)
+          .set({ updatedAt: param<Date>('now') })
+          .where(eq(t.letters.id, p('letterId'))),
+      ),
     };
   }
 
@@ -306,26 +319,38 @@ export class SignatureRepo {
    * the same way, so nobody can learn whether an address has signed.
    */
   createPendingSignature(input: NewSignature, letter: LetterForMail, now: Date): Promise<SignOutcome> {
-    return this.commits.run(() => this.signTx(input, letter, now));
+    return this.store.unitOfWork((tx) => this.signTx(tx, input, letter, now));
   }
 
-  private signTx(input: NewSignature, letterForMail: LetterForMail, now: Date): SignOutcome {
-    const letter = this.stmts.letter.get({ id: input.letterId });
+  private async signTx(tx: Db, input: NewSignature, letterForMail: LetterForMail, now: Date): Promise<SignOutcome> {
+    const [letter] = await this.q.letter(tx, { id: input.letterId });
     if (!letter) throw new NotFound();
     if (!isSignable(letter, now)) throw new LetterClosed();
+    const spike = this.spike && input.sources.length > 0 ? await this.spike.recordTx(tx, input.letterId, input.sources, now) : false;
     const mail = { to: input.email, name: input.name, letterTitle: letterForMail.title, letterSlug: letterForMail.slug };
+    const fields = {
+      letterId: input.letterId,
+      name: input.name,
+      nameKey: input.nameKey,
+      email: input.email,
+      emailKey: input.emailKey,
+      title: input.title,
+      organisation: input.organisation,
+      country: input.country,
+      isPublic: input.isPublic,
+      comment: input.comment,
+      ip: input.ip,
+      ...nameBlockColumns(input.nameKey),
+      letterVersion: letter.version,
+      holdReason: spike ? ('spike' as const) : null,
+    };
 
-    const existing = this.stmts.byEmailKey.get({ letterId: input.letterId, emailKey: input.emailKey });
+    const [existing] = await this.q.byEmailKey(tx, { letterId: input.letterId, emailKey: input.emailKey });
     if (!existing) {
-      const signature = this.stmts.insertPending.get({
-        ...this.withoutSpike(input),
-        ...nameBlockColumns(input.nameKey),
-        letterVersion: letter.version,
-        holdReason: input.holdForSpike ? 'spike' : null,
-        now,
-      }) as Signature;
-      this.eventTx(signature, 'signed', null, 0, now);
-      this.queueVerifyTx(signature.id, mail, now);
+      const [signature] = await this.q.insertPending(tx, { ...fields, now });
+      const created = signature as Signature;
+      await this.eventTx(tx, created, 'signed', null, 0, now);
+      await this.queueVerifyTx(tx, created.id, mail, now);
       return 'created';
     }
 
@@ -335,13 +360,10 @@ export class SignatureRepo {
     if (t.record) {
       // Starting over (after a withdrawal, or a refusal): what they typed now replaces what they
       // typed then; the sticky refusal mark stays, so confirming will be held.
-      const renewed = this.db
-        .update(signatures)
+      const [renewed] = await tx
+        .update(this.t.signatures)
         .set({
-          ...this.withoutSpike(input),
-          ...nameBlockColumns(input.nameKey),
-          letterVersion: letter.version,
-          holdReason: input.holdForSpike ? 'spike' : null,
+          ...fields,
           matchedSignatureId: null,
           matchedNotableId: null,
           possibleDuplicateOf: null,
@@ -351,41 +373,40 @@ export class SignatureRepo {
           lastMailAt: now,
           updatedAt: now,
         })
-        .where(and(eq(signatures.id, existing.id), eq(signatures.status, existing.status)))
-        .returning()
-        .get();
-      if (!renewed) throw new Error('signature changed while signing again');
-      this.eventTx(renewed, t.record, existing.status, t.countDelta, now);
+        .where(and(eq(this.t.signatures.id, existing.id), eq(this.t.signatures.status, existing.status)))
+        .returning();
+      if (!renewed) throw new ConcurrentChange(`signature ${existing.id}`);
+      await this.eventTx(tx, renewed, t.record, existing.status, t.countDelta, now);
     } else {
-      this.stmts.touchMail.run({ id: existing.id, now: now.getTime() });
+      await this.q.touchMail(tx, { id: existing.id, now });
     }
     if (t.mail === 'verify') {
-      this.queueVerifyTx(existing.id, mail, now);
+      await this.queueVerifyTx(tx, existing.id, mail, now);
       return t.record ? 'created' : 'resent';
     }
     // Already confirmed: a reminder with a fresh withdrawal link, nothing else.
-    const withdrawToken = this.issueTokenTx(existing.id, 'withdraw', this.generateToken(), now);
+    const withdrawToken = await this.issueTokenTx(tx, existing.id, 'withdraw', this.generateToken(), now);
     const { to, ...data } = mail;
-    this.outbox.enqueueTx({ kind: 'already_signed', to, data: { ...data, withdrawToken } }, now);
+    await this.outbox.enqueueTx(tx, { kind: 'already_signed', to, data: { ...data, withdrawToken } }, now);
     return 'already_signed';
   }
 
-  private withoutSpike(input: NewSignature): Omit<NewSignature, 'holdForSpike'> {
-    const { holdForSpike: _, ...rest } = input;
-    return rest;
-  }
-
   /** A confirmation link and the withdrawal link derived from it, mailed together. */
-  private queueVerifyTx(signatureId: number, mail: { to: string; name: string; letterTitle: string; letterSlug: string }, now: Date): void {
-    const verifyToken = this.issueTokenTx(signatureId, 'verify', this.generateToken(), now);
-    const withdrawToken = this.issueTokenTx(signatureId, 'withdraw', withdrawTokenFor(verifyToken), now);
+  private async queueVerifyTx(
+    tx: Db,
+    signatureId: number,
+    mail: { to: string; name: string; letterTitle: string; letterSlug: string },
+    now: Date,
+  ): Promise<void> {
+    const verifyToken = await this.issueTokenTx(tx, signatureId, 'verify', this.generateToken(), now);
+    const withdrawToken = await this.issueTokenTx(tx, signatureId, 'withdraw', withdrawTokenFor(verifyToken), now);
     const { to, ...data } = mail;
-    this.outbox.enqueueTx({ kind: 'verify', to, data: { ...data, verifyToken, withdrawToken } }, now);
+    await this.outbox.enqueueTx(tx, { kind: 'verify', to, data: { ...data, verifyToken, withdrawToken } }, now);
   }
 
-  private issueTokenTx(signatureId: number, purpose: 'verify' | 'withdraw', token: string, now: Date): string {
+  private async issueTokenTx(tx: Db, signatureId: number, purpose: 'verify' | 'withdraw', token: string, now: Date): Promise<string> {
     const ttl = purpose === 'verify' ? VERIFY_LINK_TTL_MS : WITHDRAW_LINK_TTL_MS;
-    this.stmts.insertToken.run({
+    await this.q.insertToken(tx, {
       signatureId,
       purpose,
       tokenHash: hashToken(token),
@@ -397,15 +418,15 @@ export class SignatureRepo {
 
   /** Mails a fresh confirmation link to a pending signature (at most once a minute). */
   resendVerification(signatureId: number, letter: LetterForMail, now: Date): Promise<boolean> {
-    return this.commits.run(() => {
-      const sig = this.stmts.byId.get({ id: signatureId });
+    return this.store.unitOfWork(async (tx) => {
+      const [sig] = await this.q.byId(tx, { id: signatureId });
       if (!sig) return false;
       // Only a signature still waiting for its confirmation gets a new link (a resend is a
       // repeat of signing that changes nothing else).
       const t = transition(sig.status, 'sign_again');
       if (t.record !== null || t.mail !== 'verify' || !mayMailAgain(sig.lastMailAt, now)) return false;
-      this.stmts.touchMail.run({ id: sig.id, now: now.getTime() });
-      this.queueVerifyTx(sig.id, { to: sig.email, name: sig.name, letterTitle: letter.title, letterSlug: letter.slug }, now);
+      await this.q.touchMail(tx, { id: sig.id, now });
+      await this.queueVerifyTx(tx, sig.id, { to: sig.email, name: sig.name, letterTitle: letter.title, letterSlug: letter.slug }, now);
       return true;
     });
   }
@@ -415,18 +436,19 @@ export class SignatureRepo {
    * counters and events as a confirmation by link.
    */
   addVerifiedSignature(input: NewSignature, verifiedAt: Date): Promise<Signature> {
-    return this.commits.run(() => {
-      const letter = this.stmts.letter.get({ id: input.letterId });
+    return this.store.unitOfWork(async (tx) => {
+      const [letter] = await this.q.letter(tx, { id: input.letterId });
       if (!letter) throw new NotFound();
-      const pending = this.stmts.insertPending.get({
-        ...this.withoutSpike(input),
+      const { sources: _, ...fields } = input;
+      const [pending] = await this.q.insertPending(tx, {
+        ...fields,
         ...nameBlockColumns(input.nameKey),
         letterVersion: letter.version,
         holdReason: null,
         now: verifiedAt,
-      }) as Signature;
-      this.eventTx(pending, 'signed', null, 0, verifiedAt);
-      return this.applyTx(pending, transition('pending', 'confirm'), verifiedAt, null);
+      });
+      await this.eventTx(tx, pending as Signature, 'signed', null, 0, verifiedAt);
+      return this.applyTx(tx, pending as Signature, transition('pending', 'confirm'), verifiedAt, null);
     });
   }
 
@@ -434,17 +456,19 @@ export class SignatureRepo {
 
   /** What a signer's link points at, without changing anything (for the GET pages). */
   async lookupToken(token: string, purpose: 'verify' | 'withdraw', now: Date): Promise<TokenLookup> {
-    const row = this.stmts.tokenByHash.get({ tokenHash: hashToken(token) });
+    const db = this.store.db;
+    const [row] = await this.q.tokenByHash(db, { tokenHash: hashToken(token) });
     if (!row || row.token.purpose !== purpose) return { state: 'unknown' };
     const state = row.token.usedAt ? 'used' : row.token.expiresAt <= now ? 'expired' : 'valid';
-    const withdrawToken = purpose === 'verify' ? this.knownWithdrawToken(row.signature.id, token) : null;
+    const withdrawToken = purpose === 'verify' ? await this.knownWithdrawToken(db, row.signature.id, token) : null;
     return { state, signature: row.signature, withdrawToken };
   }
 
   /** The withdrawal link mailed with this confirmation link, when it exists. Reads only. */
-  private knownWithdrawToken(signatureId: number, verifyToken: string): string | null {
+  private async knownWithdrawToken(tx: Db, signatureId: number, verifyToken: string): Promise<string | null> {
     const candidate = withdrawTokenFor(verifyToken);
-    return this.stmts.tokenExists.get({ tokenHash: hashToken(candidate), signatureId }) ? candidate : null;
+    const [found] = await this.q.tokenExists(tx, { tokenHash: hashToken(candidate), signatureId });
+    return found ? candidate : null;
   }
 
   /**
@@ -452,49 +476,56 @@ export class SignatureRepo {
    * nothing and creates nothing, and answers with the withdrawal link the signer already has.
    */
   verifySignature(token: string, now: Date): Promise<VerifyOutcome> {
-    return this.commits.run(() => this.verifyTx(token, now));
+    return this.store.unitOfWork((tx) => this.verifyTx(tx, token, now));
   }
 
-  private verifyTx(token: string, now: Date): VerifyOutcome {
-    const row = this.stmts.tokenByHash.get({ tokenHash: hashToken(token) });
+  private async verifyTx(tx: Db, token: string, now: Date): Promise<VerifyOutcome> {
+    const [row] = await this.q.tokenByHash(tx, { tokenHash: hashToken(token) });
     if (row?.token.purpose !== 'verify') return { kind: 'unknown' };
     const sig = row.signature;
     const confirmed = sig.status === 'verified' || sig.status === 'held' || sig.status === 'late';
     if (confirmed) {
-      return { kind: 'already', letterId: sig.letterId, status: sig.status, withdrawToken: this.knownWithdrawToken(sig.id, token) };
+      return {
+        kind: 'already',
+        letterId: sig.letterId,
+        status: sig.status,
+        withdrawToken: await this.knownWithdrawToken(tx, sig.id, token),
+      };
     }
     if (sig.status !== 'pending') return { kind: 'inactive', letterId: sig.letterId, status: sig.status };
     if (row.token.usedAt || row.token.expiresAt <= now) return { kind: 'expired', letterId: sig.letterId };
-    this.stmts.useToken.run({ id: row.token.id, now: now.getTime() });
+    const [used] = await this.q.useToken(tx, { id: row.token.id, now });
+    if (!used) throw new ConcurrentChange(`link of signature ${sig.id}`);
 
-    const letter = this.stmts.letter.get({ id: sig.letterId });
+    const [letter] = await this.q.letter(tx, { id: sig.letterId });
     if (!letter) throw new NotFound();
     const open = isSignable(letter, now);
-    const review = open ? this.reviewFactsTx(sig, letter.duplicateNames) : null;
+    const review = open ? await this.reviewFactsTx(tx, sig, letter.duplicateNames) : null;
     const t = transition('pending', confirmationEvent(open, review?.reason ?? null));
-    const updated = this.applyTx(sig, t, now, null, {
+    const updated = await this.applyTx(tx, sig, t, now, null, {
       holdReason: review?.reason ?? null,
       matchedSignatureId: review?.signatureId ?? null,
       matchedNotableId: review?.notableId ?? null,
-      possibleDuplicateOf: t.to === 'verified' ? this.nearMatchTx(sig) : null,
+      possibleDuplicateOf: t.to === 'verified' ? await this.nearMatchTx(tx, sig) : null,
     });
     // Links issued before withdrawal links were derived have none to repeat: give this one its own.
-    const withdrawToken = this.issueTokenTx(sig.id, 'withdraw', withdrawTokenFor(token), now);
+    const withdrawToken = await this.issueTokenTx(tx, sig.id, 'withdraw', withdrawTokenFor(token), now);
     const kind = updated.status === 'verified' ? 'verified' : updated.status === 'held' ? 'held' : 'late';
     return { kind, letterId: sig.letterId, status: updated.status, withdrawToken };
   }
 
   /** The facts the hold decision needs, and what the signature collided with. */
-  private reviewFactsTx(
+  private async reviewFactsTx(
+    tx: Db,
     sig: Signature,
     duplicateNames: 'hold' | 'allow',
-  ): { reason: HoldReason | null; signatureId?: number; notableId?: number } {
-    const notables = this.stmts.notableByName.all({ letterId: sig.letterId, nameKey: sig.nameKey });
+  ): Promise<{ reason: HoldReason | null; signatureId?: number; notableId?: number }> {
+    const notables = await this.q.notableByName(tx, { letterId: sig.letterId, nameKey: sig.nameKey });
     const impersonated = notables.find((n) => n.signatureId !== sig.id);
-    const twin =
+    const [twin] =
       duplicateNames === 'hold' && !impersonated
-        ? this.stmts.sameName.get({ letterId: sig.letterId, nameKey: sig.nameKey, id: sig.id })
-        : undefined;
+        ? await this.q.sameName(tx, { letterId: sig.letterId, nameKey: sig.nameKey, id: sig.id })
+        : [];
     const reason = holdReasonFor({
       impersonatesNotable: impersonated !== undefined,
       previouslyRefused: sig.previouslyRefused,
@@ -508,31 +539,34 @@ export class SignatureRepo {
   }
 
   /** A confirmed signature whose name is one edit away, found through the blocking indexes. */
-  private nearMatchTx(sig: Signature): number | null {
+  private async nearMatchTx(tx: Db, sig: Signature): Promise<number | null> {
     if (sig.nameLen < NEAR_MATCH_MIN_LENGTH) return null;
-    const candidates = this.stmts.nearMatch.all({
-      letterId: sig.letterId,
-      head: sig.nameHead,
-      tail: sig.nameTail,
-      minLen: sig.nameLen - 1,
-      maxLen: sig.nameLen + 1,
-    }) as Array<{ id: number; nameKey: string }>;
-    return candidates.find((c) => c.id !== sig.id && isOneEditApart(c.nameKey, sig.nameKey))?.id ?? null;
+    const range = { letterId: sig.letterId, minLen: sig.nameLen - 1, maxLen: sig.nameLen + 1 };
+    // Each block is read on its own, so an edit in the first characters (found only through the
+    // tail) is looked for as well.
+    for (const candidates of [
+      await this.q.nearByHead(tx, { ...range, block: sig.nameHead }),
+      await this.q.nearByTail(tx, { ...range, block: sig.nameTail }),
+    ]) {
+      const match = candidates.find((c) => c.id !== sig.id && isOneEditApart(c.nameKey, sig.nameKey));
+      if (match) return match.id;
+    }
+    return null;
   }
 
   // ---- withdrawal ----------------------------------------------------------------------------
 
   /** Withdraws a signature from its emailed link; it stops counting at once. */
   withdrawSignature(token: string, now: Date): Promise<WithdrawOutcome> {
-    return this.commits.run(() => {
-      const row = this.stmts.tokenByHash.get({ tokenHash: hashToken(token) });
+    return this.store.unitOfWork(async (tx) => {
+      const [row] = await this.q.tokenByHash(tx, { tokenHash: hashToken(token) });
       if (row?.token.purpose !== 'withdraw') return { kind: 'unknown' as const };
       const sig = row.signature;
       if (row.token.expiresAt <= now && sig.status !== 'withdrawn') return { kind: 'expired' as const, letterId: sig.letterId };
       const t = transition(sig.status, 'withdraw');
       if (t.record) {
-        this.applyTx(sig, t, now, null);
-        this.stmts.retireVerifyLinks.run({ signatureId: sig.id, now: now.getTime() });
+        await this.applyTx(tx, sig, t, now, null);
+        await this.q.retireVerifyLinks(tx, { signatureId: sig.id, now });
       }
       // A refused signature stays refused: it is neither counted nor shown, which is what the
       // signer asked for, and the organizers' decision stays on record.
@@ -550,12 +584,12 @@ export class SignatureRepo {
     organizerId: number | null,
     now: Date,
   ): Promise<ModerationResult> {
-    return this.commits.run(() => this.moderateTx(letterId, signatureId, action, organizerId, now));
+    return this.store.unitOfWork((tx) => this.moderateTx(tx, letterId, signatureId, action, organizerId, now));
   }
 
   /**
-   * The same decision for many signatures, all or nothing. `recordTx` runs inside the same
-   * transaction (the audit log), so a decision and its record commit together.
+   * The same decision for many signatures, all or nothing. `recordTx` runs inside the same unit
+   * of work (the audit log), so a decision and its record commit together.
    */
   moderateMany(
     letterId: number,
@@ -563,17 +597,25 @@ export class SignatureRepo {
     action: ModerationAction,
     organizerId: number | null,
     now: Date,
-    recordTx?: (results: ModerationResult[]) => void,
+    recordTx?: (tx: Db, results: ModerationResult[]) => Promise<void>,
   ): Promise<ModerationResult[]> {
-    return this.commits.run(() => {
-      const results = ids.map((id) => this.moderateTx(letterId, id, action, organizerId, now));
-      recordTx?.(results);
+    return this.store.unitOfWork(async (tx) => {
+      const results: ModerationResult[] = [];
+      for (const id of ids) results.push(await this.moderateTx(tx, letterId, id, action, organizerId, now));
+      await recordTx?.(tx, results);
       return results;
     });
   }
 
-  private moderateTx(letterId: number, id: number, action: ModerationAction, organizerId: number | null, now: Date): ModerationResult {
-    const sig = this.stmts.byId.get({ id });
+  private async moderateTx(
+    tx: Db,
+    letterId: number,
+    id: number,
+    action: ModerationAction,
+    organizerId: number | null,
+    now: Date,
+  ): Promise<ModerationResult> {
+    const [sig] = await this.q.byId(tx, { id });
     if (!sig || sig.letterId !== letterId) throw new NotFound('That signature is not on this letter.');
     const before = { status: sig.status, hidden: sig.hidden };
     let updated = sig;
@@ -581,8 +623,15 @@ export class SignatureRepo {
       // Visibility is a flag beside the lifecycle: the signature keeps its state and its count.
       const hidden = action === 'hide';
       if (sig.hidden !== hidden) {
-        updated = this.db.update(signatures).set({ hidden, updatedAt: now }).where(eq(signatures.id, id)).returning().get();
-        this.stmts.insertEvent.run({
+        const s = this.t.signatures;
+        const [changed] = await tx
+          .update(s)
+          .set({ hidden, updatedAt: now })
+          .where(and(eq(s.id, id), eq(s.hidden, sig.hidden)))
+          .returning();
+        if (!changed) throw new ConcurrentChange(`signature ${id}`);
+        updated = changed;
+        await this.q.insertEvent(tx, {
           signatureId: id,
           letterId,
           type: hidden ? 'hidden' : 'unhidden',
@@ -592,14 +641,14 @@ export class SignatureRepo {
           organizerId,
           at: now,
         });
-        // The public list changed: bump updated_at so cached answers refresh.
-        this.stmts.bumpLetter.run({ delta: 0, now: now.getTime(), letterId });
+        // The public list changed: the letter's row moves, so cached pages and answers refresh.
+        await this.q.bumpLetter(tx, { letterId, now });
       }
     } else {
       const t = transition(sig.status, MODERATION_EVENTS[action]);
       // Approving clears the review facts of a held signature: it counts as any other now.
       const cleared = t.to === 'verified' ? { holdReason: null, matchedSignatureId: null, matchedNotableId: null } : {};
-      if (t.record) updated = this.applyTx(sig, t, now, organizerId, cleared);
+      if (t.record) updated = await this.applyTx(tx, sig, t, now, organizerId, cleared);
     }
     return { signature: updated, before, after: { status: updated.status, hidden: updated.hidden } };
   }
@@ -607,44 +656,46 @@ export class SignatureRepo {
   // ---- carrying out a transition --------------------------------------------------------------
 
   /** Moves a signature as the lifecycle said, keeping every counter and the event log in step. */
-  private applyTx(sig: Signature, t: Transition, now: Date, organizerId: number | null, changes: TransitionChanges = {}): Signature {
+  private async applyTx(
+    tx: Db,
+    sig: Signature,
+    t: Transition,
+    now: Date,
+    organizerId: number | null,
+    changes: TransitionChanges = {},
+  ): Promise<Signature> {
     const refused = t.refusal === 'set' ? true : t.refusal === 'clear' ? false : sig.previouslyRefused;
-    const updated = this.stmts.transition.get({
+    const confirming = t.to === 'verified' || t.to === 'held' || t.to === 'late';
+    const statement = confirming ? this.q.confirmTransition : this.q.transition;
+    const [updated] = await statement(tx, {
       id: sig.id,
       from: sig.status,
       to: t.to,
-      now: now.getTime(),
-      verifiedAt: t.to === 'verified' || t.to === 'held' || t.to === 'late' ? now.getTime() : null,
-      previouslyRefused: refused ? 1 : 0,
+      now,
+      ...(confirming ? { verifiedAt: sig.verifiedAt ?? now } : {}),
+      previouslyRefused: refused,
       holdReason: 'holdReason' in changes ? (changes.holdReason ?? null) : sig.holdReason,
       matchedSignatureId: 'matchedSignatureId' in changes ? (changes.matchedSignatureId ?? null) : sig.matchedSignatureId,
       matchedNotableId: 'matchedNotableId' in changes ? (changes.matchedNotableId ?? null) : sig.matchedNotableId,
       possibleDuplicateOf: 'possibleDuplicateOf' in changes ? (changes.possibleDuplicateOf ?? null) : sig.possibleDuplicateOf,
-    }) as Signature | undefined;
-    // The status moved under us: nothing is written, and the whole unit of work fails.
-    if (!updated) throw new Error(`signature ${sig.id} is no longer ${sig.status}`);
-    if (t.countDelta !== 0) this.applyCountTx(updated, t.countDelta, now);
-    if (t.record) this.eventTx(updated, t.record, sig.status, t.countDelta, now, organizerId);
+    });
+    // The status moved under us (another process decided first): the unit of work runs again.
+    if (!updated) throw new ConcurrentChange(`signature ${sig.id} is no longer ${sig.status}`);
+    if (t.countDelta !== 0) await this.counters.applyTx(tx, updated, t.countDelta, now);
+    if (t.record) await this.eventTx(tx, updated, t.record, sig.status, t.countDelta, now, organizerId);
     return updated;
   }
 
-  /** The letter's total, its country counter and its hour bucket move together. */
-  private applyCountTx(sig: Signature, delta: number, now: Date): void {
-    this.stmts.bumpLetter.run({ delta, now: now.getTime(), letterId: sig.letterId });
-    if (sig.country) this.stmts.bumpCountry.run({ letterId: sig.letterId, country: sig.country, delta });
-    const verifiedAt = (sig.verifiedAt ?? now).getTime();
-    this.stmts.bumpHour.run({ letterId: sig.letterId, hour: verifiedAt - (verifiedAt % HOUR_MS), delta });
-  }
-
-  private eventTx(
+  private async eventTx(
+    tx: Db,
     sig: Signature,
     type: NonNullable<Transition['record']>,
     from: SignatureStatus | null,
     delta: number,
     now: Date,
     organizerId: number | null = null,
-  ): void {
-    this.stmts.insertEvent.run({
+  ): Promise<void> {
+    await this.q.insertEvent(tx, {
       signatureId: sig.id,
       letterId: sig.letterId,
       type,
@@ -655,6 +706,19 @@ export class SignatureRepo {
       at: now,
     });
   }
+}
+
+/** What every transition sets, as parameters of the prepared statement. */
+function transitionColumns() {
+  return {
+    status: param<SignatureStatus>('to'),
+    updatedAt: param<Date>('now'),
+    previouslyRefused: param<boolean>('previouslyRefused'),
+    holdReason: param<HoldReason | null>('holdReason'),
+    matchedSignatureId: param<number | null>('matchedSignatureId'),
+    matchedNotableId: param<number | null>('matchedNotableId'),
+    possibleDuplicateOf: param<number | null>('possibleDuplicateOf'),
+  };
 }
 
 function nameBlockColumns(key: string) {

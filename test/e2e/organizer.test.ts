@@ -47,7 +47,7 @@ async function apiCount(slug: string): Promise<number> {
 
 describe.skipIf(!run)('organizing in a browser', () => {
   it('runs a letter from draft to export', async () => {
-    const created = runCli(
+    const created = await runCli(
       [
         'create-organizer',
         '--email',

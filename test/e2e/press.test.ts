@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
-import { newSignature } from '../helpers/signers.js';
+import { addConfirmed } from '../helpers/signers.js';
 import { axeViolations, chromiumAvailable, DESKTOP, launchBrowser, PHONE, screenshot } from './browser.js';
 
 const run = chromiumAvailable();
@@ -19,16 +19,16 @@ const COUNT = 57;
 
 beforeAll(async () => {
   if (!run) return;
-  t = await makeTestApp({ RATE_LIMIT: 'off' }, { startWorker: false });
+  t = await makeTestApp({ RATE_LIMIT: 'off' }, { startBackground: false });
   const letter = await seedLetter(t.app, { notable: [{ name: 'Zadie Notable', description: 'Novelist' }] });
   const countries = ['GB', 'GB', 'FR', 'US', 'DE', null];
   for (let i = 0; i < COUNT; i++) {
     const name = `Signer ${i}`;
     const email = `signer${i}@example.org`;
-    await t.app.deps.signatures.addVerifiedSignature(
-      newSignature(letter.id, name, { email, country: countries[i % countries.length] ?? null }),
-      new Date(Date.UTC(2026, 4, 20 + Math.floor(i / 6), 9)),
-    );
+    await addConfirmed(t, letter.id, name, new Date(Date.UTC(2026, 4, 20 + Math.floor(i / 6), 9)), {
+      email,
+      country: countries[i % countries.length] ?? null,
+    });
   }
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;

@@ -1,13 +1,15 @@
-// Builds the real app on a fresh SQLite file in a temporary folder, with a controllable clock.
+// Builds the real app on a fresh database (a SQLite file in a temporary folder, or a PostgreSQL
+// schema: see database.ts), with a controllable clock and a raw-SQL door for assertions.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type BuildOptions, buildApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { openStore } from '../../src/db/open-store.js';
+import type { Store } from '../../src/db/store.js';
 import { createFormStamp } from '../../src/domain/form-stamp.js';
-import { importLetter } from '../../src/letters/import-letter.js';
 import type { LetterFile } from '../../src/letters/letter-file.js';
+import { type RawSql, rawSql, testDatabase } from './database.js';
 
 export interface TestClock {
   now: () => Date;
@@ -28,18 +30,22 @@ export function testClock(start = '2026-06-01T12:00:00Z'): TestClock {
   };
 }
 
-export interface TestApp {
+export interface TestApp extends RawSql {
   app: FastifyInstance;
   config: Config;
   clock: TestClock;
   dir: string;
+  /** The app's store (for tests that must reach under the services). */
+  store: Store;
+  /** DATABASE_URL of this test's database (for the CLI and child processes). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
 export function testConfig(dir: string, env: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: `file:${join(dir, 'test.db')}`,
+    DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'false',
     PUBLIC_URL: 'http://127.0.0.1:3000',
@@ -49,18 +55,32 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
   });
 }
 
-export async function makeTestApp(env: Record<string, string> = {}, options: BuildOptions & { dir?: string } = {}): Promise<TestApp> {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'undersigned-test-'));
-  const config = testConfig(dir, env);
+export async function makeTestApp(
+  env: Record<string, string> = {},
+  options: BuildOptions & { dir?: string; databaseUrl?: string } = {},
+): Promise<TestApp> {
+  const dir = options.dir ?? mkdtempSync(`${tmpdir()}/undersigned-test-`);
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await testDatabase(dir);
+  const config = testConfig(dir, { DATABASE_URL: database.url, ...env });
   const clock = testClock();
-  const app = await buildApp(config, { now: clock.now, ...options });
+  const store = await openStore(config);
+  // Mail goes out by itself only to a test's SMTP server; otherwise tests read the links from the
+  // outbox, which a running worker would deliver (and clear) first.
+  const startBackground = options.startBackground ?? env.SMTP_URL !== undefined;
+  const app = await buildApp(config, { now: clock.now, store, ...options, startBackground });
+  const raw = rawSql(store, database.url);
   return {
     app,
     config,
     clock,
     dir,
+    store,
+    databaseUrl: database.url,
+    ...raw,
     async close() {
+      await raw.close();
       await app.close();
+      await database.drop();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -84,7 +104,7 @@ export async function seedLetter(app: FastifyInstance, overrides: Partial<Letter
     body: LETTER_BODY,
     ...overrides,
   };
-  const { letter } = await importLetter(app.deps.letters, file, app.deps.now());
+  const { letter } = await app.services.imports.importFile(file, app.services.now());
   return letter;
 }
 
@@ -108,15 +128,17 @@ export async function signViaApi(t: TestApp, slug: string, body: Record<string, 
   return t.app.inject({ method: 'POST', url: `/api/v1/letters/${slug}/signatures`, payload: body });
 }
 
-/** Reads one row of counters straight from SQLite (for assertions, never for the app). */
-export function letterCount(t: TestApp, slug: string): number {
-  const row = t.app.deps.db.$client.prepare('SELECT signature_count AS n FROM letters WHERE slug = ?').get(slug) as { n: number };
-  return row.n;
+/** A letter's counter (the sum of its slots), read straight from the database (for assertions, never for the app). */
+export function letterCount(t: TestApp, slug: string): Promise<number> {
+  return t.one(
+    'SELECT coalesce(sum(c.count), 0) AS n FROM letter_count_slots c JOIN letters l ON l.id = c.letter_id WHERE l.slug = ?',
+    slug,
+  );
 }
 
-export function recount(t: TestApp, slug: string): number {
-  const row = t.app.deps.db.$client
-    .prepare("SELECT count(*) AS n FROM signatures s JOIN letters l ON l.id = s.letter_id WHERE l.slug = ? AND s.status = 'verified'")
-    .get(slug) as { n: number };
-  return row.n;
+export function recount(t: TestApp, slug: string): Promise<number> {
+  return t.one(
+    "SELECT count(*) AS n FROM signatures s JOIN letters l ON l.id = s.letter_id WHERE l.slug = ? AND s.status = 'verified'",
+    slug,
+  );
 }

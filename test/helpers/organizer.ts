@@ -1,9 +1,10 @@
 // Organizer accounts for tests: create one (with a cheap hash, so suites stay fast), sign in
 // through the real /login form, and act as a browser would: cookies kept, CSRF token sent.
 // The e2e suite can reuse `cookies()` to seed a browser context.
+
+import { eq } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
-import { inTransaction } from '../../src/db/client.js';
-import { collectives, memberships, organizers, type Role } from '../../src/db/schema.js';
+import type { Role } from '../../src/db/vocabulary.js';
 import { hashPassword } from '../../src/domain/passwords.js';
 import type { TestApp } from './app.js';
 
@@ -22,26 +23,21 @@ export interface NewOrganizer {
 
 /** Inserts an organizer with a password (and a membership), straight into the database. */
 export async function createOrganizer(t: TestApp, input: NewOrganizer): Promise<{ id: number; email: string; password: string }> {
-  const db = t.app.deps.db;
   const password = input.password ?? TEST_PASSWORD;
   const passwordHash = await hashPassword(password, CHEAP);
-  const id = inTransaction(db, () => {
-    const organizer = db
+  const { organizers, collectives, memberships } = t.store.tables;
+  const id = await t.store.unitOfWork(async (tx) => {
+    const [organizer] = await tx
       .insert(organizers)
       .values({ email: input.email.toLowerCase(), name: input.name ?? input.email.split('@')[0] ?? 'Organizer', passwordHash })
-      .returning()
-      .get();
+      .returning();
+    if (!organizer) throw new Error('organizer not created');
     if (input.collective) {
       const slug = input.collective;
-      const existing = db
-        .select()
-        .from(collectives)
-        .all()
-        .find((c) => c.slug === slug);
-      const collectiveId = existing?.id ?? db.insert(collectives).values({ slug, name: slug }).returning().get().id;
-      db.insert(memberships)
-        .values({ organizerId: organizer.id, collectiveId, role: input.role ?? 'owner' })
-        .run();
+      const [existing] = await tx.select().from(collectives).where(eq(collectives.slug, slug)).limit(1);
+      const collectiveId = existing?.id ?? (await tx.insert(collectives).values({ slug, name: slug }).returning())[0]?.id;
+      if (collectiveId === undefined) throw new Error('collective not created');
+      await tx.insert(memberships).values({ organizerId: organizer.id, collectiveId, role: input.role ?? 'owner' });
     }
     return organizer.id;
   });

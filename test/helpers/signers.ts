@@ -1,26 +1,31 @@
 // Signing and confirming through HTTP without an SMTP server: the links are read from the
 // outbox row the signing transaction wrote, rendered exactly as the mail would carry them.
 import { emailKey } from '../../src/domain/email-key.js';
-import { nameKey } from '../../src/domain/name-key.js';
 import { type RenderedMail, renderMail } from '../../src/mail/templates.js';
-import type { NewSignature } from '../../src/signatures/signature-repo.js';
+import type { ConfirmedSignature } from '../../src/signatures/sign-service.js';
+import type { ModerationAction } from '../../src/signatures/signature-repo.js';
 import type { TestApp } from './app.js';
 import { signViaApi } from './app.js';
 import { linkIn } from './smtp-sink.js';
 
 /** The newest mail queued for an address (of a kind, if given), rendered as the worker renders it. */
-export function queuedMail(t: TestApp, email: string | null, kind?: string): (RenderedMail & { to: string; kind: string }) | null {
-  const row = t.app.deps.db.$client
-    .prepare(`SELECT kind, "to", data FROM outbox WHERE (? IS NULL OR "to" = ?) AND (? IS NULL OR kind = ?) ORDER BY id DESC LIMIT 1`)
-    .get(email, email, kind ?? null, kind ?? null) as { kind: string; to: string; data: string } | undefined;
+export async function queuedMail(
+  t: TestApp,
+  email: string | null,
+  kind?: string,
+): Promise<(RenderedMail & { to: string; kind: string }) | null> {
+  const [row] = await t.sql<{ kind: string; to: string; data: string }>(
+    `SELECT kind, "to", data FROM outbox WHERE ${email === null ? '1 = 1' : '"to" = ?'} ${kind ? 'AND kind = ?' : ''} ORDER BY id DESC LIMIT 1`,
+    ...[email, kind].filter((v): v is string => typeof v === 'string'),
+  );
   if (!row) return null;
-  const mail = renderMail(t.app.deps.eta, t.config.PUBLIC_URL, { kind: row.kind, data: JSON.parse(row.data) });
+  const mail = renderMail(t.app.services.eta, t.config.PUBLIC_URL, { kind: row.kind, data: JSON.parse(row.data) });
   return { ...mail, to: row.to, kind: row.kind };
 }
 
 /** The verify and withdraw links of the newest mail queued for an address. */
-export function latestLinks(t: TestApp, email: string): { verify: string | null; withdraw: string | null } {
-  const mail = queuedMail(t, email);
+export async function latestLinks(t: TestApp, email: string): Promise<{ verify: string | null; withdraw: string | null }> {
+  const mail = await queuedMail(t, email);
   if (!mail) return { verify: null, withdraw: null };
   const find = (kind: 'verify' | 'withdraw') => {
     try {
@@ -36,11 +41,11 @@ export function latestLinks(t: TestApp, email: string): { verify: string | null;
 export async function signAndConfirm(t: TestApp, slug: string, body: Record<string, unknown>): Promise<string> {
   const signed = await signViaApi(t, slug, body);
   if (signed.statusCode !== 202) throw new Error(`signing answered ${signed.statusCode}: ${signed.body}`);
-  const { verify } = latestLinks(t, String(body.email));
+  const { verify } = await latestLinks(t, String(body.email));
   if (!verify) throw new Error(`no verify link for ${String(body.email)}`);
   const confirmed = await t.app.inject({ method: 'POST', url: verify });
   if (confirmed.statusCode !== 200) throw new Error(`confirming answered ${confirmed.statusCode}`);
-  const { withdraw } = latestLinks(t, String(body.email));
+  const { withdraw } = await latestLinks(t, String(body.email));
   if (!withdraw) throw new Error('no withdraw link');
   return withdraw;
 }
@@ -49,27 +54,24 @@ export async function signAndConfirm(t: TestApp, slug: string, body: Record<stri
 export { prng as seededRandom } from '../../bench/names.js';
 
 /**
- * A signature as the repository takes it, for seeding confirmed ones directly
- * (`addVerifiedSignature`): keys computed by the domain rules, the email derived from the name
- * unless given.
+ * A confirmed signature as the signing service takes it for seeding (`addConfirmed`): the email
+ * derived from the name unless given.
  */
-export function newSignature(letterId: number, name: string, overrides: Partial<NewSignature> = {}): NewSignature {
+export function confirmedSignature(letterId: number, name: string, overrides: Partial<ConfirmedSignature> = {}): ConfirmedSignature {
   const email = overrides.email ?? `${name.toLowerCase().replace(/\W+/g, '.')}@example.org`;
   const key = emailKey(email);
   if (!key) throw new Error(`not a usable test email: ${email}`);
-  return {
-    letterId,
-    name,
-    nameKey: nameKey(name),
-    email,
-    emailKey: key,
-    title: null,
-    organisation: null,
-    country: 'GB',
-    isPublic: true,
-    comment: null,
-    ip: null,
-    holdForSpike: false,
-    ...overrides,
-  };
+  return { letterId, name, email, emailKey: key, country: 'GB', isPublic: true, ...overrides };
+}
+
+/** Seeds a confirmed signature through the app's signing service; returns its id. */
+export async function addConfirmed(t: TestApp, letterId: number, name: string, at: Date, overrides: Partial<ConfirmedSignature> = {}) {
+  return t.app.services.signing.addConfirmed(confirmedSignature(letterId, name, overrides), at);
+}
+
+/** A moderator's decision on one signature, through the moderation service (audited). */
+export async function moderate(t: TestApp, signatureId: number, action: ModerationAction) {
+  const result = await t.app.services.organizers.moderation.decideById(signatureId, action);
+  if (!result) throw new Error(`no signature #${signatureId}`);
+  return result;
 }

@@ -1,69 +1,50 @@
-// A strict little XML reader for tests: throws on anything not well-formed (unbalanced tags,
-// raw < or & in text or attributes, unknown entities, characters XML forbids), and returns a
-// tree with entities decoded, so tests can compare what a reader would see.
+// XML for tests, read by fast-xml-parser (a maintained, independent parser): strict validation
+// first (unbalanced tags, bare < or &, bad entities), then a tree with entities decoded, so tests
+// compare what any feed reader would see.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
 export interface XmlElement {
   name: string;
   attrs: Record<string, string>;
   children: Array<XmlElement | string>;
 }
 
-const NAME = '[A-Za-z_][\\w.:-]*';
-const ENTITY = /&(?:(amp|lt|gt|quot|apos)|#(\d+)|#x([0-9a-fA-F]+));/g;
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** Characters XML 1.0 forbids anywhere (the validator does not look for them). */
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
-function decode(raw: string, where: string): string {
-  if (FORBIDDEN.test(raw)) throw new Error(`forbidden character in ${where}`);
-  const withoutEntities = raw.replace(ENTITY, '');
-  if (withoutEntities.includes('&')) throw new Error(`bare & in ${where}: ${raw.slice(0, 80)}`);
-  if (withoutEntities.includes('<')) throw new Error(`bare < in ${where}`);
-  return raw.replace(ENTITY, (_m, named: string, dec: string, hex: string) =>
-    named ? (NAMED[named] as string) : String.fromCodePoint(Number.parseInt(dec ?? hex, dec ? 10 : 16)),
-  );
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  processEntities: true,
+  htmlEntities: true,
+});
+
+type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+function toElement(node: Node): XmlElement | string {
+  if ('#text' in node) return String(node['#text']);
+  const name = Object.keys(node).find((key) => key !== ':@') as string;
+  const children = (node[name] as Node[]).map(toElement);
+  return { name, attrs: { ...(node[':@'] ?? {}) }, children };
 }
 
-export function parseXml(source: string): XmlElement {
-  let s = source.replace(/^\uFEFF/, '');
-  s = s.replace(/^<\?xml[^?]*\?>\s*/, '').replace(/<!--[\s\S]*?-->/g, '');
-  const root: XmlElement = { name: '#document', attrs: {}, children: [] };
-  const stack: XmlElement[] = [root];
-  const tag = new RegExp(`<(/?)(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:"[^"]*"|'[^']*'))*)\\s*(/?)>`, 'y');
-  const attr = new RegExp(`(${NAME})\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'g');
-  let i = 0;
-  while (i < s.length) {
-    const lt = s.indexOf('<', i);
-    const text = s.slice(i, lt === -1 ? s.length : lt);
-    if (text.trim() !== '') {
-      if (stack.length === 1) throw new Error('text outside the root element');
-      stack[stack.length - 1]!.children.push(decode(text, 'text'));
-    }
-    if (lt === -1) break;
-    tag.lastIndex = lt;
-    const m = tag.exec(s);
-    if (!m) throw new Error(`malformed tag at ${lt}: ${s.slice(lt, lt + 60)}`);
-    const [whole, closing, name, attrText, selfClosing] = m;
-    if (closing) {
-      const open = stack.pop();
-      if (!open || open.name !== name) throw new Error(`</${name}> closes <${open?.name}>`);
-    } else {
-      const attrs: Record<string, string> = {};
-      for (const a of (attrText ?? '').matchAll(attr)) {
-        if (a[1]! in attrs) throw new Error(`duplicate attribute ${a[1]}`);
-        attrs[a[1]!] = decode(a[2] ?? a[3] ?? '', `attribute ${a[1]}`);
-      }
-      const element: XmlElement = { name: name!, attrs, children: [] };
-      if (stack.length === 1 && root.children.length > 0) throw new Error('more than one root element');
-      stack[stack.length - 1]!.children.push(element);
-      if (!selfClosing) stack.push(element);
-    }
-    i = lt + whole.length;
-  }
-  if (stack.length !== 1) throw new Error(`unclosed <${stack[stack.length - 1]!.name}>`);
-  const only = root.children[0];
-  if (!only || typeof only === 'string') throw new Error('no root element');
-  return only;
+/** The document's root element; throws when the document is not well-formed. */
+export function parseXml(xml: string): XmlElement {
+  if (FORBIDDEN.test(xml)) throw new Error('a character XML forbids');
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new Error(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  const roots = (parser.parse(xml) as Node[]).map(toElement).filter((n): n is XmlElement => typeof n !== 'string');
+  const [root] = roots;
+  if (!root || roots.length !== 1) throw new Error('not exactly one root element');
+  return root;
 }
 
+/** Every element named `name` under `element`, depth first. */
 export function findAll(element: XmlElement, name: string): XmlElement[] {
   const found: XmlElement[] = [];
   for (const child of element.children) {
@@ -74,6 +55,7 @@ export function findAll(element: XmlElement, name: string): XmlElement[] {
   return found;
 }
 
+/** The text of an element and its descendants. */
 export function textOf(element: XmlElement): string {
   return element.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
 }

@@ -1,7 +1,8 @@
 // Abuse resistance: rate limits, the spike guard, disposable addresses, bots posting too fast.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFormStamp } from '../../src/domain/form-stamp.js';
-import { makeTestApp, seedLetter, signFormBody, signViaApi, type TestApp } from '../helpers/app.js';
+import { hashToken } from '../../src/domain/tokens.js';
+import { letterCount, makeTestApp, seedLetter, signFormBody, signViaApi, type TestApp } from '../helpers/app.js';
 
 const apps: TestApp[] = [];
 afterEach(async () => {
@@ -15,8 +16,8 @@ async function app(env: Record<string, string>) {
   return t;
 }
 
-function count(t: TestApp, sql: string): number {
-  return (t.app.deps.db.$client.prepare(sql).get() as { n: number }).n;
+function count(t: TestApp, sql: string): Promise<number> {
+  return t.one(sql);
 }
 
 describe('rate limits', () => {
@@ -48,7 +49,7 @@ describe('rate limits', () => {
       ).statusCode,
     ).toBe(202);
     for (let i = 0; i < 30; i++) expect((await t.app.inject('/letters/fair-pay')).statusCode).toBe(200);
-    expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(4);
+    expect(await count(t, 'SELECT count(*) AS n FROM signatures')).toBe(4);
   });
 
   it('limits signing per letter across addresses', async () => {
@@ -95,7 +96,7 @@ describe('rate limits', () => {
     // varying the leftmost value does not give a client a fresh per-IP limit.
     const behindProxy = await app({ SIGN_LIMIT_PER_IP: '2', TRUST_PROXY: '127.0.0.1' });
     expect(await codes(behindProxy, '127.0.0.1')).toEqual([202, 202, 429]);
-    const ips = behindProxy.app.deps.db.$client.prepare('SELECT DISTINCT ip FROM signatures').pluck().all();
+    const ips = (await behindProxy.sql<{ ip: string }>('SELECT DISTINCT ip FROM signatures')).map((r) => r.ip);
     expect(ips).toEqual(['198.51.100.7']);
     // A client talking to the app directly (not through the proxy) is not believed at all.
     const direct = await app({ SIGN_LIMIT_PER_IP: '2', TRUST_PROXY: '127.0.0.1' });
@@ -139,25 +140,28 @@ describe('spike guard', () => {
         payload: { name: `Bot ${i}`, email: `bot${i}@example.org` },
       });
     }
-    expect(count(t, "SELECT count(*) AS n FROM signatures WHERE hold_reason = 'spike' AND name LIKE 'Real%'")).toBe(0);
-    expect(count(t, "SELECT count(*) AS n FROM signatures WHERE hold_reason = 'spike' AND name LIKE 'Bot%'")).toBeGreaterThan(5);
+    expect(await count(t, "SELECT count(*) AS n FROM signatures WHERE hold_reason = 'spike' AND name LIKE 'Real%'")).toBe(0);
+    expect(await count(t, "SELECT count(*) AS n FROM signatures WHERE hold_reason = 'spike' AND name LIKE 'Bot%'")).toBeGreaterThan(5);
 
     // A held-for-spike signature is not counted when confirmed.
     const token = 'T'.repeat(43);
-    const sig = t.app.deps.db.$client.prepare("SELECT id FROM signatures WHERE hold_reason = 'spike' LIMIT 1").get() as { id: number };
-    const { hashToken } = await import('../../src/domain/tokens.js');
-    t.app.deps.db.$client
-      .prepare("INSERT INTO signature_tokens (signature_id, purpose, token_hash, expires_at, created_at) VALUES (?, 'verify', ?, ?, 0)")
-      .run(sig.id, hashToken(token), Date.parse('2030-01-01'));
+    const sigId = await t.one("SELECT id FROM signatures WHERE hold_reason = 'spike' ORDER BY id LIMIT 1");
+    await t.sql(
+      "INSERT INTO signature_tokens (signature_id, purpose, token_hash, expires_at, created_at) VALUES (?, 'verify', ?, ?, ?)",
+      sigId,
+      hashToken(token),
+      new Date('2030-01-01'),
+      new Date(0),
+    );
     const res = await t.app.inject({ method: 'POST', url: `/verify/${token}` });
     expect(res.body).toContain('organizers check some signatures');
-    expect(count(t, 'SELECT signature_count AS n FROM letters')).toBe(0);
+    expect(await letterCount(t, 'fair-pay')).toBe(0);
   });
 
   it('SPIKE_GUARD=off holds nothing', async () => {
     const t = await app({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off', SPIKE_MIN_SIGNATURES: '2' });
     for (let i = 0; i < 10; i++) await signViaApi(t, 'fair-pay', { name: `Bot ${i}`, email: `bot${i}@example.org` });
-    expect(count(t, 'SELECT count(*) AS n FROM signatures WHERE hold_reason IS NOT NULL')).toBe(0);
+    expect(await count(t, 'SELECT count(*) AS n FROM signatures WHERE hold_reason IS NOT NULL')).toBe(0);
   });
 });
 
@@ -181,14 +185,14 @@ describe('form protections', () => {
     expect(fast.body).toContain('value="Quick Person"');
     expect(fast.body).toContain('value="quick@example.org"');
     expect(fast.body).toContain('value="Illustrator"');
-    expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
+    expect(await count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
     // The page sends back the stamp it was given, so pressing again a moment later goes through.
     const kept = /name="started" value="([^"]+)"/.exec(fast.body)?.[1];
     expect(kept).toBe(stamp);
     t.clock.advance(2000);
     const again = await post({ name: 'Quick Person', email: 'quick@example.org', public: 'on', started: kept ?? '' });
     expect(again.statusCode).toBe(303);
-    expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(1);
+    expect(await count(t, 'SELECT count(*) AS n FROM signatures')).toBe(1);
   });
 
   it('sends forged, stale and other letters’ stamps back to be confirmed; only the honeypot is silent', async () => {
@@ -215,13 +219,13 @@ describe('form protections', () => {
       const fresh = /name="started" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
       expect(fresh.startsWith(`${now}.`)).toBe(true);
     }
-    expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
+    expect(await count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
     const bot = await post(createFormStamp(t.config.SESSION_SECRET, 'fair-pay', now - 60_000), { website: 'http://spam.example' });
     expect(bot.statusCode).toBe(303);
-    expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
+    expect(await count(t, 'SELECT count(*) AS n FROM signatures')).toBe(0);
     const human = await post(createFormStamp(t.config.SESSION_SECRET, 'fair-pay', now - 5000));
     expect(human.statusCode).toBe(303);
-    expect(count(t, 'SELECT count(*) AS n FROM signatures')).toBe(1);
+    expect(await count(t, 'SELECT count(*) AS n FROM signatures')).toBe(1);
   });
 
   it('refuses disposable addresses with a clear message when asked to', async () => {

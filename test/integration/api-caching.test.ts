@@ -10,7 +10,7 @@ let t: TestApp;
 beforeEach(async () => {
   t = await makeTestApp(
     { RATE_LIMIT: 'off', SPIKE_GUARD: 'off', COUNT_MAX_AGE: '7', COUNT_STALE_WHILE_REVALIDATE: '45' },
-    { startWorker: false },
+    { startBackground: false },
   );
   await seedLetter(t.app);
   await signAndConfirm(t, 'fair-pay', { name: 'Grace Hopper', email: 'grace@example.org', country: 'US' });
@@ -107,22 +107,38 @@ describe('ETag and If-None-Match', () => {
   it('sees a change written by another process within a second', async () => {
     expect((await get('/api/v1/letters/fair-pay/count')).json().signature_count).toBe(1);
     // The CLI or a repair job writes through its own connection, which this process cannot observe directly.
-    const other = new Database(t.config.databasePath);
-    try {
-      other.prepare("UPDATE letters SET signature_count = 77, updated_at = updated_at + 1 WHERE slug = 'fair-pay'").run();
-    } finally {
-      other.close();
-    }
-    const deadline = Date.now() + 3000;
+    const letterId = await t.one("SELECT id FROM letters WHERE slug = 'fair-pay'");
+    const changedAt = await t.one('SELECT max(updated_at) FROM letter_count_slots WHERE letter_id = ?', letterId);
+    await fromAnotherProcess(
+      'UPDATE letter_count_slots SET count = CASE WHEN slot = 0 THEN 77 ELSE 0 END, updated_at = ? WHERE letter_id = ?',
+      new Date(changedAt + 1),
+      letterId,
+    );
+    // Within a second on the app's clock, polling as a newsroom would.
     let seen = 0;
-    while (Date.now() < deadline) {
+    for (let waited = 0; waited <= 1000; waited += 100) {
       seen = (await get('/api/v1/letters/fair-pay/count')).json().signature_count;
       if (seen === 77) break;
-      await new Promise((r) => setTimeout(r, 100));
+      t.clock.advance(100);
     }
     expect(seen).toBe(77);
   });
 });
+
+/** A write through a connection of its own (SQLite: another handle on the file; PostgreSQL: the test's own pool). */
+async function fromAnotherProcess(query: string, ...params: unknown[]) {
+  const store = t.config.store;
+  if (store.kind !== 'sqlite') {
+    await t.sql(query, ...params);
+    return;
+  }
+  const other = new Database(store.path);
+  try {
+    other.prepare(query).run(...params.map((p) => (p instanceof Date ? p.getTime() : p)));
+  } finally {
+    other.close();
+  }
+}
 
 describe('CORS', () => {
   // The embed card is framed, not fetched: it needs frame-ancestors (see api-share), not CORS.
@@ -181,7 +197,7 @@ describe('logging', () => {
     const lines: string[] = [];
     const logged = await makeTestApp(
       { RATE_LIMIT: 'off' },
-      { startWorker: false, logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
+      { startBackground: false, logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } } },
     );
     try {
       await seedLetter(logged.app);

@@ -1,14 +1,14 @@
 // The press API's contract: every field of every endpoint, every status code, through HTTP
-// against a real SQLite file.
+// against a real database (SQLite or PostgreSQL).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
-import { latestLinks, signAndConfirm } from '../helpers/signers.js';
+import { latestLinks, moderate, signAndConfirm } from '../helpers/signers.js';
 
 let t: TestApp;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 beforeEach(async () => {
-  t = await makeTestApp({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' }, { startWorker: false });
+  t = await makeTestApp({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' }, { startBackground: false });
   await seedLetter(t.app, {
     closes_at: new Date('2026-12-31T23:59:00Z'),
     notable: [
@@ -75,7 +75,9 @@ describe('GET /api/v1/letters', () => {
   it('sorts a letter without a publication date last, with published_at null', async () => {
     t.clock.advance(1000);
     await seedLetter(t.app, { slug: 'closed-one', title: 'A closed letter', status: 'closed' });
-    t.app.deps.db.$client.prepare("UPDATE letters SET published_at = NULL WHERE slug = 'closed-one'").run();
+    await t.sql("UPDATE letters SET published_at = NULL WHERE slug = 'closed-one'");
+    // Written under the app (PostgreSQL: another connection): seen once the cache's second is up.
+    t.clock.advance(1000);
     const first = json<{ data: Array<{ slug: string; published_at: unknown }>; next_cursor: string }>(await get('/api/v1/letters?limit=1'));
     expect(first.data.map((l) => l.slug)).toEqual(['fair-pay']);
     const second = json<{ data: Array<{ slug: string; published_at: unknown }>; next_cursor: unknown }>(
@@ -156,10 +158,10 @@ describe('GET /api/v1/letters/:slug', () => {
   it('marks a notable signatory verified when the entry is tied to a confirmed signature', async () => {
     await signAndConfirm(t, 'fair-pay', { name: 'Ada Notable', email: 'ada@example.org' });
     // Promotion is an organizer feature; the API only reads whether the entry has a signature.
-    const { id } = t.app.deps.db.$client.prepare("SELECT id FROM signatures WHERE email = 'ada@example.org'").get() as { id: number };
-    t.app.deps.db.$client.prepare("UPDATE notable_signatories SET signature_id = ? WHERE name = 'Ada Notable'").run(id);
+    const id = await t.one("SELECT id FROM signatures WHERE email = 'ada@example.org'");
+    await t.sql("UPDATE notable_signatories SET signature_id = ? WHERE name = 'Ada Notable'", id);
     // Signing under a notable's name was held for review; once approved, the entry is hers.
-    await t.app.deps.signatures.moderate(1, id, 'approve', null, t.clock.now());
+    await moderate(t, id, 'approve');
     const body = json<{ notable_signatories: Array<{ name: string; verified: boolean }> }>(await get('/api/v1/letters/fair-pay'));
     expect(body.notable_signatories).toEqual([
       { name: 'Zadie Notable', description: 'Novelist', verified: false },
@@ -170,7 +172,10 @@ describe('GET /api/v1/letters/:slug', () => {
   it('reads the country breakdown from letter_country_counts, not from the signatures', async () => {
     await signers();
     // Tamper with the counter only: the API must show the counter's value.
-    t.app.deps.db.$client.prepare("UPDATE letter_country_counts SET count = 41 WHERE country = 'US'").run();
+    await t.sql(
+      "UPDATE letter_country_counts SET count = CASE WHEN slot = (SELECT min(slot) FROM letter_country_counts WHERE country = 'US') THEN 41 ELSE 0 END WHERE country = 'US'",
+    );
+    t.clock.advance(1000);
     const body = json<{ signatures_by_country: Record<string, number> }>(await get('/api/v1/letters/fair-pay'));
     expect(body.signatures_by_country).toEqual({ US: 41, GB: 2 });
   });
@@ -204,7 +209,14 @@ describe('GET /api/v1/letters/:slug/count', () => {
   it('never reads the signatures table', async () => {
     await signers();
     // The counter is the truth for this endpoint; a count(*) would say 3.
-    t.app.deps.db.$client.prepare("UPDATE letters SET signature_count = 999, updated_at = updated_at + 1 WHERE slug = 'fair-pay'").run();
+    const letterId = await t.one("SELECT id FROM letters WHERE slug = 'fair-pay'");
+    const changedAt = await t.one('SELECT max(updated_at) FROM letter_count_slots WHERE letter_id = ?', letterId);
+    await t.sql(
+      'UPDATE letter_count_slots SET count = CASE WHEN slot = 0 THEN 999 ELSE 0 END, updated_at = ? WHERE letter_id = ?',
+      new Date(changedAt + 1),
+      letterId,
+    );
+    t.clock.advance(1000);
     expect(json<{ signature_count: number }>(await get('/api/v1/letters/fair-pay/count')).signature_count).toBe(999);
   });
 });
@@ -227,13 +239,12 @@ describe('GET /api/v1/letters/:slug/signatures', () => {
 
   it('leaves out signatures hidden, rejected or withdrawn', async () => {
     await signers();
-    const ids = t.app.deps.db.$client.prepare('SELECT id, name FROM signatures').all() as Array<{ id: number; name: string }>;
+    const ids = await t.sql<{ id: number; name: string }>('SELECT id, name FROM signatures');
     const id = (name: string) => ids.find((r) => r.name === name)!.id;
-    const letterId = (t.app.deps.db.$client.prepare("SELECT id FROM letters WHERE slug = 'fair-pay'").get() as { id: number }).id;
-    await t.app.deps.signatures.moderate(letterId, id('Alan Turing'), 'hide', null, t.clock.now());
+    await moderate(t, id('Alan Turing'), 'hide');
     let names = json<{ data: Array<{ name: string }> }>(await get('/api/v1/letters/fair-pay/signatures')).data.map((s) => s.name);
     expect(names).toEqual(['Grace Hopper']);
-    await t.app.deps.signatures.moderate(letterId, id('Grace Hopper'), 'reject', null, t.clock.now());
+    await moderate(t, id('Grace Hopper'), 'reject');
     names = json<{ data: Array<{ name: string }> }>(await get('/api/v1/letters/fair-pay/signatures')).data.map((s) => s.name);
     expect(names).toEqual([]);
     // Hidden still counts; rejected does not.
@@ -389,7 +400,7 @@ describe('signing through the API keeps its own contract', () => {
     });
     expect(ok.statusCode).toBe(202);
     expect(json(ok)).toEqual({ status: 'pending_verification' });
-    expect(latestLinks(t, 'ann@example.org').verify).toMatch(/^\/verify\//);
+    expect((await latestLinks(t, 'ann@example.org')).verify).toMatch(/^\/verify\//);
 
     const invalid = await t.app.inject({
       method: 'POST',

@@ -15,7 +15,7 @@ beforeEach(async () => {
       done();
     },
   });
-  t = await makeTestApp({}, { startWorker: false, logger: { level: 'info', stream } });
+  t = await makeTestApp({}, { startBackground: false, logger: { level: 'info', stream } });
   await seedLetter(t.app);
 });
 

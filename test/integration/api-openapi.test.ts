@@ -22,7 +22,7 @@ let doc: OpenApi;
 let ajv: Ajv2020;
 
 beforeAll(async () => {
-  t = await makeTestApp({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' }, { startWorker: false });
+  t = await makeTestApp({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' }, { startBackground: false });
   await seedLetter(t.app, { notable: [{ name: 'Zadie Notable', description: 'Novelist' }] });
   for (let i = 0; i < 3; i++) {
     await signAndConfirm(t, 'fair-pay', { name: `Signer ${'abc'[i]}`, email: `s${i}@example.org`, country: i ? 'GB' : null });

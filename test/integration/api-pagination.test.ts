@@ -2,13 +2,13 @@
 // and following next_cursor still shows every signature exactly once, in order.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
-import { newSignature, seededRandom, signAndConfirm } from '../helpers/signers.js';
+import { addConfirmed, moderate, seededRandom, signAndConfirm } from '../helpers/signers.js';
 
 let t: TestApp;
 let letterId: number;
 
 beforeEach(async () => {
-  t = await makeTestApp({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' }, { startWorker: false });
+  t = await makeTestApp({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' }, { startBackground: false });
   letterId = (await seedLetter(t.app)).id;
 });
 
@@ -38,12 +38,12 @@ describe('signature pages under concurrent signing', () => {
     const listed = new Set<string>();
     for (let i = 0; i < 60; i++) {
       const at = new Date(start - Math.floor(i / 4) * 600_000);
-      await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, label(i)), at);
+      await addConfirmed(t, letterId, label(i), at);
       listed.add(label(i));
     }
-    await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, 'Private Signer', { isPublic: false }), new Date(start - 1000));
-    const hidden = await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, 'Hidden Signer'), new Date(start - 2000));
-    await t.app.deps.signatures.moderate(letterId, hidden.id, 'hide', null, t.clock.now());
+    await addConfirmed(t, letterId, 'Private Signer', new Date(start - 1000), { isPublic: false });
+    const hidden = await addConfirmed(t, letterId, 'Hidden Signer', new Date(start - 2000));
+    await moderate(t, hidden.id, 'hide');
 
     const seen: string[] = [];
     const removed = new Set<string>();
@@ -60,13 +60,13 @@ describe('signature pages under concurrent signing', () => {
       if (random() < 0.7) t.clock.advance(Math.floor(random() * 5000));
       await signAndConfirm(t, 'fair-pay', { name: `Late Comer ${added}`, email: `late${added}@example.org` });
       added++;
-      await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, `Imported Late ${added}`), t.clock.now());
+      await addConfirmed(t, letterId, `Imported Late ${added}`, t.clock.now());
       // And someone not yet seen withdraws: they must simply disappear, not shift the pages.
       const candidates = [...listed].filter((n) => !seen.includes(n) && !removed.has(n));
       const leaving = candidates[Math.floor(random() * candidates.length)];
       if (leaving && random() < 0.5) {
-        const { id } = t.app.deps.db.$client.prepare('SELECT id FROM signatures WHERE name = ?').get(leaving) as { id: number };
-        await t.app.deps.signatures.moderate(letterId, id, 'reject', null, t.clock.now());
+        const id = await t.one('SELECT id FROM signatures WHERE name = ?', leaving);
+        await moderate(t, id, 'reject');
         removed.add(leaving);
       }
     } while (cursor && fetches < 50);
@@ -96,7 +96,7 @@ describe('signature pages under concurrent signing', () => {
 
   it('keeps newest-first order across pages, ties included', async () => {
     const at = new Date('2026-05-31T10:00:00Z');
-    for (let i = 0; i < 9; i++) await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, label(i)), at);
+    for (let i = 0; i < 9; i++) await addConfirmed(t, letterId, label(i), at);
     const names: string[] = [];
     const stamps: string[] = [];
     let cursor: string | null = null;
@@ -113,8 +113,7 @@ describe('signature pages under concurrent signing', () => {
   });
 
   it('ends with next_cursor null exactly when the last page is full', async () => {
-    for (let i = 0; i < 4; i++)
-      await t.app.deps.signatures.addVerifiedSignature(newSignature(letterId, label(i)), new Date(Date.UTC(2026, 4, 1, i)));
+    for (let i = 0; i < 4; i++) await addConfirmed(t, letterId, label(i), new Date(Date.UTC(2026, 4, 1, i)));
     const first = await page('/api/v1/letters/fair-pay/signatures?limit=2');
     expect(first.next_cursor).not.toBeNull();
     const second = await page(`/api/v1/letters/fair-pay/signatures?limit=2&cursor=${first.next_cursor}`);

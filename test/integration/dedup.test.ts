@@ -26,19 +26,17 @@ async function signAndConfirm(name: string, email: string, slug = 'fair-pay') {
   const mail = smtp.for(email).at(-1)!;
   const res = await t.app.inject({ method: 'POST', url: linkIn(mail, 'verify') });
   expect(res.statusCode).toBe(200);
-  return t.app.deps.db.$client.prepare('SELECT * FROM signatures WHERE email = ?').get(email) as Record<string, unknown>;
+  return (await t.sql('SELECT * FROM signatures WHERE email = ?', email))[0] as Record<string, unknown>;
 }
 
 function rows() {
-  return t.app.deps.db.$client
-    .prepare('SELECT id, name, status, hold_reason AS holdReason, possible_duplicate_of AS near FROM signatures ORDER BY id')
-    .all() as Array<{
+  return t.sql<{
     id: number;
     name: string;
     status: string;
     holdReason: string | null;
     near: number | null;
-  }>;
+  }>('SELECT id, name, status, hold_reason AS "holdReason", possible_duplicate_of AS near FROM signatures ORDER BY id');
 }
 
 describe('email identity', () => {
@@ -49,8 +47,8 @@ describe('email identity', () => {
       expect((await signViaApi(t, 'fair-pay', { name: 'Jane Doe', email: alias })).statusCode).toBe(202);
       t.clock.advance(61_000);
     }
-    expect(rows()).toHaveLength(1);
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await rows()).toHaveLength(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
     // Mail still goes to the address as typed.
     await smtp.waitFor('Jane.Doe+letters@GoogleMail.com', /already signed/i);
   });
@@ -61,11 +59,11 @@ describe('email identity', () => {
       Array.from({ length: 20 }, (_, i) => signViaApi(t, 'fair-pay', { name: 'Ada Lovelace', email: variants[i % variants.length] })),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(202));
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
   });
 
   it('two app instances on one database still make one signature (the unique index decides)', async () => {
-    const other = await makeTestApp({ SMTP_URL: smtp.url }, { dir: t.dir });
+    const other = await makeTestApp({ SMTP_URL: smtp.url }, { dir: t.dir, databaseUrl: t.databaseUrl });
     try {
       const responses = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
@@ -73,7 +71,7 @@ describe('email identity', () => {
         ),
       );
       expect(responses.every((r) => r.statusCode === 202)).toBe(true);
-      expect(rows()).toHaveLength(1);
+      expect(await rows()).toHaveLength(1);
     } finally {
       await other.close();
     }
@@ -86,48 +84,50 @@ describe('name matching', () => {
     const second = await signAndConfirm('Smith, John', 'john2@example.org');
     expect(second.status).toBe('held');
     expect(second.hold_reason).toBe('name_duplicate');
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
     expect((await t.app.inject('/letters/fair-pay')).body.match(/John Smith|Smith, John/g)).toHaveLength(1);
 
-    const env = { DATABASE_URL: `file:${t.config.databasePath}` };
-    const held = runCli(['held', 'fair-pay'], env);
+    const env = { DATABASE_URL: t.databaseUrl, DATA_DIR: t.dir };
+    const held = await runCli(['held', 'fair-pay'], env);
     expect(held.code).toBe(0);
     expect(held.stdout).toContain(`#${second.id}`);
     expect(held.stdout).toContain('name_duplicate');
 
-    const approve = runCli(['approve', String(second.id)], env);
+    const approve = await runCli(['approve', String(second.id)], env);
     expect(approve.stdout).toContain('held → verified');
-    expect(letterCount(t, 'fair-pay')).toBe(2);
-    expect(recount(t, 'fair-pay')).toBe(2);
+    expect(await letterCount(t, 'fair-pay')).toBe(2);
+    expect(await recount(t, 'fair-pay')).toBe(2);
   });
 
   it('rejecting a held duplicate through the CLI keeps it uncounted', async () => {
     await signAndConfirm('Zoë Kravitz', 'zoe1@example.org');
     const second = await signAndConfirm('ZOE KRAVITZ', 'zoe2@example.org');
     expect(second.status).toBe('held');
-    const reject = runCli(['reject', String(second.id)], { DATABASE_URL: `file:${t.config.databasePath}` });
+    const env = { DATABASE_URL: t.databaseUrl, DATA_DIR: t.dir };
+    const reject = await runCli(['reject', String(second.id)], env);
     expect(reject.code).toBe(0);
     expect(reject.stdout).toContain('held → rejected');
-    expect(letterCount(t, 'fair-pay')).toBe(1);
-    const missing = runCli(['approve', '999999'], { DATABASE_URL: `file:${t.config.databasePath}` });
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
+    const missing = await runCli(['approve', '999999'], env);
     expect(missing.code).toBe(1);
-    expect(runCli(['approve', 'abc'], { DATABASE_URL: `file:${t.config.databasePath}` }).code).toBe(2);
+    expect((await runCli(['approve', 'abc'], env)).code).toBe(2);
   });
 
   it('holds a signature impersonating a notable signatory, even with a look-alike letter', async () => {
     const fake = await signAndConfirm('Kevin B\u0430con', 'kevin@example.org');
     expect(fake.status).toBe('held');
     expect(fake.hold_reason).toBe('notable');
-    expect(letterCount(t, 'fair-pay')).toBe(0);
+    expect(await letterCount(t, 'fair-pay')).toBe(0);
   });
 
   it('does not hold the signature a notable entry was promoted from', async () => {
     const real = await signAndConfirm('Meryl Streep', 'meryl@example.org');
-    t.app.deps.db.$client
-      .prepare(
-        "INSERT INTO notable_signatories (letter_id, name, name_key, description, signature_id, position) VALUES (?, 'Meryl Streep', ?, 'actor', ?, 1)",
-      )
-      .run(real.letter_id, real.name_key, real.id);
+    await t.sql(
+      "INSERT INTO notable_signatories (letter_id, name, name_key, description, signature_id, position) VALUES (?, 'Meryl Streep', ?, 'actor', ?, 1)",
+      real.letter_id,
+      real.name_key,
+      real.id,
+    );
     // Withdraw and sign again with the same address: still the same signature row, not held.
     const withdraw = linkIn(smtp.for('meryl@example.org')[0]!, 'withdraw');
     await t.app.inject({ method: 'POST', url: withdraw });
@@ -146,7 +146,7 @@ describe('name matching', () => {
     await seedLetter(t.app, { slug: 'allow-names', duplicate_names: 'allow' });
     await signAndConfirm('John Smith', 'd@example.org', 'allow-names');
     expect((await signAndConfirm('John Smith', 'e@example.org', 'allow-names')).status).toBe('verified');
-    expect(letterCount(t, 'allow-names')).toBe(2);
+    expect(await letterCount(t, 'allow-names')).toBe(2);
   });
 
   it('flags near matches as possible duplicates but counts them', async () => {
@@ -154,9 +154,9 @@ describe('name matching', () => {
     const thom = await signAndConfirm('Thom Yorke', 'thom@example.org');
     expect(thom.status).toBe('verified');
     expect(thom.possible_duplicate_of).toBe(tom.id);
-    expect(letterCount(t, 'fair-pay')).toBe(2);
+    expect(await letterCount(t, 'fair-pay')).toBe(2);
     const short = await signAndConfirm('Al Bo', 'al@example.org');
     await signAndConfirm('Al Boo', 'alboo@example.org');
-    expect(rows().find((r) => r.id !== short.id && r.name === 'Al Boo')?.near).toBeNull();
+    expect((await rows()).find((r) => r.id !== short.id && r.name === 'Al Boo')?.near).toBeNull();
   });
 });

@@ -20,22 +20,18 @@ afterEach(async () => {
   await t.close();
 });
 
-const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
-  t.app.deps.db.$client.prepare(query).all(...params) as T[];
-const one = <T = number>(query: string, ...params: unknown[]) =>
-  t.app.deps.db.$client
-    .prepare(query)
-    .pluck()
-    .get(...params) as T;
-const signature = (email: string) =>
-  sql<{ id: number; status: string; hold_reason: string | null }>(
-    'SELECT id, status, hold_reason FROM signatures WHERE email = ?',
-    email,
+const one = <T = number>(query: string, ...params: unknown[]) => t.one<T>(query, ...params);
+const signature = async (email: string) =>
+  (
+    await t.sql<{ id: number; status: string; hold_reason: string | null }>(
+      'SELECT id, status, hold_reason FROM signatures WHERE email = ?',
+      email,
+    )
   )[0]!;
 
-function expectCount(n: number) {
-  expect(letterCount(t, 'fair-pay')).toBe(n);
-  expect(recount(t, 'fair-pay')).toBe(n);
+async function expectCount(n: number) {
+  expect(await letterCount(t, 'fair-pay')).toBe(n);
+  expect(await recount(t, 'fair-pay')).toBe(n);
 }
 
 async function sign(email: string, name = 'Sam Signer') {
@@ -55,37 +51,37 @@ describe('a signer cannot undo a moderator', () => {
     async (action) => {
       const first = await sign('sam@example.org');
       expect((await t.app.inject({ method: 'POST', url: first.verify! })).statusCode).toBe(200);
-      expectCount(1);
-      await decide(action, signature('sam@example.org').id);
-      expectCount(0);
+      await expectCount(1);
+      await decide(action, (await signature('sam@example.org')).id);
+      await expectCount(0);
 
       // The signer withdraws (nothing to undo: it stays refused), then signs again and confirms.
       expect((await t.app.inject({ method: 'POST', url: first.withdraw! })).statusCode).toBe(200);
-      expect(signature('sam@example.org').status).toBe(action === 'reject' ? 'rejected' : 'fraudulent');
+      expect((await signature('sam@example.org')).status).toBe(action === 'reject' ? 'rejected' : 'fraudulent');
       t.clock.advance(120_000);
       const again = await sign('sam@example.org', 'Sam Signer Again');
       expect(again.verify).not.toBe(first.verify);
       const confirmed = await t.app.inject({ method: 'POST', url: again.verify! });
       expect(confirmed.statusCode).toBe(200);
       expect(confirmed.body).toContain('organizers check some signatures');
-      expect(signature('sam@example.org')).toMatchObject({ status: 'held', hold_reason: 'previously_rejected' });
-      expectCount(0);
+      expect(await signature('sam@example.org')).toMatchObject({ status: 'held', hold_reason: 'previously_rejected' });
+      await expectCount(0);
 
       // Withdrawing and signing once more does not shake the mark off either.
-      const heldWithdraw = latestLinks(t, 'sam@example.org').withdraw!;
+      const heldWithdraw = (await latestLinks(t, 'sam@example.org')).withdraw!;
       expect((await t.app.inject({ method: 'POST', url: heldWithdraw })).statusCode).toBe(200);
       t.clock.advance(120_000);
       const third = await sign('sam@example.org');
       await t.app.inject({ method: 'POST', url: third.verify! });
-      expect(signature('sam@example.org')).toMatchObject({ status: 'held', hold_reason: 'previously_rejected' });
-      expectCount(0);
+      expect(await signature('sam@example.org')).toMatchObject({ status: 'held', hold_reason: 'previously_rejected' });
+      await expectCount(0);
 
       // The queue says why, and only an organizer's approval makes it count.
       const queue = await moderator.get(`${moderation()}?reason=previously_rejected`);
       expect(queue.body).toContain('Signed again after being rejected');
-      await decide('approve', signature('sam@example.org').id);
-      expect(signature('sam@example.org').status).toBe('verified');
-      expectCount(1);
+      await decide('approve', (await signature('sam@example.org')).id);
+      expect((await signature('sam@example.org')).status).toBe('verified');
+      await expectCount(1);
     },
   );
 
@@ -93,13 +89,13 @@ describe('a signer cannot undo a moderator', () => {
     const first = await sign('kim@example.org');
     await t.app.inject({ method: 'POST', url: first.verify! });
     await t.app.inject({ method: 'POST', url: first.withdraw! });
-    expectCount(0);
+    await expectCount(0);
     const again = await sign('kim@example.org');
     await t.app.inject({ method: 'POST', url: again.verify! });
-    expect(signature('kim@example.org').status).toBe('verified');
-    expectCount(1);
+    expect((await signature('kim@example.org')).status).toBe('verified');
+    await expectCount(1);
     // The old, unused confirmation links of a withdrawn signature were retired when it withdrew.
-    expect(one("SELECT count(*) FROM signature_tokens WHERE purpose = 'verify' AND used_at IS NULL")).toBe(0);
+    expect(await one("SELECT count(*) FROM signature_tokens WHERE purpose = 'verify' AND used_at IS NULL")).toBe(0);
   });
 });
 
@@ -109,8 +105,8 @@ describe('links', () => {
     const first = await t.app.inject({ method: 'POST', url: links.verify! });
     expect(first.statusCode).toBe(200);
     expect(first.body).toContain(`href="${links.withdraw}"`);
-    const tokens = one('SELECT count(*) FROM signature_tokens');
-    const events = one('SELECT count(*) FROM signature_events');
+    const tokens = await one('SELECT count(*) FROM signature_tokens');
+    const events = await one('SELECT count(*) FROM signature_events');
     for (let i = 0; i < 5; i++) {
       const again = await t.app.inject({ method: 'POST', url: links.verify! });
       expect(again.statusCode).toBe(200);
@@ -119,23 +115,23 @@ describe('links', () => {
     }
     const page = await t.app.inject(links.verify!);
     expect(page.body).toContain(`href="${links.withdraw}"`);
-    expect(one('SELECT count(*) FROM signature_tokens')).toBe(tokens);
-    expect(one('SELECT count(*) FROM signature_events')).toBe(events);
-    expectCount(1);
+    expect(await one('SELECT count(*) FROM signature_tokens')).toBe(tokens);
+    expect(await one('SELECT count(*) FROM signature_events')).toBe(events);
+    await expectCount(1);
   });
 
   it('every link expires: an expired confirmation link answers 410, an expired withdrawal link too', async () => {
     const links = await sign('bo@example.org');
-    expect(one('SELECT count(*) FROM signature_tokens WHERE expires_at IS NULL')).toBe(0);
+    expect(await one('SELECT count(*) FROM signature_tokens WHERE expires_at IS NULL')).toBe(0);
     t.clock.advance(8 * 86_400_000);
     expect((await t.app.inject({ method: 'POST', url: links.verify! })).statusCode).toBe(410);
     expect((await t.app.inject(links.verify!)).statusCode).toBe(410);
-    expectCount(0);
+    await expectCount(0);
     t.clock.advance(366 * 86_400_000);
     const expired = await t.app.inject({ method: 'POST', url: links.withdraw! });
     expect(expired.statusCode).toBe(410);
     expect(expired.body).toContain('sign it again');
-    expect(signature('bo@example.org').status).toBe('pending');
+    expect((await signature('bo@example.org')).status).toBe('pending');
   });
 
   it('limits confirmation and withdrawal POSTs per address', async () => {
@@ -157,7 +153,7 @@ describe('a closed letter', () => {
     const early = await sign('early@example.org', 'Early Bird');
     const late = await sign('late@example.org', 'Late Comer');
     await t.app.inject({ method: 'POST', url: early.verify! });
-    expectCount(1);
+    await expectCount(1);
     await moderator.get(`/organize/letters/${letterId}`);
     expect((await moderator.post(`/organize/letters/${letterId}/status`, { to: 'closed' })).statusCode).toBe(303);
 
@@ -166,23 +162,23 @@ describe('a closed letter', () => {
     expect(res.body).toContain('Signing had already closed');
     expect(res.body).toContain('1 June 2026');
     expect(res.body).not.toContain('Ask others to sign');
-    expect(signature('late@example.org').status).toBe('late');
-    expect(one('SELECT type FROM signature_events ORDER BY id DESC LIMIT 1', [])).toBe('late');
-    expectCount(1);
+    expect((await signature('late@example.org')).status).toBe('late');
+    expect(await one('SELECT type FROM signature_events ORDER BY id DESC LIMIT 1')).toBe('late');
+    await expectCount(1);
     // Repeating it changes nothing either.
     expect((await t.app.inject({ method: 'POST', url: late.verify! })).body).toContain('Signing had already closed');
-    expectCount(1);
+    await expectCount(1);
   });
 
   it('does not ask people to share a letter whose deadline has passed', async () => {
     await seedLetter(t.app, { slug: 'deadline', closes_at: new Date('2026-06-02T00:00:00Z') });
     expect((await signViaApi(t, 'deadline', { name: 'Dee', email: 'dee@example.org' })).statusCode).toBe(202);
-    const links = latestLinks(t, 'dee@example.org');
+    const links = await latestLinks(t, 'dee@example.org');
     t.clock.set('2026-06-03T00:00:00Z');
     const res = await t.app.inject({ method: 'POST', url: links.verify! });
     expect(res.body).toContain('Signing had already closed');
     expect(res.body).toContain('2 June 2026');
-    expect(letterCount(t, 'deadline')).toBe(0);
+    expect(await letterCount(t, 'deadline')).toBe(0);
   });
 });
 
@@ -193,20 +189,20 @@ describe('signers who chose not to be listed', () => {
       ['priv@example.org', 'Pat Private', false],
     ] as const) {
       expect((await signViaApi(t, 'fair-pay', { name, email, public: listed })).statusCode).toBe(202);
-      await t.app.inject({ method: 'POST', url: latestLinks(t, email).verify! });
+      await t.app.inject({ method: 'POST', url: (await latestLinks(t, email)).verify! });
     }
-    expectCount(2);
+    await expectCount(2);
     const page = await moderator.get(`/organize/letters/${letterId}/notables?q=Pat`);
     expect(page.body).toContain('Pat Public');
     expect(page.body).not.toContain('Pat Private');
 
     const refused = await moderator.post(`/organize/letters/${letterId}/notables/promote`, {
-      signature_id: String(signature('priv@example.org').id),
+      signature_id: String((await signature('priv@example.org')).id),
       description: 'famous, but private',
     });
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('chose not to be listed');
-    expect(one('SELECT count(*) FROM notable_signatories')).toBe(0);
+    expect(await one('SELECT count(*) FROM notable_signatories')).toBe(0);
     for (const url of ['/letters/fair-pay', '/api/v1/letters/fair-pay', '/api/v1/letters/fair-pay/signatures', '/letters/fair-pay/embed']) {
       expect((await t.app.inject(url)).body).not.toContain('Pat Private');
     }
@@ -217,7 +213,7 @@ describe('signers who chose not to be listed', () => {
     await t.app.inject({ method: 'POST', url: links.verify! });
     await moderator.get(`/organize/letters/${letterId}/notables`);
     const promoted = await moderator.post(`/organize/letters/${letterId}/notables/promote`, {
-      signature_id: String(signature('star@example.org').id),
+      signature_id: String((await signature('star@example.org')).id),
       description: 'actor',
     });
     expect(promoted.statusCode).toBe(303);
@@ -233,12 +229,12 @@ describe('signers who chose not to be listed', () => {
 describe('mail is rendered by the outbox worker', () => {
   it('queues a template and its data, with no rendered text in the signing transaction', async () => {
     await sign('mail@example.org');
-    const row = sql<{ kind: string; data: string }>('SELECT kind, data FROM outbox ORDER BY id DESC LIMIT 1')[0]!;
+    const row = (await t.sql<{ kind: string; data: string }>('SELECT kind, data FROM outbox ORDER BY id DESC LIMIT 1'))[0]!;
     expect(row.kind).toBe('verify');
     const data = JSON.parse(row.data);
     expect(Object.keys(data).sort()).toEqual(['letterSlug', 'letterTitle', 'name', 'verifyToken', 'withdrawToken']);
     expect(row.data).not.toContain('http');
-    const mail = queuedMail(t, 'mail@example.org');
+    const mail = await queuedMail(t, 'mail@example.org');
     expect(mail?.subject).toBe('Confirm your signature: Fair pay for artists');
     expect(mail?.text).toContain(`http://127.0.0.1:3000/verify/${data.verifyToken}`);
   });

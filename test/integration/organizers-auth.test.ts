@@ -22,7 +22,9 @@ afterEach(async () => {
   await smtp.stop();
 });
 
-const sql = <T>(query: string, ...params: unknown[]) => t.app.deps.db.$client.prepare(query).all(...params) as T[];
+const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]) => t.sql<T>(query, ...params);
+/** The environment of a CLI command run against this test's database. */
+const cliEnv = () => ({ DATABASE_URL: t.databaseUrl, DATA_DIR: t.dir });
 
 function linkIn(mail: ReceivedMail, path: 'reset' | 'invite'): string {
   const match = new RegExp(`https?://[^\\s]+/${path}/([A-Za-z0-9_-]{43})`).exec(mail.text);
@@ -53,10 +55,10 @@ describe('access without a session', () => {
 describe('first sign-in from the CLI', () => {
   it('prints a one-time link valid 24 hours that sets a password and signs in', async () => {
     t.clock.set(new Date());
-    const cli = runCli(
+    const cli = await runCli(
       ['create-organizer', '--email', 'Ana@Example.org', '--name', 'Ana Lima', '--collective', 'artists-united', '--role', 'editor'],
       {
-        DATABASE_URL: `file:${t.config.databasePath}`,
+        ...cliEnv(),
         PUBLIC_URL: t.config.PUBLIC_URL,
       },
     );
@@ -66,7 +68,7 @@ describe('first sign-in from the CLI', () => {
     expect(link, cli.stdout).toBeDefined();
     const token = link!.split('/').pop()!;
     // Only the hash is stored.
-    expect(sql<{ token_hash: string }>('SELECT token_hash FROM organizer_tokens')).toEqual([{ token_hash: hashToken(token) }]);
+    expect(await sql<{ token_hash: string }>('SELECT token_hash FROM organizer_tokens')).toEqual([{ token_hash: hashToken(token) }]);
 
     const browser = new Browser(t);
     const form = await browser.get(link!);
@@ -87,12 +89,12 @@ describe('first sign-in from the CLI', () => {
     expect(dashboard.statusCode).toBe(200);
     expect(dashboard.body).toContain('Signed in as <strong>Ana Lima</strong>');
     expect(dashboard.body).toContain('Fair pay for artists');
-    expect(sql<{ hash: string }>('SELECT password_hash AS hash FROM organizers')[0]?.hash).toMatch(/^scrypt\$32768\$8\$3\$/);
+    expect((await sql<{ hash: string }>('SELECT password_hash AS hash FROM organizers'))[0]?.hash).toMatch(/^scrypt\$32768\$8\$3\$/);
 
     // Used once: the link is dead, and so is a second link after 24 hours.
     expect((await new Browser(t).get(link!)).statusCode).toBe(410);
-    const again = runCli(['create-organizer', '--email', 'ana@example.org', '--name', 'Ana Lima'], {
-      DATABASE_URL: `file:${t.config.databasePath}`,
+    const again = await runCli(['create-organizer', '--email', 'ana@example.org', '--name', 'Ana Lima'], {
+      ...cliEnv(),
     });
     const second = /(\/signin\/[A-Za-z0-9_-]{43})\s/.exec(again.stdout)![1]!;
     expect(again.stdout).toContain('Updated organizer');
@@ -103,13 +105,13 @@ describe('first sign-in from the CLI', () => {
     expect((await new Browser(t).get('/signin/not-a-token')).statusCode).toBe(404);
   });
 
-  it('refuses bad arguments with a message', () => {
-    const env = { DATABASE_URL: `file:${t.config.databasePath}` };
-    const bad = runCli(['create-organizer', '--email', 'nope', '--name', 'X', '--role', 'king'], env);
+  it('refuses bad arguments with a message', async () => {
+    const env = cliEnv();
+    const bad = await runCli(['create-organizer', '--email', 'nope', '--name', 'X', '--role', 'king'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--email');
     expect(bad.stderr).toContain('--role');
-    expect(runCli(['create-organizer'], env).code).toBe(2);
+    expect((await runCli(['create-organizer'], env)).code).toBe(2);
   });
 });
 
@@ -133,7 +135,7 @@ describe('login and logout', () => {
     expect(cookie).not.toMatch(/Secure/);
     const value = browser.cookies().find((c) => c.name === SESSION_COOKIE)!.value;
     const [token] = value.split('.');
-    expect(sql<{ id: string }>('SELECT id FROM sessions')).toEqual([{ id: hashToken(token!) }]);
+    expect(await sql<{ id: string }>('SELECT id FROM sessions')).toEqual([{ id: hashToken(token!) }]);
 
     // A forged or tampered cookie is nobody.
     const forged = await t.app.inject({ method: 'GET', url: '/organize', headers: { cookie: `${SESSION_COOKIE}=${token}.AAAA` } });
@@ -142,17 +144,17 @@ describe('login and logout', () => {
     expect((await browser.get('/organize')).statusCode).toBe(200);
     // Signing in again replaces the session instead of leaving the old one alive.
     expect((await browser.post('/login', { email: ana.email, password: ana.password })).statusCode).toBe(303);
-    expect(sql('SELECT id FROM sessions')).toHaveLength(1);
+    expect(await sql('SELECT id FROM sessions')).toHaveLength(1);
     await browser.get('/organize');
     const out = await browser.post('/logout');
     expect(out.statusCode).toBe(303);
-    expect(sql('SELECT id FROM sessions')).toEqual([]);
+    expect(await sql('SELECT id FROM sessions')).toEqual([]);
     expect((await browser.get('/organize')).statusCode).toBe(303);
     // The old cookie is worthless after logout.
     const replay = await t.app.inject({ method: 'GET', url: '/organize', headers: { cookie: `${SESSION_COOKIE}=${value}` } });
     expect(replay.statusCode).toBe(303);
     expect(
-      sql<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'organizer.%' ORDER BY id").map((r) => r.action),
+      (await sql<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'organizer.%' ORDER BY id")).map((r) => r.action),
     ).toEqual(['organizer.login', 'organizer.login', 'organizer.logout', 'organizer.logout']);
   });
 
@@ -188,7 +190,7 @@ describe('login and logout', () => {
     expect(blocked.statusCode).toBe(429);
     expect(blocked.headers['retry-after']).toBe('900');
     expect(blocked.body).toContain('Too many failed attempts');
-    expect(sql('SELECT id FROM sessions')).toEqual([]);
+    expect(await sql('SELECT id FROM sessions')).toEqual([]);
     t.clock.advance(15 * 60_000 + 1000);
     expect((await browser.post('/login', { email: ana.email, password: ana.password })).statusCode).toBe(303);
   });
@@ -313,8 +315,8 @@ describe('password reset', () => {
 
   it('ends every older reset and sign-in link once a password is set', async () => {
     await createOrganizer(t, { email: 'ana@example.org', collective: 'artists-united' });
-    const cli = runCli(['create-organizer', '--email', 'ana@example.org', '--name', 'Ana'], {
-      DATABASE_URL: `file:${t.config.databasePath}`,
+    const cli = await runCli(['create-organizer', '--email', 'ana@example.org', '--name', 'Ana'], {
+      ...cliEnv(),
       PUBLIC_URL: t.config.PUBLIC_URL,
       SESSION_SECRET: t.config.SESSION_SECRET,
     });
@@ -373,14 +375,13 @@ describe('invitations', () => {
     const dashboard = await invitee.get('/organize');
     expect(dashboard.body).toContain('Fair pay for artists');
     expect(dashboard.body).toContain('Moderator');
-    expect(sql('SELECT role FROM memberships m JOIN organizers o ON o.id = m.organizer_id WHERE o.email = ?', 'mo@example.org')).toEqual([
-      { role: 'moderator' },
-    ]);
+    expect(
+      await sql('SELECT role FROM memberships m JOIN organizers o ON o.id = m.organizer_id WHERE o.email = ?', 'mo@example.org'),
+    ).toEqual([{ role: 'moderator' }]);
     expect((await new Browser(t).get(link)).statusCode).toBe(410);
-    expect(sql<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'member.%' ORDER BY id").map((r) => r.action)).toEqual([
-      'member.invite',
-      'member.join',
-    ]);
+    expect(
+      (await sql<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'member.%' ORDER BY id")).map((r) => r.action),
+    ).toEqual(['member.invite', 'member.join']);
   });
 
   it('adds an existing account to another collective', async () => {
@@ -416,7 +417,7 @@ describe('invitations', () => {
     expect((await ana.browser.post(`${members}/${bea.id}/remove`)).statusCode).toBe(303);
     expect((await new Browser(t).get(fromBea)).statusCode).toBe(410);
     expect((await new Browser(t).get(fromAna)).statusCode).toBe(200);
-    const audit = sql<{ action: string; organizer_id: number }>(
+    const audit = await sql<{ action: string; organizer_id: number }>(
       "SELECT action, organizer_id FROM audit_log WHERE action = 'member.invite_revoked'",
     );
     expect(audit).toEqual([{ action: 'member.invite_revoked', organizer_id: ana.id }]);
@@ -442,7 +443,7 @@ describe('invitations', () => {
       303,
     );
     expect((await owner.browser.post(`/organize/collectives/artists-united/members/${ed.id}/remove`)).statusCode).toBe(303);
-    expect(sql('SELECT organizer_id FROM memberships ORDER BY organizer_id')).toEqual([{ organizer_id: owner.id }]);
+    expect(await sql('SELECT organizer_id FROM memberships ORDER BY organizer_id')).toEqual([{ organizer_id: owner.id }]);
   });
 });
 
@@ -461,8 +462,8 @@ describe('CSRF', () => {
       const out = await browser.post('/logout', token);
       expect(out.statusCode).toBe(403);
     }
-    expect(sql("SELECT id FROM letters WHERE title = 'Forged letter'")).toEqual([]);
-    expect(sql('SELECT id FROM sessions')).toHaveLength(2);
+    expect(await sql("SELECT id FROM letters WHERE title = 'Forged letter'")).toEqual([]);
+    expect(await sql('SELECT id FROM sessions')).toHaveLength(2);
     expect((await browser.get('/organize')).statusCode).toBe(200);
     // Without the CSRF cookie at all.
     const bare = await t.app.inject({

@@ -73,47 +73,57 @@ const TRICKY = [
   '',
 ];
 
-function seed(): void {
-  const db = t.app.deps.db.$client;
-  const insert =
-    db.prepare(`INSERT INTO signatures (letter_id, letter_version, name, name_key, name_head, name_tail, name_len, email, email_key,
-    title, organisation, country, is_public, hidden, comment, status, hold_reason, possible_duplicate_of, ip, created_at, verified_at, updated_at)
-    VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const statuses = ['verified', 'verified', 'verified', 'verified', 'verified', 'verified', 'pending', 'held', 'rejected', 'verified'];
+async function seed(): Promise<void> {
+  const statuses = [
+    'verified',
+    'verified',
+    'verified',
+    'verified',
+    'verified',
+    'verified',
+    'pending',
+    'held',
+    'rejected',
+    'verified',
+  ] as const;
   const start = Date.UTC(2026, 4, 1);
-  // Direct inserts in one transaction: the export is under test here, not signing.
-  db.transaction(() => {
-    for (let i = 0; i < ROWS; i++) {
-      const tricky = TRICKY[i % TRICKY.length]!;
-      const status = i % 5000 === 1 ? 'withdrawn' : statuses[i % statuses.length]!;
-      const name = i % 7 === 0 && tricky ? tricky : `Signer ${i}`;
-      const key = `signer ${i}`;
-      const created = start + i * 1000;
-      insert.run(
-        letterId,
-        name,
-        key,
-        key.slice(0, 4),
-        key.slice(-4),
-        key.length,
-        `signer${i}@example.org`,
-        `signer${i}@example.org`,
-        i % 3 === 0 ? tricky || null : 'Illustrator',
-        i % 11 === 0 ? tricky || null : null,
-        i % 4 === 0 ? 'FR' : null,
-        i % 13 === 0 ? 0 : 1,
-        i % 17 === 0 ? 1 : 0,
-        i % 5 === 0 ? `${tricky} comment ${i}` : null,
-        status,
-        status === 'held' ? 'name_duplicate' : null,
-        i % 19 === 0 && i > 0 ? 1 : null,
-        i % 2 === 0 ? `192.0.2.${i % 250}` : null,
-        created,
-        status === 'pending' ? null : created + 60_000,
-        created + 60_000,
-      );
-    }
-  })();
+  const rows: Array<typeof t.store.tables.signatures.$inferInsert> = [];
+  for (let i = 0; i < ROWS; i++) {
+    const tricky = TRICKY[i % TRICKY.length]!;
+    const status = i % 5000 === 1 ? 'withdrawn' : statuses[i % statuses.length]!;
+    const name = i % 7 === 0 && tricky ? tricky : `Signer ${i}`;
+    const key = `signer ${i}`;
+    const created = start + i * 1000;
+    rows.push({
+      letterId,
+      letterVersion: 1,
+      name,
+      nameKey: key,
+      nameHead: key.slice(0, 4),
+      nameTail: key.slice(-4),
+      nameLen: key.length,
+      email: `signer${i}@example.org`,
+      emailKey: `signer${i}@example.org`,
+      title: i % 3 === 0 ? tricky || null : 'Illustrator',
+      organisation: i % 11 === 0 ? tricky || null : null,
+      country: i % 4 === 0 ? 'FR' : null,
+      isPublic: i % 13 !== 0,
+      hidden: i % 17 === 0,
+      comment: i % 5 === 0 ? `${tricky} comment ${i}` : null,
+      status,
+      holdReason: status === 'held' ? 'name_duplicate' : null,
+      possibleDuplicateOf: i % 19 === 0 && i > 0 ? 1 : null,
+      ip: i % 2 === 0 ? `192.0.2.${i % 250}` : null,
+      createdAt: new Date(created),
+      verifiedAt: status === 'pending' ? null : new Date(created + 60_000),
+      updatedAt: new Date(created + 60_000),
+    });
+  }
+  // Direct inserts in one unit of work, a thousand rows a statement: the export is under test
+  // here, not signing.
+  await t.store.unitOfWork(async (tx) => {
+    for (let i = 0; i < rows.length; i += 1000) await tx.insert(t.store.tables.signatures).values(rows.slice(i, i + 1000));
+  });
 }
 
 /** RFC 4180, as csv-stringify writes it (quoted fields, doubled quotes, \n between records). */
@@ -173,19 +183,16 @@ function expectedCells(r: DbRow): string[] {
   ];
 }
 
-function dbRows(status?: string): DbRow[] {
-  const db = t.app.deps.db.$client;
-  return (
-    status
-      ? db.prepare('SELECT * FROM signatures WHERE letter_id = ? AND status = ? ORDER BY id').all(letterId, status)
-      : db.prepare('SELECT * FROM signatures WHERE letter_id = ? ORDER BY id').all(letterId)
-  ) as DbRow[];
+function dbRows(status?: string): Promise<DbRow[]> {
+  return status
+    ? t.sql<DbRow>('SELECT * FROM signatures WHERE letter_id = ? AND status = ? ORDER BY id', letterId, status)
+    : t.sql<DbRow>('SELECT * FROM signatures WHERE letter_id = ? ORDER BY id', letterId);
 }
 
 beforeAll(async () => {
   t = await makeTestApp();
   letterId = (await seedLetter(t.app)).id;
-  seed();
+  await seed();
   owner = (await signedInOrganizer(t, { email: 'owner@example.org', collective: 'artists-united', role: 'owner' })).browser;
   outDir = mkdtempSync(join(tmpdir(), 'undersigned-export-'));
 });
@@ -208,7 +215,7 @@ describe('CSV export', () => {
 
     const [header, ...records] = parseCsv(res.body.slice(1));
     expect(header).toEqual(HEADER);
-    const rows = dbRows();
+    const rows = await dbRows();
     expect(rows).toHaveLength(ROWS);
     expect(records).toHaveLength(ROWS);
     for (let i = 0; i < rows.length; i++) {
@@ -228,7 +235,7 @@ describe('CSV export', () => {
     const res = await owner.get(`/organize/letters/${letterId}/export.csv?status=held`);
     expect(res.headers['content-disposition']).toContain('fair-pay-held-');
     const [, ...records] = parseCsv(res.body.slice(1));
-    const rows = dbRows('held');
+    const rows = await dbRows('held');
     expect(rows.length).toBeGreaterThan(4000);
     expect(records.map((r) => r[0])).toEqual(rows.map((r) => String(r.id)));
     expect(new Set(records.map((r) => r[1]))).toEqual(new Set(['held']));
@@ -245,11 +252,11 @@ describe('CSV export', () => {
     const moderator = await signedInOrganizer(t, { email: 'mo@example.org', collective: 'artists-united', role: 'moderator' });
     const allowed = await moderator.browser.get(`/organize/letters/${letterId}/export.csv?status=withdrawn`);
     expect(allowed.statusCode).toBe(200);
-    expect(parseCsv(allowed.body.slice(1))).toHaveLength(1 + dbRows('withdrawn').length);
+    expect(parseCsv(allowed.body.slice(1))).toHaveLength(1 + (await dbRows('withdrawn')).length);
 
-    const audit = t.app.deps.db.$client
-      .prepare("SELECT organizer_id, after FROM audit_log WHERE action = 'signatures.export' ORDER BY id")
-      .all() as Array<{ organizer_id: number; after: string }>;
+    const audit = await t.sql<{ organizer_id: number; after: string }>(
+      "SELECT organizer_id, after FROM audit_log WHERE action = 'signatures.export' ORDER BY id",
+    );
     expect(audit.map((a) => JSON.parse(a.after))).toEqual([
       { status: 'all', via: 'web' },
       { status: 'held', via: 'web' },
@@ -260,25 +267,21 @@ describe('CSV export', () => {
   it('writes the same file from the command line', async () => {
     const web = await owner.get(`/organize/letters/${letterId}/export.csv?status=verified`);
     const file = join(outDir, 'verified.csv');
-    const env = { DATABASE_URL: `file:${t.config.databasePath}` };
-    const toFile = runCli(['export', 'fair-pay', '--status', 'verified', '--output', file], env);
+    const env = { DATABASE_URL: t.databaseUrl, DATA_DIR: t.dir };
+    const toFile = await runCli(['export', 'fair-pay', '--status', 'verified', '--output', file], env);
     expect(toFile.stderr).toBe('');
     expect(toFile.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(web.body);
 
-    const small = runCli(['export', 'fair-pay', '--status', 'withdrawn'], env);
+    const small = await runCli(['export', 'fair-pay', '--status', 'withdrawn'], env);
     expect(small.code).toBe(0);
     expect(small.stdout).toBe((await owner.get(`/organize/letters/${letterId}/export.csv?status=withdrawn`)).body);
 
-    expect(runCli(['export', 'no-such-letter'], env).code).toBe(1);
-    const bad = runCli(['export', 'fair-pay', '--status', 'everything'], env);
+    expect((await runCli(['export', 'no-such-letter'], env)).code).toBe(1);
+    const bad = await runCli(['export', 'fair-pay', '--status', 'everything'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--status must be one of');
-    const via = t.app.deps.db.$client
-      .prepare("SELECT after FROM audit_log WHERE action = 'signatures.export' AND organizer_id IS NULL")
-      .all() as Array<{
-      after: string;
-    }>;
+    const via = await t.sql<{ after: string }>("SELECT after FROM audit_log WHERE action = 'signatures.export' AND organizer_id IS NULL");
     expect(via.map((v) => JSON.parse(v.after).via)).toEqual(['cli', 'cli']);
   });
 });

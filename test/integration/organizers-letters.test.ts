@@ -22,11 +22,10 @@ afterEach(async () => {
   await smtp.stop();
 });
 
-const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
-  t.app.deps.db.$client.prepare(query).all(...params) as T[];
-const letterRow = (slug: string) => sql<Record<string, unknown>>('SELECT * FROM letters WHERE slug = ?', slug)[0];
-const auditActions = (letterId: number) =>
-  sql<{ action: string }>('SELECT action FROM audit_log WHERE letter_id = ? ORDER BY id', letterId).map((r) => r.action);
+const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]) => t.sql<T>(query, ...params);
+const letterRow = async (slug: string) => (await t.sql<Record<string, unknown>>('SELECT * FROM letters WHERE slug = ?', slug))[0];
+const auditActions = async (letterId: number) =>
+  (await t.sql<{ action: string }>('SELECT action FROM audit_log WHERE letter_id = ? ORDER BY id', letterId)).map((r) => r.action);
 
 const NEW_LETTER = {
   collective: '1',
@@ -51,16 +50,18 @@ async function signAndConfirm(name: string, email: string, slug: string) {
   expect((await signViaApi(t, slug, { name, email })).statusCode).toBe(202);
   const mail = await smtp.waitFor(email, /Confirm/);
   expect((await t.app.inject({ method: 'POST', url: linkIn(mail, 'verify') })).statusCode).toBe(200);
-  return sql<{ id: number; letter_version: number; status: string }>(
-    'SELECT id, letter_version, status FROM signatures WHERE email = ?',
-    email,
+  return (
+    await sql<{ id: number; letter_version: number; status: string }>(
+      'SELECT id, letter_version, status FROM signatures WHERE email = ?',
+      email,
+    )
   )[0]!;
 }
 
 describe('creating and editing', () => {
   it('creates a draft, with the address made from the title, and audits it', async () => {
     const id = await createDraft();
-    const row = letterRow('credit-the-colourists')!;
+    const row = (await letterRow('credit-the-colourists'))!;
     expect(row).toMatchObject({
       id,
       status: 'draft',
@@ -69,7 +70,7 @@ describe('creating and editing', () => {
       addressee: 'Comic publishers',
       version: 1,
     });
-    expect(auditActions(id)).toEqual(['letter.create']);
+    expect(await auditActions(id)).toEqual(['letter.create']);
     const overview = await editor.get(`/organize/letters/${id}?notice=created`);
     expect(overview.body).toContain('Letter created as a draft');
     // The public does not see drafts.
@@ -99,7 +100,7 @@ describe('creating and editing', () => {
     ]) {
       expect(res.body).toContain(message);
     }
-    expect(sql('SELECT id FROM letters')).toHaveLength(1);
+    expect(await sql('SELECT id FROM letters')).toHaveLength(1);
   });
 
   it('refuses an address already in use with a clear message', async () => {
@@ -129,7 +130,7 @@ describe('creating and editing', () => {
     expect(res.body).toContain('<strong>credit</strong>');
     expect(res.body).not.toContain('<script>alert(1)</script>');
     expect(res.body).not.toContain('href="javascript:');
-    expect(sql('SELECT id FROM letters')).toHaveLength(1);
+    expect(await sql('SELECT id FROM letters')).toHaveLength(1);
   });
 
   it('never answers bad input with a 500', async () => {
@@ -158,10 +159,10 @@ describe('status lifecycle and previews', () => {
     const base = `/organize/letters/${id}`;
     await editor.get(base);
     expect((await editor.post(`${base}/status`, { to: 'closed' })).statusCode).toBe(409);
-    expect(letterRow('credit-the-colourists')!.status).toBe('draft');
+    expect((await letterRow('credit-the-colourists'))!.status).toBe('draft');
 
     expect((await editor.post(`${base}/status`, { to: 'published' })).headers.location).toBe(`${base}?notice=published`);
-    const published = letterRow('credit-the-colourists')!;
+    const published = (await letterRow('credit-the-colourists'))!;
     expect(published.status).toBe('published');
     expect(published.published_at).toBe(t.clock.now().getTime());
     expect((await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' })).body).toContain('Add your name');
@@ -177,10 +178,10 @@ describe('status lifecycle and previews', () => {
     expect(refused.body).toContain('A closed letter cannot become draft.');
 
     expect((await editor.post(`${base}/status`, { to: 'published' })).headers.location).toBe(`${base}?notice=reopened`);
-    const reopened = letterRow('credit-the-colourists')!;
+    const reopened = (await letterRow('credit-the-colourists'))!;
     expect(reopened).toMatchObject({ status: 'published', published_at: published.published_at, closed_at: null });
     expect((await editor.post(`${base}/status`, { to: 'archived' })).statusCode).toBe(422);
-    expect(auditActions(id)).toEqual(['letter.create', 'letter.status', 'letter.status', 'letter.status']);
+    expect(await auditActions(id)).toEqual(['letter.create', 'letter.status', 'letter.status', 'letter.status']);
   });
 
   it('shows drafts to members of the collective only', async () => {
@@ -199,7 +200,7 @@ describe('status lifecycle and previews', () => {
 
 describe('versions', () => {
   it('keeps each signature with the text it signed when a published letter is edited', async () => {
-    const letter = letterRow('fair-pay')!;
+    const letter = (await letterRow('fair-pay'))!;
     const id = letter.id as number;
     const before = await signAndConfirm('Ada Lindqvist', 'ada@example.org', 'fair-pay');
     expect(before.letter_version).toBe(1);
@@ -220,14 +221,14 @@ describe('versions', () => {
       duplicate_names: 'hold',
     });
     expect(edited.headers.location).toBe(`/organize/letters/${id}?notice=new_version`);
-    expect(letterRow('fair-pay')).toMatchObject({ version: 2, edited_at: t.clock.now().getTime() });
-    expect(sql('SELECT version, body_md FROM letter_versions WHERE letter_id = ? ORDER BY version', id)).toEqual([
+    expect(await letterRow('fair-pay')).toMatchObject({ version: 2, edited_at: t.clock.now().getTime() });
+    expect(await sql('SELECT version, body_md FROM letter_versions WHERE letter_id = ? ORDER BY version', id)).toEqual([
       { version: 1, body_md: 'We, the undersigned, ask for **fair pay**.\n\n[Read more](https://example.org/more)' },
       { version: 2, body_md: 'We, the undersigned, ask for **fair pay**, within 30 days.' },
     ]);
     const after = await signAndConfirm('Bruno Carvalho', 'bruno@example.org', 'fair-pay');
     expect(after.letter_version).toBe(2);
-    expect(sql('SELECT letter_version FROM signatures WHERE id = ?', before.id)).toEqual([{ letter_version: 1 }]);
+    expect(await sql('SELECT letter_version FROM signatures WHERE id = ?', before.id)).toEqual([{ letter_version: 1 }]);
 
     const page = await t.app.inject({ method: 'GET', url: '/letters/fair-pay' });
     expect(page.body).toContain('Edited on');
@@ -235,8 +236,10 @@ describe('versions', () => {
     const versions = await t.app.inject({ method: 'GET', url: '/letters/fair-pay/versions' });
     expect(versions.body).toContain('Version 1');
     expect(versions.body).toContain('within 30 days');
-    expect(auditActions(id)).toEqual(['letter.new_version']);
-    const entry = sql<{ before: string; after: string }>("SELECT before, after FROM audit_log WHERE action = 'letter.new_version'")[0]!;
+    expect(await auditActions(id)).toEqual(['letter.new_version']);
+    const entry = (
+      await sql<{ before: string; after: string }>("SELECT before, after FROM audit_log WHERE action = 'letter.new_version'")
+    )[0]!;
     expect(JSON.parse(entry.before)).toEqual({
       bodyMd: 'We, the undersigned, ask for **fair pay**.\n\n[Read more](https://example.org/more)',
       version: 1,
@@ -255,7 +258,7 @@ describe('versions', () => {
       duplicate_names: 'allow',
     });
     expect(settings.headers.location).toBe(`/organize/letters/${id}?notice=saved`);
-    expect(letterRow('fair-pay')).toMatchObject({ version: 2, goal: 2000, summary: 'A new summary.', duplicate_names: 'allow' });
+    expect(await letterRow('fair-pay')).toMatchObject({ version: 2, goal: 2000, summary: 'A new summary.', duplicate_names: 'allow' });
   });
 
   it('edits a draft in place, address included', async () => {
@@ -263,8 +266,8 @@ describe('versions', () => {
     await editor.get(`/organize/letters/${id}/edit`);
     const res = await editor.post(`/organize/letters/${id}/edit`, { ...NEW_LETTER, slug: 'colourists', body: 'Changed words.' });
     expect(res.statusCode).toBe(303);
-    expect(letterRow('colourists')).toMatchObject({ id, version: 1, body_md: 'Changed words.' });
-    expect(sql('SELECT version, body_md FROM letter_versions WHERE letter_id = ?', id)).toEqual([
+    expect(await letterRow('colourists')).toMatchObject({ id, version: 1, body_md: 'Changed words.' });
+    expect(await sql('SELECT version, body_md FROM letter_versions WHERE letter_id = ?', id)).toEqual([
       { version: 1, body_md: 'Changed words.' },
     ]);
   });
@@ -272,7 +275,7 @@ describe('versions', () => {
 
 describe('roles and collectives', () => {
   it('lets a moderator see a letter but not change its text or status', async () => {
-    const id = letterRow('fair-pay')!.id as number;
+    const id = (await letterRow('fair-pay'))!.id as number;
     const { browser } = await signedInOrganizer(t, { email: 'mo@example.org', collective: 'artists-united', role: 'moderator' });
     expect((await browser.get(`/organize/letters/${id}`)).statusCode).toBe(200);
     expect((await browser.get(`/organize/letters/${id}/edit`)).statusCode).toBe(403);
@@ -281,11 +284,11 @@ describe('roles and collectives', () => {
     expect((await browser.post(`/organize/letters/${id}/status`, { to: 'closed' })).statusCode).toBe(403);
     expect((await browser.get(`/organize/letters/${id}/notables`)).statusCode).toBe(403);
     expect((await browser.get('/organize/letters/new')).statusCode).toBe(403);
-    expect(letterRow('fair-pay')).toMatchObject({ title: 'Fair pay for artists', status: 'published' });
+    expect(await letterRow('fair-pay')).toMatchObject({ title: 'Fair pay for artists', status: 'published' });
   });
 
   it('answers 404 for another collective’s letter, whatever the page', async () => {
-    const id = letterRow('fair-pay')!.id as number;
+    const id = (await letterRow('fair-pay'))!.id as number;
     const { browser } = await signedInOrganizer(t, { email: 'owner@writers.example', collective: 'writers', role: 'owner' });
     for (const path of ['', '/edit', '/preview', '/notables', '/moderation', '/signatures', '/export.csv']) {
       expect((await browser.get(`/organize/letters/${id}${path}`)).statusCode, path).toBe(404);
@@ -300,8 +303,8 @@ describe('roles and collectives', () => {
     }
     expect((await browser.get('/organize/collectives/artists-united/members')).statusCode).toBe(404);
     expect((await browser.get('/organize')).body).not.toContain('Fair pay for artists');
-    expect(letterRow('fair-pay')).toMatchObject({ title: 'Fair pay for artists', status: 'published' });
-    expect(sql('SELECT id FROM notable_signatories')).toEqual([]);
+    expect(await letterRow('fair-pay')).toMatchObject({ title: 'Fair pay for artists', status: 'published' });
+    expect(await sql('SELECT id FROM notable_signatories')).toEqual([]);
   });
 
   it('keeps members and the audit log to owners', async () => {
@@ -315,7 +318,7 @@ describe('roles and collectives', () => {
 
 describe('notable signatories', () => {
   it('promotes, adds, reorders, edits and removes, in the page and the API, audited', async () => {
-    const id = letterRow('fair-pay')!.id as number;
+    const id = (await letterRow('fair-pay'))!.id as number;
     const base = `/organize/letters/${id}/notables`;
     const ada = await signAndConfirm('Ada Lindqvist', 'ada@example.org', 'fair-pay');
 
@@ -334,26 +337,26 @@ describe('notable signatories', () => {
     expect((await editor.post(base, { name: 'Zadie Smith', description: 'novelist' })).statusCode).toBe(303);
 
     const rows = () =>
-      sql<{ id: number; name: string; name_key: string; signature_id: number | null }>(
+      t.sql<{ id: number; name: string; name_key: string; signature_id: number | null }>(
         'SELECT id, name, name_key, signature_id FROM notable_signatories ORDER BY position, id',
       );
-    expect(rows().map((r) => r.name)).toEqual(['Ada Lindqvist', 'Thom Yorke', 'Zadie Smith']);
-    expect(rows()[1]).toMatchObject({ name_key: nameKey('Thom Yorke'), signature_id: null });
+    expect((await rows()).map((r) => r.name)).toEqual(['Ada Lindqvist', 'Thom Yorke', 'Zadie Smith']);
+    expect((await rows())[1]).toMatchObject({ name_key: nameKey('Thom Yorke'), signature_id: null });
 
-    const zadie = rows()[2]!.id;
+    const zadie = (await rows())[2]!.id;
     expect((await editor.post(`${base}/${zadie}/move`, { direction: 'up' })).statusCode).toBe(303);
     expect((await editor.post(`${base}/${zadie}/move`, { direction: 'up' })).statusCode).toBe(303);
-    expect(rows().map((r) => r.name)).toEqual(['Zadie Smith', 'Ada Lindqvist', 'Thom Yorke']);
+    expect((await rows()).map((r) => r.name)).toEqual(['Zadie Smith', 'Ada Lindqvist', 'Thom Yorke']);
     // Past the top: nothing moves, nothing breaks.
     expect((await editor.post(`${base}/${zadie}/move`, { direction: 'up' })).statusCode).toBe(303);
-    expect(rows()[0]!.name).toBe('Zadie Smith');
+    expect((await rows())[0]!.name).toBe('Zadie Smith');
 
-    const thom = rows()[2]!.id;
+    const thom = (await rows())[2]!.id;
     await editor.get(`${base}/${thom}/edit`);
     expect((await editor.post(`${base}/${thom}/edit`, { name: 'Thom Yorke', description: 'musician' })).statusCode).toBe(303);
     // A promoted entry keeps its signer's name.
-    await editor.post(`${base}/${rows()[1]!.id}/edit`, { name: 'Someone Else', description: 'illustrator, Sweden' });
-    expect(rows()[1]!.name).toBe('Ada Lindqvist');
+    await editor.post(`${base}/${(await rows())[1]!.id}/edit`, { name: 'Someone Else', description: 'illustrator, Sweden' });
+    expect((await rows())[1]!.name).toBe('Ada Lindqvist');
 
     const page = await t.app.inject({ method: 'GET', url: '/letters/fair-pay' });
     const notables = page.body.slice(page.body.indexOf('id="notables-title"'));
@@ -377,8 +380,8 @@ describe('notable signatories', () => {
     expect(fake.status).toBe('held');
 
     expect((await editor.post(`${base}/${zadie}/remove`)).statusCode).toBe(303);
-    expect(rows().map((r) => r.name)).toEqual(['Ada Lindqvist', 'Thom Yorke']);
-    expect(auditActions(id)).toEqual([
+    expect((await rows()).map((r) => r.name)).toEqual(['Ada Lindqvist', 'Thom Yorke']);
+    expect(await auditActions(id)).toEqual([
       'notable.promote',
       'notable.add',
       'notable.add',

@@ -23,21 +23,21 @@ afterEach(async () => {
   await smtp.stop();
 });
 
-const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]) =>
-  t.app.deps.db.$client.prepare(query).all(...params) as T[];
-const status = (id: number) => sql<{ status: string; hidden: number }>('SELECT status, hidden FROM signatures WHERE id = ?', id)[0];
+const sql = <T = Record<string, unknown>>(query: string, ...params: unknown[]) => t.sql<T>(query, ...params);
+const status = async (id: number) =>
+  (await t.sql<{ status: string; hidden: number }>('SELECT status, hidden FROM signatures WHERE id = ?', id))[0];
 
 async function signAndConfirm(name: string, email: string) {
   expect((await signViaApi(t, 'fair-pay', { name, email })).statusCode).toBe(202);
   const mail = await smtp.waitFor(email, /Confirm/);
   expect((await t.app.inject({ method: 'POST', url: linkIn(mail, 'verify') })).statusCode).toBe(200);
-  return sql<{ id: number; status: string }>('SELECT id, status FROM signatures WHERE email = ?', email)[0]!;
+  return (await sql<{ id: number; status: string }>('SELECT id, status FROM signatures WHERE email = ?', email))[0]!;
 }
 
 /** The counter, recounted from rows: they must always agree. */
-function expectCount(n: number) {
-  expect(letterCount(t, 'fair-pay')).toBe(n);
-  expect(recount(t, 'fair-pay')).toBe(n);
+async function expectCount(n: number) {
+  expect(await letterCount(t, 'fair-pay')).toBe(n);
+  expect(await recount(t, 'fair-pay')).toBe(n);
 }
 
 describe('the held queue', () => {
@@ -46,7 +46,7 @@ describe('the held queue', () => {
     const twin = await signAndConfirm('Jane Doe', 'jane.doe@work.example');
     const kevin = await signAndConfirm('Kevin Bacon', 'kevin@example.org');
     expect([jane.status, twin.status, kevin.status]).toEqual(['verified', 'held', 'held']);
-    expectCount(1);
+    await expectCount(1);
 
     const page = await mod.get(`${base()}/moderation`);
     expect(page.statusCode).toBe(200);
@@ -67,26 +67,26 @@ describe('the held queue', () => {
     expect(approved.statusCode).toBe(303);
     expect(approved.headers.location).toBe(`${base()}/moderation?notice=moderated&n=1&action=approve`);
     expect((await mod.get(approved.headers.location as string)).body).toContain('Approved 1 signature.');
-    expect(status(twin.id)?.status).toBe('verified');
-    expectCount(2);
+    expect((await status(twin.id))?.status).toBe('verified');
+    await expectCount(2);
 
     const rejected = await mod.post(`${base()}/moderation`, {
       one: `reject:${kevin.id}`,
       return_to: `${base()}/moderation?reason=notable`,
     });
     expect(rejected.headers.location).toBe(`${base()}/moderation?reason=notable&notice=moderated&n=1&action=reject`);
-    expect(status(kevin.id)?.status).toBe('rejected');
-    expectCount(2);
+    expect((await status(kevin.id))?.status).toBe('rejected');
+    await expectCount(2);
 
     // Rejecting a counted signature takes it out of the count, in the same transaction.
     await mod.post(`${base()}/moderation`, { one: `reject:${twin.id}` });
-    expectCount(1);
+    await expectCount(1);
     // Repeating a decision changes nothing and says so.
     const again = await mod.post(`${base()}/moderation`, { one: `reject:${twin.id}` });
     expect(again.headers.location).toContain('notice=nothing_changed');
-    expectCount(1);
+    await expectCount(1);
 
-    const audit = sql<{ action: string; target_id: number; before: string; after: string; organizer_id: number }>(
+    const audit = await sql<{ action: string; target_id: number; before: string; after: string; organizer_id: number }>(
       "SELECT action, target_id, before, after, organizer_id FROM audit_log WHERE action LIKE 'signature.%' ORDER BY id",
     );
     expect(audit.map((a) => [a.action, a.target_id, JSON.parse(a.before).status, JSON.parse(a.after).status])).toEqual([
@@ -94,7 +94,7 @@ describe('the held queue', () => {
       ['signature.reject', kevin.id, 'held', 'rejected'],
       ['signature.reject', twin.id, 'verified', 'rejected'],
     ]);
-    const events = sql<{ type: string; organizer_id: number | null }>(
+    const events = await sql<{ type: string; organizer_id: number | null }>(
       "SELECT type, organizer_id FROM signature_events WHERE type IN ('approved', 'rejected') ORDER BY id",
     );
     expect(events.every((e) => e.organizer_id === audit[0]!.organizer_id)).toBe(true);
@@ -102,13 +102,18 @@ describe('the held queue', () => {
 
   it('shows a long queue a page at a time, with every reason counted', async () => {
     // A surge held hundreds at once (written directly: the queue is what is under test).
-    const insert = t.app.deps.db.$client.prepare(
-      `INSERT INTO signatures (letter_id, name, name_key, name_head, name_tail, name_len, email, email_key, status, hold_reason)
-       VALUES (?, ?, ?, 'surg', 'ignr', 10, ?, ?, 'held', ?)`,
-    );
     for (let i = 0; i < 230; i++) {
       const reason = i < 210 ? 'spike' : 'name_duplicate';
-      insert.run(letterId, `Surge Signer ${i}`, `signer surge ${i}`, `s${i}@example.org`, `s${i}@example.org`, reason);
+      await t.sql(
+        `INSERT INTO signatures (letter_id, name, name_key, name_head, name_tail, name_len, email, email_key, status, hold_reason)
+         VALUES (?, ?, ?, 'surg', 'ignr', 10, ?, ?, 'held', ?)`,
+        letterId,
+        `Surge Signer ${i}`,
+        `signer surge ${i}`,
+        `s${i}@example.org`,
+        `s${i}@example.org`,
+        reason,
+      );
     }
     const all = await mod.get(`${base()}/moderation`);
     expect(all.statusCode).toBe(200);
@@ -133,7 +138,7 @@ describe('the held queue', () => {
     await signAndConfirm('Sam Lee', 'sam1@example.org');
     const held = [];
     for (let i = 2; i <= 4; i++) held.push((await signAndConfirm('Sam Lee', `sam${i}@example.org`)).id);
-    expectCount(1);
+    await expectCount(1);
 
     const page = await mod.get(`${base()}/moderation?reason=name_duplicate&select=all`);
     for (const id of held) expect(page.body).toMatch(new RegExp(`id="sel-${id}" checked`));
@@ -143,8 +148,8 @@ describe('the held queue', () => {
       return_to: `${base()}/moderation?reason=name_duplicate&select=all`,
     });
     expect(bulk.headers.location).toBe(`${base()}/moderation?reason=name_duplicate&notice=moderated&n=2&action=approve`);
-    expectCount(3);
-    expect(status(held[2]!)?.status).toBe('held');
+    await expectCount(3);
+    expect((await status(held[2]!))?.status).toBe('held');
 
     // Nothing ticked: back to the page with a warning, nothing changed.
     const none = await mod.post(`${base()}/moderation`, { action: 'approve', return_to: `${base()}/moderation` });
@@ -156,8 +161,8 @@ describe('the held queue', () => {
     expect(other.id).not.toBe(letterId);
     const stray = await mod.post(`${base()}/moderation`, { action: 'fraudulent', ids: [String(held[2]), '999999'] });
     expect(stray.statusCode).toBe(404);
-    expect(status(held[2]!)?.status).toBe('held');
-    expectCount(3);
+    expect((await status(held[2]!))?.status).toBe('held');
+    await expectCount(3);
 
     // A return address outside this letter is ignored.
     const offsite = await mod.post(`${base()}/moderation`, { one: `reject:${held[2]}`, return_to: 'https://evil.example/' });
@@ -167,22 +172,22 @@ describe('the held queue', () => {
   it('hides from the public list while counting, and removes fraud from the count', async () => {
     const a = await signAndConfirm('Alex Morgan', 'alex@example.org');
     const b = await signAndConfirm('Bea Quinn', 'bea@example.org');
-    expectCount(2);
+    await expectCount(2);
     await mod.get(`${base()}/signatures`);
     await mod.post(`${base()}/moderation`, { one: `hide:${a.id}`, return_to: `${base()}/signatures` });
-    expect(status(a.id)).toEqual({ status: 'verified', hidden: 1 });
-    expectCount(2);
+    expect(await status(a.id)).toEqual({ status: 'verified', hidden: 1 });
+    await expectCount(2);
     const publicPage = await t.app.inject({ method: 'GET', url: '/letters/fair-pay' });
     expect(publicPage.body).not.toContain('Alex Morgan');
     expect(publicPage.body).toContain('Bea Quinn');
 
     await mod.post(`${base()}/moderation`, { one: `fraudulent:${b.id}` });
-    expect(status(b.id)?.status).toBe('fraudulent');
-    expectCount(1);
+    expect((await status(b.id))?.status).toBe('fraudulent');
+    await expectCount(1);
     await mod.post(`${base()}/moderation`, { one: `unhide:${a.id}` });
     expect((await t.app.inject({ method: 'GET', url: '/letters/fair-pay' })).body).toContain('Alex Morgan');
     expect(
-      sql<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'signature.%' ORDER BY id").map((r) => r.action),
+      (await sql<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'signature.%' ORDER BY id")).map((r) => r.action),
     ).toEqual(['signature.hide', 'signature.fraudulent', 'signature.unhide']);
   });
 
@@ -194,7 +199,7 @@ describe('the held queue', () => {
     expect(flagged).toContain('Margret Atwood');
     expect(flagged).toContain('Margaret Atwood');
     await mod.post(`${base()}/moderation`, { one: `reject:${near.id}` });
-    expectCount(1);
+    await expectCount(1);
   });
 });
 
@@ -224,7 +229,7 @@ describe('the signature list', () => {
     expect((await browser.get(`${base()}/moderation`)).statusCode).toBe(403);
     expect((await browser.get(`${base()}/signatures`)).statusCode).toBe(403);
     expect((await browser.post(`${base()}/moderation`, { one: `fraudulent:${s.id}` })).statusCode).toBe(403);
-    expect(status(s.id)?.status).toBe('verified');
+    expect((await status(s.id))?.status).toBe('verified');
   });
 
   it('refuses a decision without the CSRF token, changing nothing', async () => {
@@ -232,7 +237,7 @@ describe('the signature list', () => {
     await mod.get(`${base()}/moderation`);
     expect((await mod.post(`${base()}/moderation`, { one: `fraudulent:${s.id}`, _csrf: '' })).statusCode).toBe(403);
     expect((await mod.post(`${base()}/moderation`, { one: `fraudulent:${s.id}`, _csrf: `${mod.csrf}x` })).statusCode).toBe(403);
-    expect(status(s.id)?.status).toBe('verified');
-    expectCount(1);
+    expect((await status(s.id))?.status).toBe('verified');
+    await expectCount(1);
   });
 });

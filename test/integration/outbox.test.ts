@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, signViaApi, signViaForm, type TestApp } from '../helpers/app.js';
+import { testDatabase } from '../helpers/database.js';
 import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -12,11 +13,11 @@ afterEach(async () => {
 });
 
 function outboxRows(t: TestApp) {
-  return t.app.deps.db.$client.prepare('SELECT status, attempts, last_error AS lastError FROM outbox ORDER BY id').all() as Array<{
+  return t.sql<{
     status: string;
     attempts: number;
     lastError: string | null;
-  }>;
+  }>('SELECT status, attempts, last_error AS "lastError" FROM outbox ORDER BY id');
 }
 
 describe('outbox', () => {
@@ -34,8 +35,8 @@ describe('outbox', () => {
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe('/letters/fair-pay/signed');
     }
-    await t.app.deps.worker.flush();
-    const failed = outboxRows(t);
+    await t.app.services.mail.worker.flush();
+    const failed = await outboxRows(t);
     expect(failed).toHaveLength(3);
     for (const row of failed) {
       expect(row.status).toBe('pending');
@@ -44,17 +45,17 @@ describe('outbox', () => {
     }
     // What the operator sees: the backlog, its age and why.
     t.clock.advance(90_000);
-    const behind = await t.app.deps.outbox.stats(t.clock.now());
+    const behind = await t.app.services.mail.stats();
     expect(behind).toMatchObject({ pending: 3, dead: 0, lastError: expect.stringMatching(/ECONNREFUSED|connect/i) });
     expect(behind.oldestPendingSeconds).toBeGreaterThanOrEqual(90);
 
     const back = await new SmtpSink().start(port);
     cleanups.push(() => back.stop());
     t.clock.advance(3_600_000);
-    await t.app.deps.worker.flush();
+    await t.app.services.mail.worker.flush();
     for (const email of emails) await back.waitFor(email, /Confirm your signature/);
-    expect(outboxRows(t).every((r) => r.status === 'sent')).toBe(true);
-    expect(await t.app.deps.outbox.stats(t.clock.now())).toEqual({ pending: 0, dead: 0, oldestPendingSeconds: 0, lastError: null });
+    expect((await outboxRows(t)).every((r) => r.status === 'sent')).toBe(true);
+    expect(await t.app.services.mail.stats()).toEqual({ pending: 0, dead: 0, oldestPendingSeconds: 0, lastError: null });
 
     // The delayed link still works.
     const confirm = await t.app.inject({ method: 'POST', url: linkIn(back.for('a@example.org')[0]!, 'verify') });
@@ -67,20 +68,24 @@ describe('outbox', () => {
     const sink = await new SmtpSink().start();
     cleanups.push(() => sink.stop());
 
-    const first = await makeTestApp({ SMTP_URL: sink.url }, { dir, startWorker: false });
+    // Both apps on one database, kept between them.
+    const database = await testDatabase(dir);
+    cleanups.push(() => database.drop());
+
+    const first = await makeTestApp({ SMTP_URL: sink.url }, { dir, databaseUrl: database.url, startBackground: false });
     await seedLetter(first.app);
     for (const email of ['x@example.org', 'y@example.org']) {
       expect((await signViaApi(first, 'fair-pay', { name: 'Someone', email })).statusCode).toBe(202);
     }
-    expect(outboxRows(first).map((r) => r.status)).toEqual(['pending', 'pending']);
+    expect((await outboxRows(first)).map((r) => r.status)).toEqual(['pending', 'pending']);
     await first.close();
     expect(sink.messages).toHaveLength(0);
 
-    const second = await makeTestApp({ SMTP_URL: sink.url }, { dir });
+    const second = await makeTestApp({ SMTP_URL: sink.url }, { dir, databaseUrl: database.url });
     cleanups.push(() => second.close());
     await sink.waitFor('x@example.org');
     await sink.waitFor('y@example.org');
-    await expect.poll(() => outboxRows(second).every((r) => r.status === 'sent')).toBe(true);
+    await expect.poll(async () => (await outboxRows(second)).every((r) => r.status === 'sent')).toBe(true);
   });
 
   it('drops delivered bodies so live links do not sit in the database', async () => {
@@ -91,7 +96,7 @@ describe('outbox', () => {
     await seedLetter(t.app);
     await signViaApi(t, 'fair-pay', { name: 'Someone', email: 'z@example.org' });
     await sink.waitFor('z@example.org');
-    await expect.poll(() => t.app.deps.db.$client.prepare("SELECT data FROM outbox WHERE status = 'sent'").all()).toEqual([{ data: '{}' }]);
+    await expect.poll(() => t.sql("SELECT data FROM outbox WHERE status = 'sent'")).toEqual([{ data: '{}' }]);
   });
 
   it('writes .eml files and lists links in the development outbox when SMTP_URL is unset', async () => {
@@ -109,7 +114,7 @@ describe('outbox', () => {
     }
     await seedLetter(t.app);
     await signViaApi(t, 'fair-pay', { name: 'Dev Person', email: 'dev@example.org' });
-    await t.app.deps.worker.flush();
+    await t.app.services.mail.worker.flush();
     const page = await t.app.inject('/dev/outbox');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('dev@example.org');

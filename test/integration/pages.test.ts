@@ -29,24 +29,22 @@ afterAll(async () => {
 });
 
 describe('migrations', () => {
-  it('are applied to an empty database at start', () => {
-    const tables = t.app.deps.db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{
-      name: string;
-    }>;
-    const names = tables.map((r) => r.name);
+  it('are applied to an empty database at start', async () => {
     for (const table of [
       'collectives',
       'letters',
       'signatures',
       'signature_events',
       'outbox',
+      'letter_count_slots',
       'letter_country_counts',
-      'letter_hour_counts',
     ]) {
-      expect(names).toContain(table);
+      expect(await t.one(`SELECT count(*) FROM ${table}`)).toBeGreaterThanOrEqual(0);
     }
-    expect(t.app.deps.db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(t.app.deps.db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+    if (t.store.dialect === 'sqlite') {
+      expect(await t.one('PRAGMA journal_mode')).toBe('wal');
+      expect(await t.one('PRAGMA foreign_keys')).toBe(1);
+    }
   });
 });
 

@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/client.js';
+import { openSqliteStore } from '../../src/db/sqlite-store.js';
 import { findDrift } from '../../src/signatures/counter-check.js';
 import { runCli } from '../helpers/cli.js';
 import { startServer } from '../helpers/server.js';
@@ -50,17 +51,15 @@ describe('graceful shutdown', () => {
     expect(acknowledged.length).toBeGreaterThan(20);
     // While closing, Fastify answers 503 to new requests on open connections; nothing else fails.
     expect(statuses.filter((s) => s !== 202 && s !== 503)).toEqual([]);
-    const db = openDatabase(dbFile);
+    const store = openSqliteStore(dbFile);
     try {
       const stored = new Set(
-        (db.$client.prepare("SELECT email FROM signatures WHERE email LIKE '%@load.example'").all() as Array<{ email: string }>).map(
-          (r) => r.email,
-        ),
+        (await store.rows<{ email: string }>(sql`SELECT email FROM signatures WHERE email LIKE '%@load.example'`)).map((r) => r.email),
       );
       expect(acknowledged.filter((e) => !stored.has(e))).toEqual([]);
-      expect(findDrift(db)).toEqual([]);
+      expect(await findDrift(store)).toEqual([]);
     } finally {
-      db.$client.close();
+      await store.close();
     }
   }, 60_000);
 });
@@ -74,21 +73,21 @@ describe('online backup', () => {
     const load = Promise.all(Array.from({ length: 4 }, (_, i) => signLoop(server.url, `b${i}`, acknowledged, [], () => stop)));
     await new Promise((r) => setTimeout(r, 300));
     const backupFile = join(dir, 'backup.db');
-    const result = runCli(['backup', backupFile], { DATABASE_URL: `file:${dbFile}` });
+    const result = await runCli(['backup', backupFile], { DATABASE_URL: `file:${dbFile}` });
     stop = true;
     await load;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Backup written');
-    expect(runCli(['backup', backupFile], { DATABASE_URL: `file:${dbFile}` }).code).toBe(1);
+    expect((await runCli(['backup', backupFile], { DATABASE_URL: `file:${dbFile}` })).code).toBe(1);
     server.kill('SIGTERM');
     await server.exited;
 
-    const copy = openDatabase(backupFile);
+    const copy = openSqliteStore(backupFile);
     try {
-      expect(findDrift(copy)).toEqual([]);
-      expect((copy.$client.prepare('SELECT count(*) AS n FROM letters').get() as { n: number }).n).toBe(2);
+      expect(await findDrift(copy)).toEqual([]);
+      expect(await copy.rows<{ n: number }>(sql`SELECT count(*) AS n FROM letters`)).toEqual([{ n: 2 }]);
     } finally {
-      copy.$client.close();
+      await copy.close();
     }
     const restored = await startServer({ DATABASE_URL: `file:${backupFile}`, SEED_DEMO: 'false' });
     try {

@@ -28,7 +28,7 @@ describe('signing and confirming', () => {
     expect(res.headers.location).toBe('/letters/fair-pay/signed');
     const checkEmail = await t.app.inject(res.headers.location as string);
     expect(checkEmail.body).toContain('Check your email');
-    expect(letterCount(t, 'fair-pay')).toBe(0);
+    expect(await letterCount(t, 'fair-pay')).toBe(0);
 
     const mail = await smtp.waitFor('ada@example.org', /Confirm your signature/);
     expect(mail.subject).toContain('Fair pay for artists');
@@ -41,14 +41,14 @@ describe('signing and confirming', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Confirm my signature');
     expect(page.body).toContain('Fair pay for artists');
-    expect(letterCount(t, 'fair-pay')).toBe(0);
+    expect(await letterCount(t, 'fair-pay')).toBe(0);
 
     const thanks = await confirm(verify);
     expect(thanks.statusCode).toBe(200);
     expect(thanks.body).toContain('Thank you for signing');
     expect(thanks.body).toMatch(/data-count>1</);
     expect(thanks.body).toMatch(/href="\/withdraw\/[A-Za-z0-9_-]{43}"/);
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
 
     const letterPage = await t.app.inject('/letters/fair-pay');
     expect(letterPage.body).toContain('Ada Lovelace');
@@ -64,8 +64,8 @@ describe('signing and confirming', () => {
     const again = await confirm(verify);
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('Thank you for signing');
-    expect(letterCount(t, 'fair-pay')).toBe(1);
-    expect(recount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
+    expect(await recount(t, 'fair-pay')).toBe(1);
   });
 
   it('an expired link shows a friendly page and can send a new one', async () => {
@@ -78,7 +78,7 @@ describe('signing and confirming', () => {
     expect(page.body).toContain('expired');
     const post = await confirm(verify);
     expect(post.statusCode).toBe(410);
-    expect(letterCount(t, 'fair-pay')).toBe(0);
+    expect(await letterCount(t, 'fair-pay')).toBe(0);
 
     const resend = await t.app.inject({ method: 'POST', url: `${verify}/resend` });
     expect(resend.statusCode).toBe(303);
@@ -86,7 +86,7 @@ describe('signing and confirming', () => {
     const fresh = linkIn(smtp.for('ada@example.org')[1]!, 'verify');
     expect(fresh).not.toBe(verify);
     expect((await confirm(fresh)).statusCode).toBe(200);
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
   });
 
   it('unknown and malformed tokens get a friendly 404 page', async () => {
@@ -106,7 +106,7 @@ describe('signing and confirming', () => {
     await smtp.waitFor('ada@example.org');
     const again = await signViaApi(t, 'fair-pay', { name: 'Ada Lovelace', email: 'Ada@Example.org' });
     expect(again.statusCode).toBe(202);
-    await t.app.deps.worker.flush();
+    await t.app.services.mail.worker.flush();
     expect(smtp.for('ada@example.org')).toHaveLength(1);
 
     t.clock.advance(61_000);
@@ -115,7 +115,7 @@ describe('signing and confirming', () => {
     expect(smtp.for('ada@example.org')[1]!.subject).toContain('Confirm your signature');
     // Both links work until used: the first still confirms.
     expect((await confirm(linkIn(smtp.for('ada@example.org')[0]!, 'verify'))).statusCode).toBe(200);
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
   });
 
   it('signing again after confirming looks the same to the requester and changes nothing visible', async () => {
@@ -131,7 +131,7 @@ describe('signing and confirming', () => {
 
     const already = await smtp.waitFor('ada@example.org', /already signed/);
     expect(already.text).toMatch(/\/withdraw\/[A-Za-z0-9_-]{43}/);
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
     const page = await t.app.inject('/letters/fair-pay');
     expect(page.body).toContain('Ada Lovelace');
     expect(page.body).not.toContain('Someone Else');
@@ -141,27 +141,27 @@ describe('signing and confirming', () => {
     await signViaApi(t, 'fair-pay', { name: 'Ada Lovelace', email: 'ada@example.org' });
     const mail = await smtp.waitFor('ada@example.org');
     await confirm(linkIn(mail, 'verify'));
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
     const withdraw = linkIn(mail, 'withdraw');
 
     const page = await t.app.inject(withdraw);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Withdraw my signature');
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
 
     const done = await t.app.inject({ method: 'POST', url: withdraw });
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('withdrawn');
-    expect(letterCount(t, 'fair-pay')).toBe(0);
+    expect(await letterCount(t, 'fair-pay')).toBe(0);
     expect((await t.app.inject({ method: 'POST', url: withdraw })).statusCode).toBe(200);
-    expect(letterCount(t, 'fair-pay')).toBe(0);
+    expect(await letterCount(t, 'fair-pay')).toBe(0);
     expect((await t.app.inject('/letters/fair-pay')).body).not.toContain('Ada Lovelace');
   });
 
   it('keeps private signers off the public list but counts them', async () => {
     await signViaForm(t, 'fair-pay', { name: 'Quiet Person', email: 'quiet@example.org', public: '' });
     await confirm(linkIn(await smtp.waitFor('quiet@example.org'), 'verify'));
-    expect(letterCount(t, 'fair-pay')).toBe(1);
+    expect(await letterCount(t, 'fair-pay')).toBe(1);
     expect((await t.app.inject('/letters/fair-pay')).body).not.toContain('Quiet Person');
   });
 });
@@ -201,8 +201,8 @@ describe('validation', () => {
     const { error } = res.json();
     expect(error.code).toBe('validation_failed');
     expect(Object.keys(error.fields).sort()).toEqual(['country', 'email', 'name', 'title']);
-    expect(t.app.deps.db.$client.prepare('SELECT count(*) AS n FROM signatures').get()).toEqual({ n: 0 });
-    expect(t.app.deps.db.$client.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    expect(await t.sql('SELECT count(*) AS n FROM signatures')).toEqual([{ n: 0 }]);
+    expect(await t.sql('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
   });
 
   it('re-renders the form with messages next to the fields and the input kept', async () => {
@@ -230,7 +230,7 @@ describe('validation', () => {
     const res = await signViaApi(t, 'fair-pay', body);
     expect(res.statusCode).toBe(422);
     expect(res.json().error.fields).toBeTypeOf('object');
-    expect(t.app.deps.db.$client.prepare('SELECT count(*) AS n FROM signatures').get()).toEqual({ n: 0 });
+    expect(await t.sql('SELECT count(*) AS n FROM signatures')).toEqual([{ n: 0 }]);
   });
 
   it('refuses bodies over 16 KB, broken JSON and other content types with a clear 4xx', async () => {
@@ -260,7 +260,7 @@ describe('validation', () => {
     });
     expect(formBig.statusCode).toBe(413);
     expect(formBig.headers['content-type']).toContain('text/html');
-    expect(t.app.deps.db.$client.prepare('SELECT count(*) AS n FROM signatures').get()).toEqual({ n: 0 });
+    expect(await t.sql('SELECT count(*) AS n FROM signatures')).toEqual([{ n: 0 }]);
   });
 });
 
@@ -269,7 +269,7 @@ describe('bots', () => {
     const res = await signViaForm(t, 'fair-pay', { name: 'Bot', email: 'bot@example.org', website: 'http://spam.example' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/letters/fair-pay/signed');
-    expect(t.app.deps.db.$client.prepare('SELECT count(*) AS n FROM signatures').get()).toEqual({ n: 0 });
-    expect(t.app.deps.db.$client.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+    expect(await t.sql('SELECT count(*) AS n FROM signatures')).toEqual([{ n: 0 }]);
+    expect(await t.sql('SELECT count(*) AS n FROM outbox')).toEqual([{ n: 0 }]);
   });
 });

@@ -26,7 +26,7 @@ async function upgrade(): Promise<TestApp> {
   old.pragma('foreign_keys = OFF');
   old.exec(readFileSync(FIXTURE, 'utf8'));
   old.close();
-  t = await makeTestApp({}, { dir, startWorker: false });
+  t = await makeTestApp({}, { dir, databaseUrl: `file:${join(dir, 'test.db')}`, startBackground: false });
   t.clock.set('2026-05-01T12:00:00Z');
   return t;
 }
@@ -34,8 +34,8 @@ async function upgrade(): Promise<TestApp> {
 describe('a database from before the signature lifecycle', () => {
   it('keeps every signature and count, and its links and queued mail still work', async () => {
     const t = await upgrade();
-    const sql = (query: string) => t.app.deps.db.$client.prepare(query).all();
-    expect(sql('SELECT email, status, previously_refused AS refused FROM signatures ORDER BY id')).toEqual([
+    const sql = (query: string) => t.sql(query);
+    expect(await sql('SELECT email, status, previously_refused AS refused FROM signatures ORDER BY id')).toEqual([
       { email: 'ada@example.org', status: 'verified', refused: 0 },
       { email: 'grace@example.org', status: 'verified', refused: 0 },
       { email: 'alan@example.org', status: 'withdrawn', refused: 0 },
@@ -43,38 +43,38 @@ describe('a database from before the signature lifecycle', () => {
       { email: 'pending@example.org', status: 'pending', refused: 0 },
       { email: 'rej@example.org', status: 'rejected', refused: 1 },
     ]);
-    expect(letterCount(t, 'fair-pay')).toBe(2);
-    expect(findDrift(t.app.deps.db)).toEqual([]);
+    expect(await letterCount(t, 'fair-pay')).toBe(2);
+    expect(await findDrift(t.store)).toEqual([]);
     // Withdrawal links had no expiry: they now last a year from when they were issued.
-    expect(sql('SELECT count(*) AS n FROM signature_tokens WHERE expires_at IS NULL')).toEqual([{ n: 0 }]);
+    expect(await sql('SELECT count(*) AS n FROM signature_tokens WHERE expires_at IS NULL')).toEqual([{ n: 0 }]);
     // The invitation knows who issued it, from the audit entry written with it.
-    expect(sql("SELECT issued_by FROM organizer_tokens WHERE purpose = 'invite'")).toEqual([{ issued_by: 1 }]);
+    expect(await sql("SELECT issued_by FROM organizer_tokens WHERE purpose = 'invite'")).toEqual([{ issued_by: 1 }]);
 
     // Mail queued before the upgrade was rendered then: it is delivered as it was written.
-    const pending = queuedMail(t, 'pending@example.org');
+    const pending = await queuedMail(t, 'pending@example.org');
     expect(pending?.kind).toBe('rendered');
     expect(pending?.subject).toBe('Confirm your signature: Fair pay for artists');
-    const links = latestLinks(t, 'pending@example.org');
-    const grace = latestLinks(t, 'grace@example.org');
-    await t.app.deps.worker.flush();
-    expect(sql("SELECT count(*) AS n FROM outbox WHERE status = 'pending'")).toEqual([{ n: 0 }]);
-    expect(sql("SELECT count(*) AS n FROM outbox WHERE status = 'sent'")).toEqual([{ n: 6 }]);
+    const links = await latestLinks(t, 'pending@example.org');
+    const grace = await latestLinks(t, 'grace@example.org');
+    await t.app.services.mail.worker.flush();
+    expect(await sql("SELECT count(*) AS n FROM outbox WHERE status = 'pending'")).toEqual([{ n: 0 }]);
+    expect(await sql("SELECT count(*) AS n FROM outbox WHERE status = 'sent'")).toEqual([{ n: 6 }]);
 
     // Its confirmation link counts the signature; an old withdrawal link still withdraws.
     expect((await t.app.inject({ method: 'POST', url: links.verify! })).statusCode).toBe(200);
-    expect(letterCount(t, 'fair-pay')).toBe(3);
+    expect(await letterCount(t, 'fair-pay')).toBe(3);
     expect((await t.app.inject({ method: 'POST', url: grace.withdraw! })).statusCode).toBe(200);
-    expect(letterCount(t, 'fair-pay')).toBe(2);
+    expect(await letterCount(t, 'fair-pay')).toBe(2);
 
     // The signer rejected before the upgrade cannot sign their way back into the count.
     expect((await signViaApi(t, 'fair-pay', { name: 'Rejected Person', email: 'rej@example.org' })).statusCode).toBe(202);
-    const again = queuedMail(t, 'rej@example.org', 'verify');
+    const again = await queuedMail(t, 'rej@example.org', 'verify');
     const verify = /\/verify\/[A-Za-z0-9_-]{43}/.exec(again?.text ?? '')?.[0];
     expect((await t.app.inject({ method: 'POST', url: verify! })).statusCode).toBe(200);
-    expect(sql("SELECT status, hold_reason AS reason FROM signatures WHERE email = 'rej@example.org'")).toEqual([
+    expect(await sql("SELECT status, hold_reason AS reason FROM signatures WHERE email = 'rej@example.org'")).toEqual([
       { status: 'held', reason: 'previously_rejected' },
     ]);
-    expect(letterCount(t, 'fair-pay')).toBe(2);
-    expect(findDrift(t.app.deps.db)).toEqual([]);
+    expect(await letterCount(t, 'fair-pay')).toBe(2);
+    expect(await findDrift(t.store)).toEqual([]);
   });
 });

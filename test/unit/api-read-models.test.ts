@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { atomFeed } from '../../src/api/atom-feed.js';
 import { renderBadge, textWidth } from '../../src/api/badge.js';
 import { docsExamples } from '../../src/api/docs-examples.js';
-import { bucketsOf } from '../../src/api/press-service.js';
 import { apiError, letterCount, letterDetail, letterList, signatureList, timeseries } from '../../src/api/schemas.js';
 import { cumulativeChart, niceCeiling } from '../../src/domain/cumulative-chart.js';
-import { escapeXml } from '../../src/domain/xml.js';
+import { bucketsOf } from '../../src/domain/signature-series.js';
+import { xmlText } from '../../src/domain/xml.js';
+import { createEta } from '../../src/views.js';
 import { findAll, parseXml, textOf } from '../helpers/xml.js';
 
 const H = 3600_000;
@@ -98,24 +99,24 @@ describe('textWidth and renderBadge', () => {
     expect(textWidth('')).toBe(0);
   });
   it('escapes the title in both places it appears', () => {
-    const { svg } = renderBadge(5, '<b>"Hi" & \'bye\'</b>');
+    const { svg } = renderBadge(createEta(), 5, '<b>"Hi" & \'bye\'</b>');
     const doc = parseXml(svg);
     expect(doc.attrs['aria-label']).toBe('<b>"Hi" & \'bye\'</b>: 5 signatures');
     expect(textOf(findAll(doc, 'title')[0]!)).toBe('<b>"Hi" & \'bye\'</b>: 5 signatures');
   });
 });
 
-describe('escapeXml', () => {
-  it('escapes the five special characters and drops what XML forbids', () => {
-    expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
-    expect(escapeXml('a\u0000b\u0008c\u000Bd\uFFFEe\uD800f')).toBe('abcdef');
-    expect(escapeXml('tab\tnew\nline é 😀')).toBe('tab\tnew\nline é 😀');
+describe('xmlText', () => {
+  it('drops what XML forbids and keeps everything else (the templates escape markup)', () => {
+    expect(xmlText(`<a href="x">'&'</a>`)).toBe(`<a href="x">'&'</a>`);
+    expect(xmlText('a\u0000b\u0008c\u000Bd\uFFFEe\uD800f')).toBe('abcdef');
+    expect(xmlText('tab\tnew\nline é 😀')).toBe('tab\tnew\nline é 😀');
   });
 });
 
 describe('atomFeed', () => {
   it('writes a well-formed feed whose texts read back exactly', () => {
-    const xml = atomFeed({
+    const xml = atomFeed(createEta(), {
       siteUrl: 'https://example.org',
       selfUrl: 'https://example.org/letters.atom',
       title: 'Letters & more',
@@ -124,7 +125,7 @@ describe('atomFeed', () => {
         {
           url: 'https://example.org/letters/a?x=1&y=2',
           title: ']]> <![CDATA[ "quoted" </title>',
-          summary: 'Less < more & so on',
+          summary: 'Less < more & so on\u0000',
           author: 'Café & Co',
           published: new Date(day0),
           updated: new Date(day0 + H),
@@ -138,6 +139,7 @@ describe('atomFeed', () => {
     expect(textOf(findAll(entry, 'title')[0]!)).toBe(']]> <![CDATA[ "quoted" </title>');
     expect(findAll(entry, 'link')[0]!.attrs.href).toBe('https://example.org/letters/a?x=1&y=2');
     expect(textOf(findAll(entry, 'name')[0]!)).toBe('Café & Co');
+    expect(textOf(findAll(entry, 'summary')[0]!)).toBe('Less < more & so on');
   });
 });
 

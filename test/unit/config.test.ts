@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,16 +11,25 @@ describe('config', () => {
     const env = parseEnv({});
     expect(env.PORT).toBe(3000);
     expect(env.HOST).toBe('127.0.0.1');
-    expect(env.DATABASE_URL).toBe('file:data/undersigned.db');
+    expect(env.DATABASE_URL).toBeUndefined();
     expect(env.SMTP_URL).toBeUndefined();
     expect(env.RATE_LIMIT).toBe('on');
+    // Unset, the database is SQLite at data/undersigned.db (relative to where the app starts).
+    const cwd = process.cwd();
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'undersigned-config-')));
+    process.chdir(dir);
+    try {
+      expect(loadConfig({}).store).toEqual({ kind: 'sqlite', path: join(dir, 'data', 'undersigned.db') });
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('derives PUBLIC_URL and keeps a generated session secret beside the database', () => {
     const dir = mkdtempSync(join(tmpdir(), 'undersigned-config-'));
     const config = loadConfig({ DATABASE_URL: `file:${dir}/nested/site.db`, PORT: '4100' });
     expect(config.PUBLIC_URL).toBe('http://127.0.0.1:4100');
-    expect(config.databasePath).toBe(`${dir}/nested/site.db`);
+    expect(config.store).toEqual({ kind: 'sqlite', path: `${dir}/nested/site.db` });
     expect(config.SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
     expect(readFileSync(join(dir, 'nested', 'session-secret'), 'utf8').trim()).toBe(config.SESSION_SECRET);
     expect(loadConfig({ DATABASE_URL: `file:${dir}/nested/site.db` }).SESSION_SECRET).toBe(config.SESSION_SECRET);
@@ -35,7 +44,9 @@ describe('config', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'ftp://example.org' }, 'PUBLIC_URL'],
-    [{ DATABASE_URL: 'postgres://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://db.example/x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'data/x.db' }, 'DATABASE_URL'],
     [{ SMTP_URL: 'http://mail.example' }, 'SMTP_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],

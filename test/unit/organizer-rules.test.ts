@@ -1,13 +1,14 @@
 // Pure rules of the organizer area: passwords, roles, the letter lifecycle, slugs, durations,
 // login throttling, CSV cells and sparklines.
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../../src/db/schema.js';
+import { ROLES } from '../../src/db/vocabulary.js';
 import { hashPassword, verifyPassword } from '../../src/domain/passwords.js';
+import { slugify } from '../../src/domain/slug.js';
 import { neutraliseFormula } from '../../src/domain/spreadsheet-cell.js';
+import { LoginThrottle, MemoryFailureStore } from '../../src/limits/login-throttle.js';
 import { mergeById, toCells } from '../../src/organizers/csv-export.js';
-import { letterFormSchema, parseUtcDateTime, slugify } from '../../src/organizers/letter-form.js';
+import { letterFormSchema, parseUtcDateTime } from '../../src/organizers/letter-form.js';
 import { canMove } from '../../src/organizers/letter-status.js';
-import { LoginThrottle, MemoryFailureStore } from '../../src/organizers/login-throttle.js';
 import { noticeFrom, withNotice } from '../../src/organizers/notices.js';
 import { can, type Permission } from '../../src/organizers/permissions.js';
 import { safeReturn } from '../../src/organizers/route-helpers.js';
@@ -160,9 +161,13 @@ describe('CSV cells', () => {
     expect(neutraliseFormula(value)).toBe(expected);
   });
 
-  it('merges cursors that are each in id order into one id order', () => {
-    const cursor = (ids: number[]) => ids.map((id) => ({ id }))[Symbol.iterator]();
-    const merged = [...mergeById([cursor([2, 5, 9]), cursor([]), cursor([1, 3, 10, 11]), cursor([4])])].map((r) => r.id);
+  it('merges streams that are each in id order into one id order', async () => {
+    async function* stream(ids: number[]) {
+      for (const id of ids) yield { id };
+    }
+    const merged: number[] = [];
+    for await (const row of mergeById([stream([2, 5, 9]), stream([]), stream([1, 3, 10, 11]), stream([4])], (r) => r.id))
+      merged.push(row.id);
     expect(merged).toEqual([1, 2, 3, 4, 5, 9, 10, 11]);
   });
 

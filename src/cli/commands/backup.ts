@@ -1,27 +1,17 @@
-// `backup PATH`: a consistent copy of the live database through SQLite's online backup API,
-// safe while the site is serving (writers are not blocked for the whole copy).
-import { existsSync } from 'node:fs';
-import { type Command, openForCli } from '../command.js';
+// `backup PATH`: a consistent copy of the live database (SQLite's online backup API, safe while
+// the site serves). On PostgreSQL it says which pg_dump command to run instead.
+import { type Command, UsageError, withServices } from '../command.js';
 
 export const backupCommand: Command = {
-  summary: 'PATH  write a consistent online backup of the database to PATH',
-  async run([path]) {
-    if (!path) {
-      process.stderr.write('Usage: npm run cli -- backup PATH\n');
-      return 2;
-    }
-    if (existsSync(path)) {
-      process.stderr.write(`${path} already exists; choose a new file name.\n`);
+  summary: 'PATH  write a consistent online backup of the database to PATH (SQLite; PostgreSQL: pg_dump)',
+  async run([path], cli) {
+    if (!path) throw new UsageError('Usage: npm run cli -- backup PATH');
+    const outcome = await withServices(cli, (services) => services.maintenance.backup(path));
+    if (!outcome.ok) {
+      cli.stderr.write(`${outcome.message}\n`);
       return 1;
     }
-    const { db } = openForCli();
-    try {
-      const started = Date.now();
-      await db.$client.backup(path);
-      process.stdout.write(`Backup written to ${path} in ${Date.now() - started} ms.\n`);
-      return 0;
-    } finally {
-      db.$client.close();
-    }
+    cli.stdout.write(`Backup written to ${path} in ${outcome.ms} ms.\n`);
+    return 0;
   },
 };

@@ -1,14 +1,10 @@
 // `create-organizer`: an account (or a fresh sign-in link for an existing one), optionally made a
 // member of a collective, with a one-time link to choose a password.
 import { z } from 'zod';
-import { ROLES } from '../../db/schema.js';
-import { generateToken } from '../../domain/tokens.js';
-import { OutboxRepo } from '../../mail/outbox-repo.js';
-import { AuditRepo } from '../../organizers/audit-repo.js';
-import { AuthService } from '../../organizers/auth-service.js';
+import { ROLES } from '../../db/vocabulary.js';
+import { isSlug } from '../../domain/slug.js';
 import { line } from '../../organizers/form.js';
-import { OrganizerRepo } from '../../organizers/organizer-repo.js';
-import { type Command, cliArgs, openForCli, UsageError } from '../command.js';
+import { type Command, cliArgs, UsageError, withServices } from '../command.js';
 
 const USAGE =
   'Usage: npm run cli -- create-organizer --email E --name N [--collective SLUG] [--collective-name NAME] [--role owner|editor|moderator]';
@@ -19,18 +15,14 @@ const input = z.object({
     .trim()
     .pipe(z.email({ error: 'must be an email address' })),
   name: line('The name', 120, { required: true }),
-  collective: z
-    .string()
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens')
-    .max(100)
-    .optional(),
+  collective: z.string().refine(isSlug, 'must be lower-case letters, digits and single hyphens (at most 100)').optional(),
   'collective-name': line('The collective name', 120).optional(),
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).default('owner'),
 });
 
 export const createOrganizerCommand: Command = {
   summary: '--email E --name N [--collective SLUG] [--role R]  account with a one-time sign-in link',
-  async run(args) {
+  async run(args, cli) {
     const { values } = cliArgs(args, {
       options: {
         email: { type: 'string' },
@@ -46,24 +38,13 @@ export const createOrganizerCommand: Command = {
       throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
     }
     const v = parsed.data;
-    const { config, db } = openForCli();
-    try {
-      const auth = new AuthService({
-        config,
-        repo: new OrganizerRepo(db, new AuditRepo(db), new OutboxRepo(db)),
-        now: () => new Date(),
-        generateToken,
-        mailQueued: () => {},
-        throttle: null,
-      });
-      const collective = v.collective ? { slug: v.collective, name: v['collective-name'] } : null;
-      const { url, created, expiresAt } = await auth.createOrganizer({ email: v.email, name: v.name, collective, role: v.role });
-      const membership = collective ? ` as ${v.role} of "${collective.slug}"` : ' (no collective yet)';
-      process.stdout.write(`${created ? 'Created' : 'Updated'} organizer ${v.email.toLowerCase()}${membership}.\n`);
-      process.stdout.write(`One-time sign-in link, valid until ${expiresAt.toISOString()}:\n${url}\n`);
-      return 0;
-    } finally {
-      db.$client.close();
-    }
+    const collective = v.collective ? { slug: v.collective, name: v['collective-name'] } : null;
+    const { url, created, expiresAt } = await withServices(cli, (services) =>
+      services.organizers.auth.createOrganizer({ email: v.email, name: v.name, collective, role: v.role }),
+    );
+    const membership = collective ? ` as ${v.role} of "${collective.slug}"` : ' (no collective yet)';
+    cli.stdout.write(`${created ? 'Created' : 'Updated'} organizer ${v.email.toLowerCase()}${membership}.\n`);
+    cli.stdout.write(`One-time sign-in link, valid until ${expiresAt.toISOString()}:\n${url}\n`);
+    return 0;
   },
 };

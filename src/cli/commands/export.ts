@@ -3,17 +3,14 @@
 // does not end up in the file.
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { SIGNATURE_STATUSES, type SignatureStatus } from '../../db/schema.js';
-import { LetterRepo } from '../../letters/letter-repo.js';
-import { AuditRepo } from '../../organizers/audit-repo.js';
-import { ExportService } from '../../organizers/export-service.js';
-import { type Command, cliArgs, openForCli, UsageError } from '../command.js';
+import { SIGNATURE_STATUSES, type SignatureStatus } from '../../db/vocabulary.js';
+import { type Command, cliArgs, UsageError, withServices } from '../command.js';
 
 const USAGE = `Usage: npm run -s cli -- export SLUG [--status ${SIGNATURE_STATUSES.join('|')}] [--output FILE] > file.csv`;
 
 export const exportCommand: Command = {
   summary: 'SLUG [--status S] [--output FILE]  signatures as CSV (emails included) to stdout',
-  async run(args) {
+  async run(args, cli) {
     const { values, positionals } = cliArgs(args, {
       options: { status: { type: 'string' }, output: { type: 'string' } },
       allowPositionals: true,
@@ -24,24 +21,19 @@ export const exportCommand: Command = {
     if (status !== undefined && !SIGNATURE_STATUSES.includes(status)) {
       throw new UsageError(`--status must be one of ${SIGNATURE_STATUSES.join(', ')}`);
     }
-    const { config, db } = openForCli();
-    try {
-      const letter = await new LetterRepo(db).findBySlug(slug);
-      if (!letter) {
-        process.stderr.write(`No letter with slug "${slug}".\n`);
+    return withServices(cli, async (services) => {
+      const exported = await services.organizers.exports.bySlug(slug, status ?? null, 'cli');
+      if (!exported) {
+        cli.stderr.write(`No letter with slug "${slug}".\n`);
         return 1;
       }
-      const exports = new ExportService(config, new AuditRepo(db), () => new Date());
-      const { stream } = await exports.signatures(letter, null, status ?? null, 'cli');
       try {
-        await pipeline(stream, values.output ? createWriteStream(values.output) : process.stdout);
+        await pipeline(exported.stream, values.output ? createWriteStream(values.output) : (cli.stdout as NodeJS.WritableStream));
       } catch (error) {
         // `… | head` closing the pipe early is the reader's choice, not a failure.
         if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
       }
       return 0;
-    } finally {
-      db.$client.close();
-    }
+    });
   },
 };

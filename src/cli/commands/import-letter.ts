@@ -1,22 +1,17 @@
+// `import-letter PATH.md`: create or update a letter from Markdown with YAML front matter.
 import { readFileSync } from 'node:fs';
-import { importLetter } from '../../letters/import-letter.js';
 import { LetterFileError, parseLetterFile } from '../../letters/letter-file.js';
-import { LetterRepo } from '../../letters/letter-repo.js';
-import { type Command, openForCli } from '../command.js';
+import { type Command, UsageError, withServices } from '../command.js';
 
 export const importLetterCommand: Command = {
   summary: 'PATH.md  create or update a letter from Markdown with YAML front matter',
-  async run(args) {
-    const [path] = args;
-    if (!path) {
-      process.stderr.write('Usage: npm run cli -- import-letter PATH.md\n');
-      return 2;
-    }
+  async run([path], cli) {
+    if (!path) throw new UsageError('Usage: npm run cli -- import-letter PATH.md');
     let source: string;
     try {
       source = readFileSync(path, 'utf8');
     } catch (error) {
-      process.stderr.write(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+      cli.stderr.write(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       return 1;
     }
     let file: ReturnType<typeof parseLetterFile>;
@@ -24,18 +19,13 @@ export const importLetterCommand: Command = {
       file = parseLetterFile(source);
     } catch (error) {
       if (error instanceof LetterFileError) {
-        process.stderr.write(`${path}: ${error.message}\n`);
+        cli.stderr.write(`${path}: ${error.message}\n`);
         return 1;
       }
       throw error;
     }
-    const { db } = openForCli();
-    try {
-      const { letter, created } = await importLetter(new LetterRepo(db), file, new Date());
-      process.stdout.write(`${created ? 'Created' : 'Updated'} letter "${letter.slug}" (${file.status}, version ${letter.version}).\n`);
-      return 0;
-    } finally {
-      db.$client.close();
-    }
+    const { letter, created } = await withServices(cli, (services) => services.imports.importFile(file, services.now()));
+    cli.stdout.write(`${created ? 'Created' : 'Updated'} letter "${letter.slug}" (${file.status}, version ${letter.version}).\n`);
+    return 0;
   },
 };

@@ -1,0 +1,228 @@
+// The store for several processes: PostgreSQL through a node-postgres pool. Units of work are
+// transactions (READ COMMITTED, with compare-and-set updates) retried when they lose a race;
+// migrations run under an advisory lock so processes starting together migrate once; a lost
+// connection surfaces as StoreUnavailable (503) and the pool reconnects by itself.
+import { createHash } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { MIGRATIONS } from './migrations-folder.js';
+import * as schema from './schema/postgres.js';
+import {
+  ConcurrentChange,
+  type Db,
+  isStoreUnavailable,
+  type Preparable,
+  type Prepared,
+  type Store,
+  StoreUnavailable,
+  type Tables,
+} from './store.js';
+
+export interface PostgresOptions {
+  poolSize: number;
+  /** Milliseconds a statement may run before PostgreSQL cancels it. */
+  statementTimeoutMs: number;
+  counterSlots: number;
+  migrate?: boolean;
+}
+
+/** How often a unit of work is retried after losing a race before the error goes up. */
+const MAX_ATTEMPTS = 5;
+/** SQLSTATEs of races a retry resolves: serialization failure, deadlock, unique key taken. */
+const RETRYABLE = new Set(['40001', '40P01', '23505']);
+
+export interface PostgresStore extends Store {
+  readonly dialect: 'postgres';
+  readonly pool: pg.Pool;
+}
+
+export async function openPostgresStore(url: string, options: PostgresOptions): Promise<PostgresStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: 5000,
+    // Idle connections a restarted server dropped are replaced, not handed out.
+    idleTimeoutMillis: 30_000,
+  });
+  // A client losing its connection emits 'error': idle ones through the pool (which discards them
+  // and connects anew), checked-out ones on themselves. Their query fails too, and that failure
+  // is what the caller sees (as StoreUnavailable); the event itself needs no more than a listener.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  const db = drizzle(pool, { schema }) as unknown as Db;
+
+  if (options.migrate !== false) {
+    // The bookkeeping of migrations lives beside the tables, in the schema the URL's search_path
+    // names (public unless it says otherwise), so one server can hold several independent sites.
+    const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const migrationsSchema = rows[0]?.schema ?? 'public';
+    await withAdvisoryLock(pool, `undersigned:migrate:${migrationsSchema}`, true, () =>
+      migrate(drizzle(pool), { migrationsFolder: MIGRATIONS.postgres, migrationsSchema }),
+    );
+  }
+
+  let mark = 0;
+  let closed = false;
+  let active = 0;
+  let idle: (() => void) | null = null;
+
+  // One drizzle instance per pooled connection, made on first use.
+  const onClient = new WeakMap<pg.PoolClient, Db>();
+  const txOf = (client: pg.PoolClient) => {
+    let tx = onClient.get(client);
+    if (!tx) {
+      tx = drizzle(client, { schema }) as unknown as Db;
+      onClient.set(client, tx);
+    }
+    return tx;
+  };
+
+  /** One attempt: BEGIN … COMMIT on a connection of its own, which is discarded if it broke. */
+  async function attempt<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(txOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (isStoreUnavailable(error)) broken = error as Error;
+      else await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
+      throw error;
+    } finally {
+      // A connection that failed is destroyed, not handed to the next unit of work.
+      client.release(broken);
+    }
+  }
+
+  async function unitOfWork<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    active++;
+    try {
+      for (let n = 1; ; n++) {
+        try {
+          const result = await attempt(work);
+          mark++;
+          return result;
+        } catch (error) {
+          if (n < MAX_ATTEMPTS && isRetryable(error)) continue;
+          throw translate(error);
+        }
+      }
+    } finally {
+      active--;
+      if (active === 0) idle?.();
+    }
+  }
+
+  return {
+    dialect: 'postgres',
+    tables: schema as unknown as Tables,
+    counterSlots: options.counterSlots,
+    db,
+    pool,
+    unitOfWork,
+    async rows<T>(query: SQL, tx?: Db) {
+      try {
+        const result = await ((tx ?? db) as unknown as { execute(q: SQL): Promise<{ rows: T[] }> }).execute(query);
+        return result.rows;
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    prepared<P extends Record<string, unknown>, R>(name: string, build: (db: Db) => Preparable): Prepared<P, R> {
+      // Built on the transaction it runs in; named, so each connection parses it once.
+      return async (tx, params) => {
+        try {
+          return (await build(tx).prepare(name).execute(params)) as R;
+        } catch (error) {
+          throw translate(error);
+        }
+      };
+    },
+    changeMark: () => mark,
+    exclusively: (name, job) => withAdvisoryLock(pool, name, false, job),
+    async snapshot() {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      } catch (error) {
+        client.release(error as Error);
+        throw translate(error);
+      }
+      let released = false;
+      return {
+        db: drizzle(client, { schema }) as unknown as Db,
+        async close() {
+          if (released) return;
+          released = true;
+          try {
+            await client.query('COMMIT');
+            client.release();
+          } catch (error) {
+            client.release(error as Error);
+          }
+        },
+      };
+    },
+    async ping() {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (active > 0) await new Promise<void>((resolve) => (idle = resolve));
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * Runs job holding a session-level advisory lock named `name` on one connection: waiting for it
+ * (`wait`), or skipping the job (null) when another process holds it.
+ */
+async function withAdvisoryLock<T>(pool: pg.Pool, name: string, wait: boolean, job: () => Promise<T>): Promise<T | null> {
+  const key = createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
+  const client = await pool.connect();
+  try {
+    if (wait) await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    else {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
+      if (!rows[0]?.locked) return null;
+    }
+    try {
+      return await job();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+function sqlState(error: unknown): string | undefined {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof ConcurrentChange) return true;
+  const code = sqlState(error);
+  return code !== undefined && RETRYABLE.has(code);
+}
+
+/** A connection that is gone becomes StoreUnavailable; anything else goes up as it was. */
+function translate(error: unknown): unknown {
+  return !(error instanceof StoreUnavailable) && isStoreUnavailable(error) ? new StoreUnavailable(error) : error;
+}

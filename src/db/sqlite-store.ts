@@ -1,0 +1,93 @@
+// The embedded store: one SQLite file in WAL mode, one connection, units of work group-committed.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { GroupCommit } from './group-commit.js';
+import { MIGRATIONS } from './migrations-folder.js';
+import * as schema from './schema/sqlite.js';
+import type { Db, Preparable, Prepared, Store, Tables } from './store.js';
+
+export interface SqliteOptions {
+  /** FULL: a signature acknowledged to the signer survives a power cut, not only a crash. */
+  synchronous?: 'FULL' | 'NORMAL';
+  migrate?: boolean;
+}
+
+export interface SqliteStore extends Store {
+  readonly dialect: 'sqlite';
+  /** The better-sqlite3 connection, for what only SQLite has (the online backup API). */
+  readonly client: Database.Database;
+}
+
+export function openSqliteStore(path: string, options: SqliteOptions = {}): SqliteStore {
+  mkdirSync(dirname(path), { recursive: true });
+  const client = new Database(path);
+  // WAL lets readers (pages, the press API) run while a signature is being written.
+  client.pragma('journal_mode = WAL');
+  client.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  client.pragma('foreign_keys = ON');
+  client.pragma('busy_timeout = 5000');
+  const sqlite = drizzle(client, { schema });
+  if (options.migrate !== false) migrate(sqlite, { migrationsFolder: MIGRATIONS.sqlite });
+
+  // The SQLite tables stand in for the PostgreSQL ones: both schemas define the same columns
+  // with the same JavaScript types (test/unit/schemas.test.ts), and repositories only use
+  // what both dialects of drizzle implement alike.
+  const db = sqlite as unknown as Db;
+  const dialect = new SQLiteSyncDialect();
+  // Every change made on the connection moves the mark: units of work, and the writes of bulk
+  // tools and tests that go around them.
+  const totalChanges = client.prepare('SELECT total_changes()').pluck();
+  const commits = new GroupCommit(client);
+  let closed = false;
+
+  return {
+    dialect: 'sqlite',
+    tables: schema as unknown as Tables,
+    counterSlots: 1,
+    db,
+    client,
+    unitOfWork: (work) => commits.run(() => work(db)),
+    async rows<T>(query: SQL) {
+      // Statements that return nothing (INSERT … SELECT) are run; better-sqlite3 tells them apart.
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      const statement = client.prepare(text);
+      if (statement.reader) return statement.all(...params) as T[];
+      statement.run(...params);
+      return [];
+    },
+    prepared<P extends Record<string, unknown>, R>(_name: string, build: (db: Db) => Preparable): Prepared<P, R> {
+      // One connection: the statement prepared on it serves every unit of work.
+      const statement = build(db).prepare(_name);
+      return async (_tx, params) => statement.execute(params) as R;
+    },
+    changeMark: () => totalChanges.get() as number,
+    exclusively: (_name, job) => job(),
+    async snapshot() {
+      // WAL keeps this reader's snapshot while the writer goes on.
+      const reader = new Database(path, { readonly: true, fileMustExist: true });
+      reader.pragma('busy_timeout = 5000');
+      reader.exec('BEGIN');
+      return {
+        db: drizzle(reader, { schema }) as unknown as Db,
+        async close() {
+          if (reader.inTransaction) reader.exec('COMMIT');
+          reader.close();
+        },
+      };
+    },
+    async ping() {
+      return client.open;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await commits.drain();
+      client.close();
+    },
+  };
+}

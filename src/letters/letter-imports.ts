@@ -1,0 +1,80 @@
+// Letters from Markdown files (the CLI's import-letter, idempotent by slug), and the demo letters
+// loaded on a first start so a newcomer sees a living site (never in production).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emailKey } from '../domain/email-key.js';
+import type { SignService } from '../signatures/sign-service.js';
+import { ROOT_DIR } from '../views.js';
+import { type LetterFile, parseLetterFile } from './letter-file.js';
+import type { Letter, LetterRepo } from './letter-repo.js';
+
+// Found from the project root, so compiled code (dist/) reads the same files as the sources.
+const DEMO_DIR = join(ROOT_DIR, 'src', 'letters', 'demo');
+
+const DEMO_SIGNERS: Array<[string, string | null, string | null, string | null]> = [
+  ['Ada Lindqvist', 'Illustrator', null, 'SE'],
+  ['Bruno Carvalho', 'Storyboard artist', 'Estúdio Maré', 'BR'],
+  ['Chloé Dubois', 'Animator', null, 'FR'],
+  ['Dev Malhotra', 'Concept artist', null, 'IN'],
+  ['Ewa Nowak', 'Comic artist', null, 'PL'],
+  ['Femi Adeyemi', 'Photographer', null, 'NG'],
+  ['Grace O’Neill', 'Novelist', null, 'IE'],
+  ['Hiro Tanaka', 'Composer', null, 'JP'],
+  ['Isla MacLeod', 'Poet', null, 'GB'],
+  ['Jamal Wright', 'Session musician', null, 'US'],
+  ['Katarzyna Zielińska', 'Translator', null, 'PL'],
+  ['Liam Byrne', 'Voice actor', null, 'IE'],
+];
+
+/** A letter file into the repository (also the benchmark's fixtures). */
+export function importLetterFile(letters: LetterRepo, file: LetterFile, now: Date): Promise<{ letter: Letter; created: boolean }> {
+  return letters.importLetter({
+    collective: { slug: file.collective, name: file.collective_name },
+    fields: {
+      slug: file.slug,
+      title: file.title,
+      summary: file.summary,
+      addressee: file.addressee,
+      bodyMd: file.body,
+      goal: file.goal ?? null,
+      closesAt: file.closes_at ?? null,
+      duplicateNames: file.duplicate_names,
+    },
+    status: file.status,
+    notables: file.notable,
+    now,
+  });
+}
+
+export class LetterImports {
+  constructor(
+    private readonly letters: LetterRepo,
+    private readonly signing: SignService,
+  ) {}
+
+  /** Creates or updates the letter the file describes, in one unit of work. */
+  importFile(file: LetterFile, now: Date): Promise<{ letter: Letter; created: boolean }> {
+    return importLetterFile(this.letters, file, now);
+  }
+
+  /** Imports the demo letters and a few confirmed signatures when the database has no letters. */
+  async seedDemo(now: Date): Promise<boolean> {
+    if ((await this.letters.count()) > 0) return false;
+    const files = readdirSync(DEMO_DIR)
+      .filter((f) => f.endsWith('.md'))
+      .sort();
+    for (const [index, file] of files.entries()) {
+      const parsed = parseLetterFile(readFileSync(join(DEMO_DIR, file), 'utf8'));
+      const { letter } = await this.importFile(parsed, new Date(now.getTime() - (files.length - index) * 86_400_000));
+      const signers = DEMO_SIGNERS.filter((_, i) => (i + index) % 2 === 0 || i < 4);
+      for (const [i, [name, title, organisation, country]] of signers.entries()) {
+        const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org`;
+        await this.signing.addConfirmed(
+          { letterId: letter.id, name, email, emailKey: emailKey(email) ?? email, title, organisation, country },
+          new Date(now.getTime() - (signers.length - i) * 3_600_000),
+        );
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,154 @@
+// The public letter page: what it shows, its rendering, and its cache, in one place.
+//
+// The page is rendered once per change instead of once per reader. A spike of readers then
+// costs a lookup each; the rendering (Markdown, notables, recent signatures, chart, country
+// list, the form with its 250 countries) happens when something on the page changed, checked
+// whenever this process has written and at least once a second (FreshCache), which also bounds
+// what depends on the time (the deadline, the chart's end).
+//
+// What makes a page current: the letter's row and count (every change the page shows moves
+// one of them: a confirmation, a withdrawal, moderation, an edit, a notable).
+//
+// The form stamp is the one part that differs between readers. Everyone served within the same
+// tenth of a second gets the same bytes, stamped with the end of that tenth (sharedStampTime):
+// no HMAC and no copy of the page per reader, and the minimum fill time only ever gets longer.
+import type { Eta } from 'eta';
+import type { PressService } from '../api/press-service.js';
+import { COUNTRY_OPTIONS } from '../domain/countries.js';
+import { createFormStamp, sharedStampTime } from '../domain/form-stamp.js';
+import { isSignable } from '../domain/letter-rules.js';
+import { renderMarkdown } from '../domain/markdown.js';
+import { FreshCache } from '../fresh-cache.js';
+import type { FieldErrors } from '../signatures/signature-input.js';
+import { viewHelpers } from '../views.js';
+import type { LetterRepo, LetterWithCollective } from './letter-repo.js';
+import type { PublicLetters } from './public-letters.js';
+
+export const RECENT_SIGNATURES_ON_PAGE = 20;
+/** Readers within one window share a stamp (and the page's bytes). */
+const STAMP_WINDOW_MS = 100;
+const PAGES_KEPT = 500;
+
+export interface SignFormState {
+  values?: Record<string, unknown>;
+  errors?: FieldErrors;
+  /** A message above the form (e.g. "press the button again"). */
+  notice?: string;
+  /** The form's stamp to send back (a quick person keeps the one their page load issued). */
+  formStamp?: string;
+}
+
+export interface LetterPageDeps {
+  letters: LetterRepo;
+  publicLetters: PublicLetters;
+  press: PressService;
+  eta: Eta;
+  secret: string;
+  publicUrl: string;
+  now: () => Date;
+  changeMark: () => number;
+}
+
+interface Entry {
+  version: string;
+  /** The page split at the form stamp, encoded once: joined with a fresh stamp per window. */
+  parts: Buffer[];
+  /** The page as served in the latest stamp window. */
+  stamped: { window: number; page: Buffer } | null;
+  /** The app's clock when rendered. */
+  renderedAt: number;
+}
+
+// Letters and digits only, so escaping leaves it intact wherever the template prints it.
+const STAMP_PLACEHOLDER = `FORMSTAMP${Math.random().toString(36).slice(2)}X`;
+
+export class LetterPage {
+  private readonly pages: FreshCache<Entry>;
+  private readonly bodies = new Map<number, { source: string; html: string }>();
+
+  constructor(private readonly deps: LetterPageDeps) {
+    this.pages = new FreshCache({ changeMark: deps.changeMark, maxAgeMs: 1000, maxEntries: PAGES_KEPT, clock: () => deps.now().getTime() });
+  }
+
+  /**
+   * The page as every reader gets it, as UTF-8 bytes, shared (see the top of this file). Throws
+   * NotFound for a draft or a slug that names nothing (never cached).
+   */
+  async shared(slug: string): Promise<Buffer> {
+    const now = this.deps.now().getTime();
+    const entry = await this.pages.get(slug, async (stale) => {
+      const letter = await this.deps.publicLetters.publicLetter(slug);
+      const version = versionOf(letter);
+      // Still the same letter and count, and rendered less than a second ago: keep the bytes.
+      if (stale && stale.version === version && now >= stale.renderedAt && now - stale.renderedAt < 1000) return stale;
+      const html = await this.html(letter, {}, { formStamp: STAMP_PLACEHOLDER });
+      return { version, parts: html.split(STAMP_PLACEHOLDER).map((part) => Buffer.from(part)), stamped: null, renderedAt: now };
+    });
+    if (entry.parts.length === 1) return entry.parts[0] as Buffer;
+    const window = Math.floor(now / STAMP_WINDOW_MS);
+    if (entry.stamped?.window !== window) {
+      const fresh = Buffer.from(createFormStamp(this.deps.secret, slug, sharedStampTime(now, STAMP_WINDOW_MS)));
+      const pieces: Buffer[] = [];
+      entry.parts.forEach((part, i) => {
+        if (i > 0) pieces.push(fresh);
+        pieces.push(part);
+      });
+      entry.stamped = { window, page: Buffer.concat(pieces) };
+    }
+    return entry.stamped.page;
+  }
+
+  /**
+   * The page for one reader: with the form as they sent it (errors, a notice), or with their own
+   * data (an organizer's preview and bar, in `locals`).
+   */
+  async html(
+    letter: LetterWithCollective,
+    form: SignFormState,
+    options: { preview?: boolean; formStamp?: string; locals?: Record<string, unknown> } = {},
+  ): Promise<string> {
+    const now = this.deps.now();
+    const [notables, recent, stats] = await Promise.all([
+      this.deps.letters.notables(letter.id),
+      this.deps.letters.recentPublicSignatures(letter.id, RECENT_SIGNATURES_ON_PAGE),
+      this.deps.press.pageStats(letter, now),
+    ]);
+    const preview = options.preview === true;
+    return this.deps.eta.render('letters/show', {
+      ...viewHelpers,
+      ...options.locals,
+      letter,
+      bodyHtml: this.bodyHtml(letter),
+      notables,
+      recent,
+      stats,
+      pageTitle: letter.title,
+      description: letter.summary,
+      canonical: `${this.deps.publicUrl}/letters/${letter.slug}`,
+      nav: 'letters',
+      noindex: preview,
+      preview,
+      signable: isSignable(letter, now),
+      pastDeadline: letter.closesAt !== null && letter.closesAt <= now,
+      countries: COUNTRY_OPTIONS,
+      formStamp: options.formStamp ?? form.formStamp ?? createFormStamp(this.deps.secret, letter.slug, now.getTime()),
+      values: form.values ?? {},
+      errors: form.errors ?? {},
+      formNotice: form.notice ?? null,
+    });
+  }
+
+  /** The sanitized HTML of a letter's current text, kept until the text changes. */
+  private bodyHtml(letter: { id: number; bodyMd: string }): string {
+    const cached = this.bodies.get(letter.id);
+    if (cached && cached.source === letter.bodyMd) return cached.html;
+    const html = renderMarkdown(letter.bodyMd);
+    this.bodies.set(letter.id, { source: letter.bodyMd, html });
+    return html;
+  }
+}
+
+function versionOf(letter: LetterWithCollective): string {
+  const counted = letter.countChangedAt?.getTime() ?? 0;
+  return `${letter.id}:${letter.status}:${letter.version}:${letter.signatureCount}:${letter.updatedAt.getTime()}:${counted}`;
+}

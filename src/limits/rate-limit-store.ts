@@ -1,0 +1,25 @@
+// Where @fastify/rate-limit keeps its counts. One process on SQLite: in memory (the plugin's
+// own store). Several processes: in Redis when REDIS_URL is set (the plugin's Redis store), else
+// in the database (the store below), so a limit holds whichever process answers.
+import type { RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { WindowCounters } from './window-counters.js';
+
+type StoreCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
+
+/** The plugin's store contract, over the database's window counters. */
+export function databaseRateLimitStore(counters: WindowCounters): NonNullable<RateLimitPluginOptions['store']> {
+  class DatabaseStore {
+    incr(key: string, callback: StoreCallback, timeWindow: number): void {
+      const now = Date.now();
+      counters.hit(`rl:${key}`, timeWindow, now).then(
+        (window) => callback(null, { current: window.count, ttl: Math.max(0, window.resetAt - now) }),
+        (error: Error) => callback(error),
+      );
+    }
+
+    child(): DatabaseStore {
+      return this;
+    }
+  }
+  return DatabaseStore as unknown as NonNullable<RateLimitPluginOptions['store']>;
+}

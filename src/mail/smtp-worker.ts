@@ -1,0 +1,66 @@
+// The mail thread's own code (see smtp-thread.ts): it owns nodemailer's connection pool, and
+// composes and sends each message it is handed, answering with the outcome.
+import { parentPort, workerData } from 'node:worker_threads';
+import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+
+export interface ThreadMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  boundary: string;
+}
+
+export type ToThread = { type: 'send'; id: number; mail: ThreadMail } | { type: 'close' };
+export type FromThread = { id: number; ok: true } | { id: number; ok: false; error: string };
+
+export interface ThreadData {
+  url: string;
+  from: string;
+}
+
+const port = parentPort;
+if (port) {
+  const { url, from } = workerData as ThreadData;
+  // A pool of long-lived connections: one TCP and TLS handshake per connection, not per message.
+  const transporter = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 8,
+    maxMessages: Number.POSITIVE_INFINITY,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+
+  async function send(mail: ThreadMail): Promise<void> {
+    // Built in memory by nodemailer's composer and handed to the pool whole: streamed straight to
+    // the socket, nodemailer writes each encoded line with its own system call.
+    const message = new MailComposer({
+      from,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: mail.messageId,
+      baseBoundary: mail.boundary,
+    } as ConstructorParameters<typeof MailComposer>[0]).compile();
+    const raw = await message.build();
+    await transporter.sendMail({ envelope: message.getEnvelope(), raw, messageId: mail.messageId });
+  }
+
+  port.on('message', (message: ToThread) => {
+    if (message.type === 'close') {
+      transporter.close();
+      port.close();
+      return;
+    }
+    send(message.mail).then(
+      () => port.postMessage({ id: message.id, ok: true } satisfies FromThread),
+      (error: unknown) =>
+        port.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies FromThread),
+    );
+  });
+}

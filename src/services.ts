@@ -1,0 +1,229 @@
+// The composition root: the one place the object graph is built, for the web app, the CLI and
+// the benchmark alike. The store is chosen here (from DATABASE_URL); repositories and the store
+// stay inside, and what comes out are services, each with the rules of one feature.
+import { isDisposableEmailDomain } from 'disposable-email-domains-js';
+import type { Eta } from 'eta';
+import type { FastifyBaseLogger } from 'fastify';
+import { CursorCodec } from './api/cursor.js';
+import { PressRepo } from './api/press-repo.js';
+import { PressService } from './api/press-service.js';
+import type { Config } from './config.js';
+import { openStore } from './db/open-store.js';
+import type { Store } from './db/store.js';
+import { generateToken as randomToken } from './domain/tokens.js';
+import { Jobs } from './jobs.js';
+import { LetterImports } from './letters/letter-imports.js';
+import { LetterPage } from './letters/letter-page.js';
+import { LetterRepo } from './letters/letter-repo.js';
+import { PublicLetters } from './letters/public-letters.js';
+import { LoginThrottle } from './limits/login-throttle.js';
+import { databaseRateLimitStore } from './limits/rate-limit-store.js';
+import { WindowCounters } from './limits/window-counters.js';
+import { MailService } from './mail/mail-service.js';
+import { OutboxRepo } from './mail/outbox-repo.js';
+import { OutboxWorker } from './mail/outbox-worker.js';
+import { createTransport } from './mail/transport.js';
+import { Maintenance } from './maintenance.js';
+import { Access } from './organizers/access.js';
+import { AccountRepo } from './organizers/account-repo.js';
+import { AuditRepo } from './organizers/audit-repo.js';
+import { AuthService } from './organizers/auth-service.js';
+import { ExportService } from './organizers/export-service.js';
+import { LetterAdminRepo } from './organizers/letter-admin-repo.js';
+import { LetterService } from './organizers/letter-service.js';
+import { MemberRepo } from './organizers/member-repo.js';
+import { MemberService } from './organizers/member-service.js';
+import { ModerationService } from './organizers/moderation-service.js';
+import { NotableRepo } from './organizers/notable-repo.js';
+import { NotableService } from './organizers/notable-service.js';
+import type { OrganizerServices } from './organizers/organizer-services.js';
+import { SessionRepo } from './organizers/session-repo.js';
+import { SignatureAdminRepo } from './organizers/signature-admin-repo.js';
+import { CounterCheck } from './signatures/counter-check.js';
+import { SignService } from './signatures/sign-service.js';
+import { SignatureRepo } from './signatures/signature-repo.js';
+import { SpikeWindows } from './signatures/spike-windows.js';
+import { createEta } from './views.js';
+
+export interface ServiceOptions {
+  log: FastifyBaseLogger;
+  /** Injected clock, so expiry and deadlines are testable without sleeping. */
+  now?: () => Date;
+  generateToken?: () => string;
+  /** An open store to use instead of opening the one DATABASE_URL names (tests keep a handle on it). */
+  store?: Store;
+}
+
+export interface Services {
+  config: Config;
+  now: () => Date;
+  /** Templates for pages and errors. */
+  eta: Eta;
+  letters: PublicLetters;
+  letterPage: LetterPage;
+  signing: SignService;
+  press: PressService;
+  imports: LetterImports;
+  organizers: OrganizerServices;
+  mail: MailService;
+  counters: CounterCheck;
+  maintenance: Maintenance;
+  /**
+   * Where request rate limits are counted: undefined keeps them in memory (one process on
+   * SQLite), otherwise the database or Redis shares them between processes.
+   */
+  rateLimitBackend: { store?: ReturnType<typeof databaseRateLimitStore>; redisUrl?: string } | undefined;
+  /** Whether the database answers. */
+  ping(): Promise<boolean>;
+  /** Starts the outbox worker and the background jobs. */
+  startBackground(): void;
+  /** Finishes queued work and closes everything. */
+  close(): Promise<void>;
+}
+
+const MINUTE_MS = 60_000;
+
+export async function createServices(config: Config, options: ServiceOptions): Promise<Services> {
+  const now = options.now ?? (() => new Date());
+  const generateToken = options.generateToken ?? randomToken;
+  const store = options.store ?? (await openStore(config));
+  const log = options.log;
+  const eta = createEta();
+  const changeMark = () => store.changeMark();
+
+  // ---- mail ----------------------------------------------------------------------------------
+  const outbox = new OutboxRepo(store);
+  const transport = createTransport({
+    smtpUrl: config.MAIL_TRANSPORT === 'smtp' ? config.SMTP_URL : undefined,
+    from: config.MAIL_FROM,
+    outboxDir: config.outboxDir,
+    log,
+  });
+  const worker = new OutboxWorker({
+    repo: outbox,
+    transport,
+    eta,
+    publicUrl: config.PUBLIC_URL,
+    log,
+    now,
+    pollMs: config.OUTBOX_POLL_MS,
+    leaseMs: config.OUTBOX_LEASE,
+  });
+  const mail = new MailService(outbox, worker, transport, config.outboxDir, now);
+  const mailQueued = () => worker.wake();
+
+  // ---- letters, signing and the press ---------------------------------------------------------
+  const letterRepo = new LetterRepo(store);
+  const publicLetters = new PublicLetters(letterRepo);
+  const spikeRule = {
+    share: config.SPIKE_SHARE,
+    minSignatures: config.SPIKE_MIN_SIGNATURES,
+    windowMs: config.SPIKE_WINDOW_MINUTES * MINUTE_MS,
+  };
+  const spikeWindows = new SpikeWindows(store, spikeRule);
+  const signatureRepo = new SignatureRepo(store, outbox, config.SPIKE_GUARD === 'on' ? spikeWindows : null, generateToken);
+  const signing = new SignService({
+    letters: letterRepo,
+    publicLetters,
+    signatures: signatureRepo,
+    now,
+    spikeGuard: config.SPIKE_GUARD === 'on',
+    isDisposableDomain: config.BLOCK_DISPOSABLE_EMAIL ? isDisposableEmailDomain : null,
+    mailQueued,
+  });
+  const press = new PressService({
+    repo: new PressRepo(store),
+    letters: letterRepo,
+    cursors: new CursorCodec(config.SESSION_SECRET),
+    config,
+    changeMark,
+    now,
+  });
+  const letterPage = new LetterPage({
+    letters: letterRepo,
+    publicLetters,
+    press,
+    eta,
+    secret: config.SESSION_SECRET,
+    publicUrl: config.PUBLIC_URL,
+    now,
+    changeMark,
+  });
+  const imports = new LetterImports(letterRepo, signing);
+
+  // ---- organizers ----------------------------------------------------------------------------
+  const audit = new AuditRepo(store);
+  const sessions = new SessionRepo(store, audit);
+  const accounts = new AccountRepo(store, audit, outbox, sessions);
+  const members = new MemberRepo(store, audit, outbox, sessions);
+  const windowCounters = new WindowCounters(store);
+  const throttle =
+    config.RATE_LIMIT === 'off'
+      ? null
+      : new LoginThrottle(windowCounters, {
+          perAccountAndIp: config.LOGIN_LIMIT_PER_ACCOUNT,
+          perIp: config.LOGIN_LIMIT_PER_IP,
+          perAccount: config.LOGIN_LIMIT_PER_ACCOUNT_GLOBAL,
+          windowMs: config.LOGIN_LIMIT_WINDOW,
+        });
+  const access = new Access(letterRepo);
+  const organizers: OrganizerServices = {
+    auth: new AuthService({ config, accounts, sessions, members, now, generateToken, mailQueued, throttle }),
+    access,
+    letters: new LetterService({ repo: new LetterAdminRepo(store, letterRepo, audit), access, now }),
+    notables: new NotableService(new NotableRepo(store, audit), now),
+    moderation: new ModerationService({ signatures: signatureRepo, admin: new SignatureAdminRepo(store, audit), letters: letterRepo, now }),
+    members: new MemberService({ members, audit, now, generateToken, mailQueued }),
+    exports: new ExportService(store, letterRepo, audit, now),
+  };
+
+  // ---- upkeep ----------------------------------------------------------------------------------
+  const counters = new CounterCheck(store, log, now);
+  const jobs = new Jobs(store, log, [
+    {
+      name: 'housekeeping',
+      everyMs: MINUTE_MS,
+      run: async () => {
+        await spikeWindows.sweep(now());
+        await windowCounters.sweep(now());
+      },
+    },
+    // The safety net behind "counts are kept in the same transaction", logged if it ever trips.
+    { name: 'counter-check', everyMs: 60 * MINUTE_MS, run: () => counters.checkAndLog() },
+  ]);
+  const rateLimitBackend =
+    config.RATE_LIMIT === 'off' || store.dialect === 'sqlite'
+      ? undefined
+      : config.REDIS_URL
+        ? { redisUrl: config.REDIS_URL }
+        : { store: databaseRateLimitStore(windowCounters) };
+
+  let closed = false;
+  return {
+    config,
+    now,
+    eta,
+    letters: publicLetters,
+    letterPage,
+    signing,
+    press,
+    imports,
+    organizers,
+    mail,
+    counters,
+    maintenance: new Maintenance(store, config),
+    rateLimitBackend,
+    ping: () => store.ping(),
+    startBackground() {
+      worker.start();
+      jobs.start();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await jobs.stop();
+      await mail.close();
+      await store.close();
+    },
+  };
+}
