@@ -18,9 +18,22 @@ const HOUR_MS = 3_600_000;
 
 type Row = { letterId: number; key: string | number; n: number };
 
-/** Every difference between the counters and a recomputation (empty when consistent). */
+/**
+ * Every difference between the counters and a recomputation (empty when consistent). Its several
+ * queries read one snapshot (or the caller's transaction): read one by one while signing goes on,
+ * a confirmation committing between them would look like drift.
+ */
 export async function findDrift(store: Store, tx?: Db): Promise<Drift[]> {
-  const db = tx ?? store.db;
+  if (tx) return driftIn(store, tx);
+  const snapshot = await store.snapshot();
+  try {
+    return await driftIn(store, snapshot.db);
+  } finally {
+    await snapshot.close();
+  }
+}
+
+async function driftIn(store: Store, db: Db): Promise<Drift[]> {
   const drift: Drift[] = [];
   const totals = await store.rows<{ id: number; slug: string; stored: number; actual: number; events: number }>(
     sql`SELECT l.id AS id, l.slug AS slug,
@@ -107,6 +120,10 @@ function compare(drift: Drift[], slugs: Map<number, string>, counter: 'country' 
  */
 export async function repairCounters(store: Store, now: Date): Promise<Drift[]> {
   return store.unitOfWork(async (tx) => {
+    // Nobody changes a signature while the counters are rebuilt from them: on PostgreSQL a SHARE
+    // lock waits for transactions already writing and holds off new ones until this commits (on
+    // SQLite the unit of work is the only writer anyway), so every count below reads the same rows.
+    if (store.dialect === 'postgres') await store.rows(sql`LOCK TABLE signatures IN SHARE MODE`, tx);
     const drift = (await findDrift(store, tx)).filter((d) => d.counter !== 'events');
     if (drift.length === 0) return drift;
     const t = store.tables;
