@@ -39,6 +39,8 @@ async function serve(): Promise<void> {
     switch (request.cmd) {
       case 'rss':
         return process.memoryUsage();
+      case 'cpu':
+        return process.cpuUsage();
       case 'gc':
         // Diagnostics only (the app runs with --expose-gc when the benchmark asks for it).
         global.gc?.();
@@ -118,6 +120,11 @@ async function supervise(): Promise<void> {
           external: sum('external'),
           arrayBuffers: sum('arrayBuffers'),
         };
+      }
+      case 'cpu': {
+        const usages = (await all(request)) as NodeJS.CpuUsage[];
+        const own = process.cpuUsage();
+        return usages.reduce((total, u) => ({ user: total.user + u.user, system: total.system + u.system }), own);
       }
       case 'outbox':
         return ask((ready[0] as { worker: Worker }).worker, request);

@@ -11,7 +11,7 @@
 //   npm run bench -- --store postgres --workers 2   the same phases on PostgreSQL, with two app processes
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,6 +189,8 @@ interface Phase {
   sized?: Stats & { bytes: number };
   /** App throughput over the bare route's, from the interleaved slices. */
   ratio: number;
+  /** CPU milliseconds per request, of the app's processes and of PostgreSQL's (when it runs here). */
+  cpu: { app: number; database: number | null };
 }
 
 async function main(): Promise<number> {
@@ -243,6 +245,11 @@ async function main(): Promise<number> {
     const rssAtStart = (await app.request<NodeJS.MemoryUsage>('rss')).rss;
     // The app's RSS after each phase, to see where memory grows.
     const rssTrail: Record<string, number> = { start: mb(rssAtStart) };
+    /** CPU milliseconds used so far by the app's processes and by the PostgreSQL server's. */
+    const cpuNow = async () => {
+      const usage = await app.request<NodeJS.CpuUsage>('cpu');
+      return { app: (usage.user + usage.system) / 1000, database: settings.store === 'postgres' ? postgresCpuMs() : 0 };
+    };
     const noteRss = async (phase: string) => {
       rssTrail[phase] = mb((await app.request<NodeJS.MemoryUsage>('rss')).rss);
     };
@@ -303,11 +310,16 @@ async function main(): Promise<number> {
       const appSamples = new Samples();
       const bareSamples = new Samples();
       const slice = settings.seconds / settings.slices;
+      const cpuSpent = { app: 0, database: 0 };
       const runs: Array<() => Promise<unknown>> = [
         () => load({ ...base, url: bareUrl, seconds: slice, samples: bareSamples }),
         async () => {
           await spec.beforeApp?.(slice);
+          const before = await cpuNow();
           await load({ ...target, seconds: slice, samples: appSamples });
+          const after = await cpuNow();
+          cpuSpent.app += after.app - before.app;
+          cpuSpent.database += after.database - before.database;
         },
       ];
       if (sizedUrl) runs.push(() => load({ ...base, url: sizedUrl, seconds: slice, samples: sizedSamples }));
@@ -320,13 +332,21 @@ async function main(): Promise<number> {
       allBare.errors += bareSamples.errors;
       const appStats = appSamples.stats();
       const bareStats = bareSamples.stats();
-      const phase: Phase = { name, app: appStats, bare: bareStats, ratio: appStats.rps / bareStats.rps };
+      const perRequest = (ms: number) => ms / Math.max(1, appStats.responses);
+      const phase: Phase = {
+        name,
+        app: appStats,
+        bare: bareStats,
+        ratio: appStats.rps / bareStats.rps,
+        cpu: { app: perRequest(cpuSpent.app), database: settings.store === 'postgres' ? perRequest(cpuSpent.database) : null },
+      };
       if (spec.sizedBytes) phase.sized = { ...sizedSamples.stats(), bytes: spec.sizedBytes };
       phases[name] = phase;
       await noteRss(name);
       log(
         `${name}: ${fmt(appStats.rps)} req/s = ${fmtRatio(phase.ratio)} bare (${fmt(bareStats.rps)} req/s alongside), ` +
-          `p50 ${ms(appStats.p50)}, p99 ${ms(appStats.p99)}, errors ${appStats.errors}, non-2xx ${appStats.non2xx}`,
+          `p50 ${ms(appStats.p50)}, p99 ${ms(appStats.p99)}, errors ${appStats.errors}, non-2xx ${appStats.non2xx}, ` +
+          `CPU per request: app ${phase.cpu.app.toFixed(2)} ms${phase.cpu.database === null ? '' : `, PostgreSQL ${phase.cpu.database.toFixed(2)} ms`}`,
       );
       return { phase, samples: appSamples };
     };
@@ -632,6 +652,7 @@ async function main(): Promise<number> {
         p99: round(phase.app.p99, 2),
         errors: phase.app.errors,
         non2xx: phase.app.non2xx,
+        cpuMsPerRequest: { app: round(phase.cpu.app, 3), database: phase.cpu.database === null ? null : round(phase.cpu.database, 3) },
       };
     }
     summary.bare = { rps: round(bareStats.rps), p50: round(bareStats.p50, 2), p99: round(bareStats.p99, 2) };
@@ -733,3 +754,30 @@ main().then(
     process.exitCode = 2;
   },
 );
+
+/**
+ * CPU milliseconds used by every PostgreSQL server process on this machine (Linux /proc; 0
+ * elsewhere). The benchmark's database runs here, so its share of the cores is part of the cost.
+ */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  // Linux reports in clock ticks of 1/100 s.
+  return ticks * 10;
+}

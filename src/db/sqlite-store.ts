@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SQL } from 'drizzle-orm';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
@@ -49,9 +49,20 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Sqli
     dialect: 'sqlite',
     tables: schema as unknown as Tables,
     counterSlots: 1,
+    slotOf: () => 0,
     db,
     client,
     unitOfWork: (work) => commits.run(() => work(db)),
+    preparedSql<P extends Record<string, unknown>, R>(_name: string, query: SQL) {
+      const compiled = dialect.sqlToQuery(query);
+      const statement = client.prepare(compiled.sql);
+      return async (_tx: Db | null, params: P) => {
+        const values = fillPlaceholders(compiled.params, params) as unknown[];
+        if (statement.reader) return statement.all(...values) as R[];
+        statement.run(...values);
+        return [];
+      };
+    },
     async rows<T>(query: SQL) {
       // Statements that return nothing (INSERT … SELECT) are run; better-sqlite3 tells them apart.
       const { sql: text, params } = dialect.sqlToQuery(query);

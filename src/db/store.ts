@@ -3,7 +3,7 @@
 // table objects and connection of the database chosen in the composition root, SQLite or
 // PostgreSQL. Both take the same SQL: only what drizzle and both databases agree on is used
 // (`returning()` rather than affected-row counts, `onConflictDoUpdate`, `count()`, no `.get()`).
-import { type SQL, sql } from 'drizzle-orm';
+import { type Column, type SQL, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type * as schema from './schema/postgres.js';
 
@@ -34,11 +34,25 @@ export function param<T>(name: string): T {
   return sql.placeholder(name) as unknown as T;
 }
 
+/**
+ * A named placeholder for `preparedSql`, encoded as its column encodes values (times, booleans)
+ * and cast to the column's type, which PostgreSQL cannot infer for a parameter in a SELECT list.
+ */
+export function typedParam(column: Column, name: string): SQL {
+  return sql`${sql.param(sql.placeholder(name), column)}::${sql.raw(column.getSQLType())}`;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   readonly tables: Tables;
   /** How many slots each counter is split into (1 on SQLite, whose writes are serial anyway). */
   readonly counterSlots: number;
+  /**
+   * The slot a unit of work running on `tx` adds to. Each connection keeps its own, so two units
+   * of work of one process never wait for each other on a counter row (when the pool is no
+   * larger than the slots); processes start at random slots.
+   */
+  slotOf(tx: Db): number;
   /** For reads outside a unit of work. */
   readonly db: Db;
   /**
@@ -52,6 +66,12 @@ export interface Store {
   rows<T>(query: SQL, tx?: Db): Promise<T[]>;
   /** Prepares once per process (SQLite) or once per connection and name (PostgreSQL). */
   prepared<P extends Record<string, unknown>, R>(name: string, build: (db: Db) => Preparable): Prepared<P, R>;
+  /**
+   * A statement written in SQL with named placeholders, compiled once (building a long statement
+   * per call costs more than running it) and run by name. Given no unit of work, it runs and
+   * commits alone, as one. Rows come back as the database returns them.
+   */
+  preparedSql<P extends Record<string, unknown>, R>(name: string, query: SQL): (tx: Db | null, params: P) => Promise<R[]>;
   /**
    * Moves whenever this process commits a unit of work. Caches compare it to serve their own
    * writes at once; other processes' writes reach them within the caches' maximum age.
@@ -122,9 +142,4 @@ export function isRefusedText(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 8) return false;
   const { code, cause } = error as { code?: unknown; cause?: unknown };
   return (typeof code === 'string' && REFUSED_TEXT.has(code)) || isRefusedText(cause, depth + 1);
-}
-
-/** A random slot for a split counter (always 0 when counters are not split). */
-export function counterSlot(store: Pick<Store, 'counterSlots'>): number {
-  return store.counterSlots <= 1 ? 0 : Math.floor(Math.random() * store.counterSlots);
 }

@@ -13,6 +13,11 @@ export type OutboxRow = Tables['outbox']['$inferSelect'];
 /** After this many failed attempts (about two days of backoff) a message is marked dead. */
 export const MAX_ATTEMPTS = 40;
 
+/** A message as its outbox row holds it: the template's name and its data. */
+export function outboxValues(mail: QueuedMail): { kind: string; to: string; data: string } {
+  return { kind: mail.kind, to: mail.to, data: JSON.stringify(mail.data) };
+}
+
 export class OutboxRepo {
   private readonly t: Tables;
   private readonly insert;
@@ -28,7 +33,7 @@ export class OutboxRepo {
 
   /** Queues a message inside the caller's unit of work, so both commit or neither. */
   async enqueueTx(tx: Db, mail: QueuedMail, now: Date): Promise<void> {
-    await this.insert(tx, { kind: mail.kind, to: mail.to, data: JSON.stringify(mail.data), now });
+    await this.insert(tx, { ...outboxValues(mail), now });
   }
 
   /**
@@ -66,12 +71,23 @@ export class OutboxRepo {
   async markSent(rows: OutboxRow[], now: Date): Promise<void> {
     if (rows.length === 0) return;
     const o = this.t.outbox;
+    // One statement per claim (a batch shares one), not one per message.
+    const byClaim = new Map<string | null, OutboxRow[]>();
+    for (const row of rows) byClaim.set(row.claim, [...(byClaim.get(row.claim) ?? []), row]);
     await this.store.unitOfWork(async (tx) => {
-      for (const row of rows) {
+      for (const [claim, mine] of byClaim) {
         await tx
           .update(o)
           .set({ status: 'sent', sentAt: now, attempts: sql`${o.attempts} + 1`, data: '{}', claim: null, claimedUntil: null })
-          .where(and(eq(o.id, row.id), row.claim ? eq(o.claim, row.claim) : isNull(o.claim)));
+          .where(
+            and(
+              inArray(
+                o.id,
+                mine.map((row) => row.id),
+              ),
+              claim ? eq(o.claim, claim) : isNull(o.claim),
+            ),
+          );
       }
     });
   }

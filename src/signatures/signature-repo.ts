@@ -6,7 +6,7 @@
 // Status changes are compare-and-set on the status that was read, so two processes confirming
 // the same link at once cannot both count it: the loser's unit of work is run again and finds
 // the signature already confirmed.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { aliasedTable, and, eq, inArray, sql } from 'drizzle-orm';
 import { ConcurrentChange, type Db, param, type Store, type Tables } from '../db/store.js';
 import type { SignatureStatus } from '../db/vocabulary.js';
 import { isSignable } from '../domain/letter-rules.js';
@@ -22,8 +22,10 @@ import {
 } from '../domain/signature-lifecycle.js';
 import { hashToken, VERIFY_LINK_TTL_MS, WITHDRAW_LINK_TTL_MS, withdrawTokenFor } from '../domain/tokens.js';
 import { LetterClosed, NotFound } from '../errors.js';
-import type { OutboxRepo } from '../mail/outbox-repo.js';
+import { type OutboxRepo, outboxValues } from '../mail/outbox-repo.js';
+import type { QueuedMail } from '../mail/templates.js';
 import { Counters } from './counters.js';
+import { type FirstSignature, OneTripSigning } from './one-trip-signing.js';
 import type { SpikeWindows } from './spike-windows.js';
 
 export type Signature = Tables['signatures']['$inferSelect'];
@@ -94,10 +96,13 @@ interface TransitionChanges {
 }
 
 type Token = Tables['signatureTokens']['$inferSelect'];
+type LetterRules = Pick<Tables['letters']['$inferSelect'], 'id' | 'status' | 'closesAt' | 'version' | 'duplicateNames'>;
 
 export class SignatureRepo {
   private readonly t: Tables;
   private readonly counters: Counters;
+  /** PostgreSQL's shortcut for a new signer (see one-trip-signing.ts); SQLite needs none. */
+  private readonly oneTrip: OneTripSigning | null;
   private readonly q;
 
   constructor(
@@ -109,24 +114,24 @@ export class SignatureRepo {
     this.t = store.tables;
     const t = this.t;
     this.counters = new Counters(store);
+    this.oneTrip = store.dialect === 'postgres' ? new OneTripSigning(store) : null;
     const p = sql.placeholder;
     const s = t.signatures;
     const prepared = store.prepared.bind(store);
+    // What the rules for signing and confirming need of a letter.
+    const letterRules = {
+      id: t.letters.id,
+      status: t.letters.status,
+      closesAt: t.letters.closesAt,
+      version: t.letters.version,
+      duplicateNames: t.letters.duplicateNames,
+    };
     // The statements of signing and confirming, prepared once: building them per request cost
     // more than running them on SQLite.
     this.q = {
-      letter: prepared<
-        { id: number },
-        Array<Pick<Tables['letters']['$inferSelect'], 'id' | 'status' | 'closesAt' | 'version' | 'duplicateNames'>>
-      >('sig_letter', (db) =>
+      letter: prepared<{ id: number }, LetterRules[]>('sig_letter', (db) =>
         db
-          .select({
-            id: t.letters.id,
-            status: t.letters.status,
-            closesAt: t.letters.closesAt,
-            version: t.letters.version,
-            duplicateNames: t.letters.duplicateNames,
-          })
+          .select(letterRules)
           .from(t.letters)
           .where(eq(t.letters.id, p('id'))),
       ),
@@ -218,19 +223,21 @@ export class SignatureRepo {
             })
             .onConflictDoNothing(),
       ),
-      tokenByHash: prepared<{ tokenHash: string }, Array<{ token: Token; signature: Signature }>>('sig_token_by_hash', (db) =>
-        db
-          .select({ token: t.signatureTokens, signature: s })
+      // A link, its signature and letter, and whether the withdrawal link derived from it (a
+      // confirmation link's partner, mailed with it) exists: one read where there were three.
+      tokenByHash: prepared<
+        { tokenHash: string; partnerHash: string },
+        Array<{ token: Token; signature: Signature; letter: LetterRules; partner: { id: number } | null }>
+      >('sig_token_by_hash', (db) => {
+        const partner = aliasedTable(t.signatureTokens, 'partner');
+        return db
+          .select({ token: t.signatureTokens, signature: s, letter: letterRules, partner: { id: partner.id } })
           .from(t.signatureTokens)
           .innerJoin(s, eq(s.id, t.signatureTokens.signatureId))
-          .where(eq(t.signatureTokens.tokenHash, p('tokenHash'))),
-      ),
-      tokenExists: prepared<{ tokenHash: string; signatureId: number }, Array<{ id: number }>>('sig_token_exists', (db) =>
-        db
-          .select({ id: t.signatureTokens.id })
-          .from(t.signatureTokens)
-          .where(and(eq(t.signatureTokens.tokenHash, p('tokenHash')), eq(t.signatureTokens.signatureId, p('signatureId')))),
-      ),
+          .innerJoin(t.letters, eq(t.letters.id, s.letterId))
+          .leftJoin(partner, and(eq(partner.tokenHash, p('partnerHash')), eq(partner.signatureId, s.id)))
+          .where(eq(t.signatureTokens.tokenHash, p('tokenHash')));
+      }),
       // Used once: a link two requests race for is used by the first only.
       useToken: prepared<{ id: number; now: Date }, Array<{ id: number }>>('sig_token_use', (db) =>
         db
@@ -252,55 +259,48 @@ export class SignatureRepo {
             ),
           ),
       ),
-      sameName: prepared<{ letterId: number; nameKey: string; id: number }, Array<{ id: number }>>('sig_same_name', (db) =>
-        db
-          .select({ id: s.id })
-          .from(s)
-          .where(and(eq(s.letterId, p('letterId')), eq(s.nameKey, p('nameKey')), inArray(s.status, CONFIRMED), sql`${s.id} <> ${p('id')}`))
-          .orderBy(s.id)
-          .limit(1),
+      // What a confirmation may collide with by name, in one read: a notable signatory of that
+      // name who is not this signature, and an earlier confirmed signature of that name.
+      collisions: store.preparedSql<
+        { letterId: number; nameKey: string; id: number },
+        { notableId: number | null; notableSignatureId: number | null; twinId: number | null }
+      >(
+        'sig_collisions',
+        (() => {
+          const n = t.notableSignatories;
+          const notable = (column: typeof n.id | typeof n.signatureId) =>
+            sql`(SELECT ${column} FROM ${n} WHERE ${n.letterId} = ${p('letterId')} AND ${n.nameKey} = ${p('nameKey')}
+                   AND (${n.signatureId} IS NULL OR ${n.signatureId} <> ${p('id')}) ORDER BY ${n.id} LIMIT 1)`;
+          return sql`SELECT ${notable(n.id)} AS "notableId", ${notable(n.signatureId)} AS "notableSignatureId",
+            (SELECT ${s.id} FROM ${s} WHERE ${s.letterId} = ${p('letterId')} AND ${s.nameKey} = ${p('nameKey')}
+               AND ${inArray(s.status, CONFIRMED)} AND ${s.id} <> ${p('id')} ORDER BY ${s.id} LIMIT 1) AS "twinId"`;
+        })(),
       ),
-      notableByName: prepared<{ letterId: number; nameKey: string }, Array<{ id: number; signatureId: number | null }>>(
-        'sig_notable_by_name',
-        (db) =>
-          db
-            .select({ id: t.notableSignatories.id, signatureId: t.notableSignatories.signatureId })
-            .from(t.notableSignatories)
-            .where(and(eq(t.notableSignatories.letterId, p('letterId')), eq(t.notableSignatories.nameKey, p('nameKey')))),
-      ),
-      // Near-match blocking: one bounded read per blocking key, each on a covering index, so no
-      // candidate costs a table row (an OR of the two read every confirmed signature instead).
-      nearByHead: prepared<{ letterId: number; block: string; minLen: number; maxLen: number }, Array<{ id: number; nameKey: string }>>(
-        'sig_near_head',
-        (db) =>
-          db
-            .select({ id: s.id, nameKey: s.nameKey })
-            .from(s)
-            .where(
-              and(
-                eq(s.letterId, p('letterId')),
-                eq(s.nameHead, p('block')),
-                sql`${s.nameLen} BETWEEN ${p('minLen')} AND ${p('maxLen')}`,
-                inArray(s.status, CONFIRMED),
-              ),
-            )
-            .limit(NEAR_MATCH_CANDIDATES_PER_BLOCK),
-      ),
-      nearByTail: prepared<{ letterId: number; block: string; minLen: number; maxLen: number }, Array<{ id: number; nameKey: string }>>(
-        'sig_near_tail',
-        (db) =>
-          db
-            .select({ id: s.id, nameKey: s.nameKey })
-            .from(s)
-            .where(
-              and(
-                eq(s.letterId, p('letterId')),
-                eq(s.nameTail, p('block')),
-                sql`${s.nameLen} BETWEEN ${p('minLen')} AND ${p('maxLen')}`,
-                inArray(s.status, CONFIRMED),
-              ),
-            )
-            .limit(NEAR_MATCH_CANDIDATES_PER_BLOCK),
+      // Near-match blocking: a bounded read per blocking key, each on a covering index, so no
+      // candidate costs a table row (an OR of the two read every confirmed signature instead);
+      // both in one statement.
+      nearCandidates: store.preparedSql<
+        { letterId: number; head: string; tail: string; minLen: number; maxLen: number },
+        { id: number; nameKey: string; block: number }
+      >(
+        'sig_near',
+        (() => {
+          const block = (column: typeof s.nameHead | typeof s.nameTail, name: string) =>
+            store.db
+              .select({ id: s.id, nameKey: s.nameKey })
+              .from(s)
+              .where(
+                and(
+                  eq(s.letterId, p('letterId')),
+                  eq(column, p(name)),
+                  sql`${s.nameLen} BETWEEN ${p('minLen')} AND ${p('maxLen')}`,
+                  inArray(s.status, CONFIRMED),
+                ),
+              )
+              .limit(NEAR_MATCH_CANDIDATES_PER_BLOCK);
+          return sql`SELECT id, name_key AS "nameKey", 0 AS block FROM (${block(s.nameHead, 'head')}) AS head_block
+            UNION ALL SELECT id, name_key AS "nameKey", 1 AS block FROM (${block(s.nameTail, 'tail')}) AS tail_block`;
+        })(),
       ),
       bumpLetter: prepared<{ letterId: number; now: Date }, unknown>('sig_letter_touch', (db) =>
         db
@@ -318,17 +318,9 @@ export class SignatureRepo {
    * says, atomically. The outcome is for logs and tests only: callers must answer every outcome
    * the same way, so nobody can learn whether an address has signed.
    */
-  createPendingSignature(input: NewSignature, letter: LetterForMail, now: Date): Promise<SignOutcome> {
-    return this.store.unitOfWork((tx) => this.signTx(tx, input, letter, now));
-  }
-
-  private async signTx(tx: Db, input: NewSignature, letterForMail: LetterForMail, now: Date): Promise<SignOutcome> {
-    const [letter] = await this.q.letter(tx, { id: input.letterId });
-    if (!letter) throw new NotFound();
-    if (!isSignable(letter, now)) throw new LetterClosed();
-    const spike = this.spike && input.sources.length > 0 ? await this.spike.recordTx(tx, input.letterId, input.sources, now) : false;
-    const mail = { to: input.email, name: input.name, letterTitle: letterForMail.title, letterSlug: letterForMail.slug };
-    const fields = {
+  async createPendingSignature(input: NewSignature, letter: LetterForMail, now: Date): Promise<SignOutcome> {
+    const spike = this.spike && input.sources.length > 0 ? await this.spike.record(input.letterId, input.sources, now) : false;
+    const fields: FirstSignature = {
       letterId: input.letterId,
       name: input.name,
       nameKey: input.nameKey,
@@ -341,11 +333,31 @@ export class SignatureRepo {
       comment: input.comment,
       ip: input.ip,
       ...nameBlockColumns(input.nameKey),
-      letterVersion: letter.version,
       holdReason: spike ? ('spike' as const) : null,
     };
+    const mail: SignerMail = { to: input.email, name: input.name, letterTitle: letter.title, letterSlug: letter.slug };
+    if (this.oneTrip) {
+      const verifyToken = this.generateToken();
+      const withdrawToken = withdrawTokenFor(verifyToken);
+      const created = await this.oneTrip.create(
+        fields,
+        { verify: linkRow('verify', verifyToken, now), withdraw: linkRow('withdraw', withdrawToken, now) },
+        outboxValues(verifyMail(mail, verifyToken, withdrawToken)),
+        now,
+      );
+      if (created !== null) return 'created';
+    }
+    return this.store.unitOfWork((tx) => this.signTx(tx, fields, mail, now));
+  }
 
-    const [existing] = await this.q.byEmailKey(tx, { letterId: input.letterId, emailKey: input.emailKey });
+  /** The general path: every case the lifecycle knows, in one unit of work. */
+  private async signTx(tx: Db, typed: FirstSignature, mail: SignerMail, now: Date): Promise<SignOutcome> {
+    const [letter] = await this.q.letter(tx, { id: typed.letterId });
+    if (!letter) throw new NotFound();
+    if (!isSignable(letter, now)) throw new LetterClosed();
+    const fields = { ...typed, letterVersion: letter.version };
+
+    const [existing] = await this.q.byEmailKey(tx, { letterId: fields.letterId, emailKey: fields.emailKey });
     if (!existing) {
       const [signature] = await this.q.insertPending(tx, { ...fields, now });
       const created = signature as Signature;
@@ -392,27 +404,14 @@ export class SignatureRepo {
   }
 
   /** A confirmation link and the withdrawal link derived from it, mailed together. */
-  private async queueVerifyTx(
-    tx: Db,
-    signatureId: number,
-    mail: { to: string; name: string; letterTitle: string; letterSlug: string },
-    now: Date,
-  ): Promise<void> {
+  private async queueVerifyTx(tx: Db, signatureId: number, mail: SignerMail, now: Date): Promise<void> {
     const verifyToken = await this.issueTokenTx(tx, signatureId, 'verify', this.generateToken(), now);
     const withdrawToken = await this.issueTokenTx(tx, signatureId, 'withdraw', withdrawTokenFor(verifyToken), now);
-    const { to, ...data } = mail;
-    await this.outbox.enqueueTx(tx, { kind: 'verify', to, data: { ...data, verifyToken, withdrawToken } }, now);
+    await this.outbox.enqueueTx(tx, verifyMail(mail, verifyToken, withdrawToken), now);
   }
 
   private async issueTokenTx(tx: Db, signatureId: number, purpose: 'verify' | 'withdraw', token: string, now: Date): Promise<string> {
-    const ttl = purpose === 'verify' ? VERIFY_LINK_TTL_MS : WITHDRAW_LINK_TTL_MS;
-    await this.q.insertToken(tx, {
-      signatureId,
-      purpose,
-      tokenHash: hashToken(token),
-      expiresAt: new Date(now.getTime() + ttl),
-      createdAt: now,
-    });
+    await this.q.insertToken(tx, { signatureId, purpose, createdAt: now, ...linkRow(purpose, token, now) });
     return token;
   }
 
@@ -456,19 +455,16 @@ export class SignatureRepo {
 
   /** What a signer's link points at, without changing anything (for the GET pages). */
   async lookupToken(token: string, purpose: 'verify' | 'withdraw', now: Date): Promise<TokenLookup> {
-    const db = this.store.db;
-    const [row] = await this.q.tokenByHash(db, { tokenHash: hashToken(token) });
+    const row = await this.link(this.store.db, token);
     if (!row || row.token.purpose !== purpose) return { state: 'unknown' };
     const state = row.token.usedAt ? 'used' : row.token.expiresAt <= now ? 'expired' : 'valid';
-    const withdrawToken = purpose === 'verify' ? await this.knownWithdrawToken(db, row.signature.id, token) : null;
-    return { state, signature: row.signature, withdrawToken };
+    return { state, signature: row.signature, withdrawToken: purpose === 'verify' ? partnerOf(token, row) : null };
   }
 
-  /** The withdrawal link mailed with this confirmation link, when it exists. Reads only. */
-  private async knownWithdrawToken(tx: Db, signatureId: number, verifyToken: string): Promise<string | null> {
-    const candidate = withdrawTokenFor(verifyToken);
-    const [found] = await this.q.tokenExists(tx, { tokenHash: hashToken(candidate), signatureId });
-    return found ? candidate : null;
+  /** A link by its token, with its signature and whether its withdrawal partner exists. */
+  private async link(tx: Db, token: string) {
+    const [row] = await this.q.tokenByHash(tx, { tokenHash: hashToken(token), partnerHash: hashToken(withdrawTokenFor(token)) });
+    return row;
   }
 
   /**
@@ -480,7 +476,7 @@ export class SignatureRepo {
   }
 
   private async verifyTx(tx: Db, token: string, now: Date): Promise<VerifyOutcome> {
-    const [row] = await this.q.tokenByHash(tx, { tokenHash: hashToken(token) });
+    const row = await this.link(tx, token);
     if (row?.token.purpose !== 'verify') return { kind: 'unknown' };
     const sig = row.signature;
     const confirmed = sig.status === 'verified' || sig.status === 'held' || sig.status === 'late';
@@ -489,16 +485,19 @@ export class SignatureRepo {
         kind: 'already',
         letterId: sig.letterId,
         status: sig.status,
-        withdrawToken: await this.knownWithdrawToken(tx, sig.id, token),
+        withdrawToken: partnerOf(token, row),
       };
     }
     if (sig.status !== 'pending') return { kind: 'inactive', letterId: sig.letterId, status: sig.status };
     if (row.token.usedAt || row.token.expiresAt <= now) return { kind: 'expired', letterId: sig.letterId };
     const [used] = await this.q.useToken(tx, { id: row.token.id, now });
     if (!used) throw new ConcurrentChange(`link of signature ${sig.id}`);
+    // Links issued before withdrawal links were derived have none to repeat: give this one its own.
+    const withdrawToken = row.partner
+      ? withdrawTokenFor(token)
+      : await this.issueTokenTx(tx, sig.id, 'withdraw', withdrawTokenFor(token), now);
 
-    const [letter] = await this.q.letter(tx, { id: sig.letterId });
-    if (!letter) throw new NotFound();
+    const { letter } = row;
     const open = isSignable(letter, now);
     const review = open ? await this.reviewFactsTx(tx, sig, letter.duplicateNames) : null;
     const t = transition('pending', confirmationEvent(open, review?.reason ?? null));
@@ -508,8 +507,6 @@ export class SignatureRepo {
       matchedNotableId: review?.notableId ?? null,
       possibleDuplicateOf: t.to === 'verified' ? await this.nearMatchTx(tx, sig) : null,
     });
-    // Links issued before withdrawal links were derived have none to repeat: give this one its own.
-    const withdrawToken = await this.issueTokenTx(tx, sig.id, 'withdraw', withdrawTokenFor(token), now);
     const kind = updated.status === 'verified' ? 'verified' : updated.status === 'held' ? 'held' : 'late';
     return { kind, letterId: sig.letterId, status: updated.status, withdrawToken };
   }
@@ -520,12 +517,10 @@ export class SignatureRepo {
     sig: Signature,
     duplicateNames: 'hold' | 'allow',
   ): Promise<{ reason: HoldReason | null; signatureId?: number; notableId?: number }> {
-    const notables = await this.q.notableByName(tx, { letterId: sig.letterId, nameKey: sig.nameKey });
-    const impersonated = notables.find((n) => n.signatureId !== sig.id);
-    const [twin] =
-      duplicateNames === 'hold' && !impersonated
-        ? await this.q.sameName(tx, { letterId: sig.letterId, nameKey: sig.nameKey, id: sig.id })
-        : [];
+    const [found] = await this.q.collisions(tx, { letterId: sig.letterId, nameKey: sig.nameKey, id: sig.id });
+    const impersonated =
+      found?.notableId != null ? { id: Number(found.notableId), signatureId: optionalId(found.notableSignatureId) } : undefined;
+    const twin = duplicateNames === 'hold' && !impersonated && found?.twinId != null ? { id: Number(found.twinId) } : undefined;
     const reason = holdReasonFor({
       impersonatesNotable: impersonated !== undefined,
       previouslyRefused: sig.previouslyRefused,
@@ -543,15 +538,11 @@ export class SignatureRepo {
     if (sig.nameLen < NEAR_MATCH_MIN_LENGTH) return null;
     const range = { letterId: sig.letterId, minLen: sig.nameLen - 1, maxLen: sig.nameLen + 1 };
     // Each block is read on its own, so an edit in the first characters (found only through the
-    // tail) is looked for as well.
-    for (const candidates of [
-      await this.q.nearByHead(tx, { ...range, block: sig.nameHead }),
-      await this.q.nearByTail(tx, { ...range, block: sig.nameTail }),
-    ]) {
-      const match = candidates.find((c) => c.id !== sig.id && isOneEditApart(c.nameKey, sig.nameKey));
-      if (match) return match.id;
-    }
-    return null;
+    // tail) is looked for as well; the head's candidates are tried first.
+    const candidates = await this.q.nearCandidates(tx, { ...range, head: sig.nameHead, tail: sig.nameTail });
+    candidates.sort((a, b) => Number(a.block) - Number(b.block));
+    const match = candidates.find((c) => Number(c.id) !== sig.id && isOneEditApart(c.nameKey, sig.nameKey));
+    return match ? Number(match.id) : null;
   }
 
   // ---- withdrawal ----------------------------------------------------------------------------
@@ -559,7 +550,7 @@ export class SignatureRepo {
   /** Withdraws a signature from its emailed link; it stops counting at once. */
   withdrawSignature(token: string, now: Date): Promise<WithdrawOutcome> {
     return this.store.unitOfWork(async (tx) => {
-      const [row] = await this.q.tokenByHash(tx, { tokenHash: hashToken(token) });
+      const row = await this.link(tx, token);
       if (row?.token.purpose !== 'withdraw') return { kind: 'unknown' as const };
       const sig = row.signature;
       if (row.token.expiresAt <= now && sig.status !== 'withdrawn') return { kind: 'expired' as const, letterId: sig.letterId };
@@ -681,8 +672,9 @@ export class SignatureRepo {
     });
     // The status moved under us (another process decided first): the unit of work runs again.
     if (!updated) throw new ConcurrentChange(`signature ${sig.id} is no longer ${sig.status}`);
-    if (t.countDelta !== 0) await this.counters.applyTx(tx, updated, t.countDelta, now);
     if (t.record) await this.eventTx(tx, updated, t.record, sig.status, t.countDelta, now, organizerId);
+    // Counters last: their rows are shared, so they are held for as short a time as possible.
+    if (t.countDelta !== 0) await this.counters.applyTx(tx, updated, t.countDelta, now);
     return updated;
   }
 
@@ -724,4 +716,33 @@ function transitionColumns() {
 function nameBlockColumns(key: string) {
   const blocks = nameBlocks(key);
   return { nameHead: blocks.head, nameTail: blocks.tail, nameLen: blocks.length };
+}
+
+/** What the signer's mail says besides its links. */
+interface SignerMail {
+  to: string;
+  name: string;
+  letterTitle: string;
+  letterSlug: string;
+}
+
+/** The confirmation mail: both links, mailed together. */
+function verifyMail(mail: SignerMail, verifyToken: string, withdrawToken: string): QueuedMail {
+  const { to, ...data } = mail;
+  return { kind: 'verify', to, data: { ...data, verifyToken, withdrawToken } };
+}
+
+/** A link as stored: only its hash, and when it stops working. */
+function linkRow(purpose: 'verify' | 'withdraw', token: string, now: Date) {
+  const ttl = purpose === 'verify' ? VERIFY_LINK_TTL_MS : WITHDRAW_LINK_TTL_MS;
+  return { tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + ttl) };
+}
+
+/** The withdrawal link that goes with a confirmation link, if it was ever issued. */
+function partnerOf(verifyToken: string, row: { partner: { id: number } | null }): string | null {
+  return row.partner ? withdrawTokenFor(verifyToken) : null;
+}
+
+function optionalId(value: number | null): number | null {
+  return value === null ? null : Number(value);
 }
