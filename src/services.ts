@@ -114,7 +114,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
 
   // ---- letters, signing and the press ---------------------------------------------------------
   const letterRepo = new LetterRepo(store);
-  const publicLetters = new PublicLetters(letterRepo);
+  const publicLetters = new PublicLetters(letterRepo, { changeMark, now });
   const spikeRule = {
     share: config.SPIKE_SHARE,
     minSignatures: config.SPIKE_MIN_SIGNATURES,

@@ -173,7 +173,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
         }
       };
     },
-    preparedSql<P extends Record<string, unknown>, R>(name: string, query: SQL) {
+    preparedSql<P extends Record<string, unknown>, R>(name: string, query: SQL, options = { seenByCaches: true }) {
       const compiled = new PgDialect().sqlToQuery(query);
       return async (tx: Db | null, params: P) => {
         const values = fillPlaceholders(compiled.params, params);
@@ -184,7 +184,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
           active++;
           try {
             const rows = await run(pool);
-            mark++;
+            if (options.seenByCaches) mark++;
             return rows;
           } finally {
             active--;

@@ -69,9 +69,16 @@ export interface Store {
   /**
    * A statement written in SQL with named placeholders, compiled once (building a long statement
    * per call costs more than running it) and run by name. Given no unit of work, it runs and
-   * commits alone, as one. Rows come back as the database returns them.
+   * commits alone, as one; `seenByCaches: false` says such a write changes nothing a cache
+   * holds (a pending signature is in no count, list or page), so it leaves the change mark
+   * where it is and a spike of signers does not empty the readers' caches. Rows come back as the
+   * database returns them.
    */
-  preparedSql<P extends Record<string, unknown>, R>(name: string, query: SQL): (tx: Db | null, params: P) => Promise<R[]>;
+  preparedSql<P extends Record<string, unknown>, R>(
+    name: string,
+    query: SQL,
+    options?: { seenByCaches: boolean },
+  ): (tx: Db | null, params: P) => Promise<R[]>;
   /**
    * Moves whenever this process commits a unit of work. Caches compare it to serve their own
    * writes at once; other processes' writes reach them within the caches' maximum age.

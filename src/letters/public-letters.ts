@@ -2,18 +2,40 @@
 // nothing, is the same 404 everywhere (pages, the API, signing).
 import { renderMarkdown } from '../domain/markdown.js';
 import { NotFound } from '../errors.js';
+import { FreshCache } from '../fresh-cache.js';
 import type { LetterRepo, LetterVersion, LetterWithCollective } from './letter-repo.js';
 
 export const NO_LETTER = 'There is no open letter at this address.';
 
-export class PublicLetters {
-  constructor(private readonly letters: LetterRepo) {}
+/** Letters looked up by slug and kept (the most read and signed are a handful at any time). */
+const LETTERS_KEPT = 256;
 
-  /** The letter at this slug, or NotFound when there is none or it is a draft. */
-  async publicLetter(slug: string): Promise<LetterWithCollective> {
-    const letter = await this.letters.findBySlug(slug);
-    if (!letter || letter.status === 'draft') throw new NotFound(NO_LETTER);
-    return letter;
+export class PublicLetters {
+  private readonly bySlug: FreshCache<LetterWithCollective>;
+
+  constructor(
+    private readonly letters: LetterRepo,
+    freshness: { changeMark: () => number; now: () => Date },
+  ) {
+    this.bySlug = new FreshCache({
+      changeMark: freshness.changeMark,
+      maxAgeMs: 1000,
+      maxEntries: LETTERS_KEPT,
+      clock: () => freshness.now().getTime(),
+    });
+  }
+
+  /**
+   * The letter at this slug, or NotFound when there is none or it is a draft. Kept as the other
+   * caches are (see fresh-cache.ts): a signing spike looks its letter up once per write, not
+   * once per signer. Whoever acts on it checks again in the unit of work.
+   */
+  publicLetter(slug: string): Promise<LetterWithCollective> {
+    return this.bySlug.get(slug, async () => {
+      const letter = await this.letters.findBySlug(slug);
+      if (!letter || letter.status === 'draft') throw new NotFound(NO_LETTER);
+      return letter;
+    });
   }
 
   /** Published and closed letters, newest first (the home page). */

@@ -120,6 +120,8 @@ export class OneTripSigning {
             INSERT INTO ${o} (${columns(queued)}) SELECT ${values(queued)} FROM s
           )
           SELECT id FROM s`,
+      // A pending signature is in no count, list or page: readers' caches stay as they are.
+      { seenByCaches: false },
     );
   }
 

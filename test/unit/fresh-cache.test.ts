@@ -84,3 +84,57 @@ describe('FreshCache', () => {
     expect(c.loads()).toBe(4);
   });
 });
+
+describe('FreshCache under concurrent readers', () => {
+  it('loads once for readers arriving while a load is under way', async () => {
+    let loads = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const cache = new FreshCache<number>({ changeMark: () => 0, maxAgeMs: 1000, maxEntries: 5, clock: () => 0 });
+    const readers = Array.from({ length: 20 }, () =>
+      cache.get('k', async () => {
+        loads++;
+        await gate;
+        return 42;
+      }),
+    );
+    release();
+    expect(await Promise.all(readers)).toEqual(Array(20).fill(42));
+    expect(loads).toBe(1);
+  });
+
+  it('does not hand a reader a load that began before a write it could have seen', async () => {
+    let mark = 0;
+    let loads = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const cache = new FreshCache<number>({ changeMark: () => mark, maxAgeMs: 1000, maxEntries: 5, clock: () => 0 });
+    const load = async () => {
+      loads++;
+      const seen = mark;
+      await gate;
+      return seen;
+    };
+    const before = cache.get('k', load);
+    mark++; // this process commits a write while the first load is under way
+    const after = cache.get('k', load);
+    release();
+    expect(await before).toBe(0);
+    expect(await after).toBe(1);
+    expect(loads).toBe(2);
+  });
+
+  it('lets a failed load fail only its own readers, and the next reader load again', async () => {
+    let attempt = 0;
+    const cache = new FreshCache<number>({ changeMark: () => 0, maxAgeMs: 1000, maxEntries: 5, clock: () => 0 });
+    const load = async () => {
+      attempt++;
+      if (attempt === 1) throw new Error('gone');
+      return 7;
+    };
+    const [a, b] = await Promise.allSettled([cache.get('k', load), cache.get('k', load)]);
+    expect(a.status).toBe('rejected');
+    expect(b.status).toBe('rejected');
+    expect(await cache.get('k', load)).toBe(7);
+  });
+});
