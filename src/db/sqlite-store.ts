@@ -56,12 +56,14 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Sqli
     preparedSql<P extends Record<string, unknown>, R>(_name: string, query: SQL) {
       const compiled = dialect.sqlToQuery(query);
       const statement = client.prepare(compiled.sql);
-      return async (_tx: Db | null, params: P) => {
+      const run = async (params: P) => {
         const values = fillPlaceholders(compiled.params, params) as unknown[];
         if (statement.reader) return statement.all(...values) as R[];
         statement.run(...values);
         return [];
       };
+      // Alone, it is a unit of work of its own (group-committed like any other).
+      return (tx: Db | null, params: P) => (tx ? run(params) : commits.run(() => run(params)));
     },
     async rows<T>(query: SQL) {
       // Statements that return nothing (INSERT … SELECT) are run; better-sqlite3 tells them apart.

@@ -34,12 +34,17 @@ export function param<T>(name: string): T {
   return sql.placeholder(name) as unknown as T;
 }
 
+/** A named placeholder for `preparedSql`, encoded as its column encodes values (times, booleans). */
+export function columnParam(column: Column, name: string): SQL {
+  return sql`${sql.param(sql.placeholder(name), column)}`;
+}
+
 /**
- * A named placeholder for `preparedSql`, encoded as its column encodes values (times, booleans)
- * and cast to the column's type, which PostgreSQL cannot infer for a parameter in a SELECT list.
+ * The same, cast to the column's type, which PostgreSQL cannot infer for a parameter in a SELECT
+ * list (PostgreSQL only: SQLite has no `::`).
  */
 export function typedParam(column: Column, name: string): SQL {
-  return sql`${sql.param(sql.placeholder(name), column)}::${sql.raw(column.getSQLType())}`;
+  return sql`${columnParam(column, name)}::${sql.raw(column.getSQLType())}`;
 }
 
 export interface Store {

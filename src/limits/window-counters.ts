@@ -2,7 +2,7 @@
 // its current window, and when that window ends. Failed sign-ins always count here; request rate
 // limits count here on PostgreSQL when no Redis is configured (rate-limit-store.ts).
 import { eq, lt, sql } from 'drizzle-orm';
-import type { Store } from '../db/store.js';
+import { columnParam, type Store } from '../db/store.js';
 import type { FailureStore } from './login-throttle.js';
 
 export interface WindowCount {
@@ -11,28 +11,30 @@ export interface WindowCount {
 }
 
 export class WindowCounters implements FailureStore {
-  constructor(private readonly store: Store) {}
+  private readonly upsert;
+
+  constructor(private readonly store: Store) {
+    const r = store.tables.rateLimits;
+    const at = columnParam(r.windowEndsAt, 'at');
+    const ends = columnParam(r.windowEndsAt, 'ends');
+    // One statement, committed alone (a round trip, not three): two processes counting the same
+    // key at once both count. The rows are in no cache.
+    this.upsert = store.preparedSql<{ key: string; at: Date; ends: Date }, { count: number; windowEndsAt: unknown }>(
+      'rate_limit_hit',
+      sql`INSERT INTO ${r} (${sql.identifier(r.key.name)}, ${sql.identifier(r.count.name)}, ${sql.identifier(r.windowEndsAt.name)})
+          VALUES (${columnParam(r.key, 'key')}, 1, ${ends})
+          ON CONFLICT (${sql.identifier(r.key.name)}) DO UPDATE SET
+            ${sql.identifier(r.count.name)} = CASE WHEN ${r.windowEndsAt} <= ${at} THEN 1 ELSE ${r.count} + 1 END,
+            ${sql.identifier(r.windowEndsAt.name)} = CASE WHEN ${r.windowEndsAt} <= ${at} THEN ${ends} ELSE ${r.windowEndsAt} END
+          RETURNING ${sql.identifier(r.count.name)} AS count, ${sql.identifier(r.windowEndsAt.name)} AS "windowEndsAt"`,
+      { seenByCaches: false },
+    );
+  }
 
   /** Adds one to the key and returns its window: a window that has ended starts again at 1. */
   async hit(key: string, windowMs: number, now: number): Promise<WindowCount> {
-    const r = this.store.tables.rateLimits;
-    const at = new Date(now);
-    const ends = new Date(now + windowMs);
-    const [row] = await this.store.unitOfWork((tx) =>
-      tx
-        .insert(r)
-        .values({ key, count: 1, windowEndsAt: ends })
-        .onConflictDoUpdate({
-          target: r.key,
-          set: {
-            // One statement, so two processes counting the same key at once both count.
-            count: sql`CASE WHEN ${r.windowEndsAt} <= ${r.windowEndsAt.mapToDriverValue(at)} THEN 1 ELSE ${r.count} + 1 END`,
-            windowEndsAt: sql`CASE WHEN ${r.windowEndsAt} <= ${r.windowEndsAt.mapToDriverValue(at)} THEN ${r.windowEndsAt.mapToDriverValue(ends)} ELSE ${r.windowEndsAt} END`,
-          },
-        })
-        .returning({ count: r.count, windowEndsAt: r.windowEndsAt }),
-    );
-    return { count: row?.count ?? 1, resetAt: row?.windowEndsAt.getTime() ?? now + windowMs };
+    const [row] = await this.upsert(null, { key, at: new Date(now), ends: new Date(now + windowMs) });
+    return { count: Number(row?.count ?? 1), resetAt: row ? timeOf(row.windowEndsAt) : now + windowMs };
   }
 
   async get(key: string, now: number): Promise<{ failures: number; resetAt: number } | null> {
@@ -56,4 +58,9 @@ export class WindowCounters implements FailureStore {
     const r = this.store.tables.rateLimits;
     await this.store.unitOfWork((tx) => tx.delete(r).where(lt(r.windowEndsAt, now)));
   }
+}
+
+/** A raw row's time: a Date from PostgreSQL, milliseconds from SQLite. */
+function timeOf(value: unknown): number {
+  return value instanceof Date ? value.getTime() : Number(value);
 }
