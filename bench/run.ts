@@ -1,6 +1,7 @@
 // `npm run bench`: measures the app against a bare Fastify route in the same run, on 127.0.0.1,
-// every phase with the same connections and duration, and writes bench/RESULTS.md plus one JSON
-// summary line. Exit 0 when targets are missed (it is a report), non-zero when a correctness
+// every phase with the same connections and duration, and writes its table (bench/RESULTS.md for
+// a full SQLite run, bench/RESULTS-<store>-<workers>.md otherwise), its summary for the stores'
+// comparison in RESULTS.md (bench/stores.ts), and one JSON summary line. Exit 0 when targets are missed (it is a report), non-zero when a correctness
 // check fails (a 2xx signature missing from the database, or counters that drift).
 //
 //   npm run bench                      50 connections, 10 s per phase, 1,000,000 signatures
@@ -25,6 +26,7 @@ import { load, median, Samples, type Stats } from './load.js';
 import { person, prng } from './names.js';
 import { type Row, renderResults, type Summary } from './report.js';
 import { createLetters, seedVerified } from './seed.js';
+import { recordRun } from './stores.js';
 
 const SECTIONS = ['count', 'letter', 'page', 'writes', 'scale', 'drain', 'spike', 'export'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -85,9 +87,12 @@ const BIG = 'scale-1m';
 const SMALL = 'scale-1k';
 const DAY_MS = 86_400_000;
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
-const RESULTS_FILE = fileURLToPath(
-  new URL(settings.store === 'sqlite' ? './RESULTS.md' : `./RESULTS-${settings.store}-${settings.workers}.md`, import.meta.url),
-);
+const MAIN_RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+/** The latest full SQLite run is bench/RESULTS.md; any other run has a file of its own. */
+const RESULTS_FILE =
+  settings.store === 'sqlite' && !flags.only
+    ? MAIN_RESULTS
+    : fileURLToPath(new URL(`./RESULTS-${settings.store}-${settings.workers}.md`, import.meta.url));
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
@@ -189,8 +194,8 @@ interface Phase {
   sized?: Stats & { bytes: number };
   /** App throughput over the bare route's, from the interleaved slices. */
   ratio: number;
-  /** CPU milliseconds per request, of the app's processes and of PostgreSQL's (when it runs here). */
-  cpu: { app: number; database: number | null };
+  /** CPU milliseconds per request: the app's processes, PostgreSQL's (when it runs here), the load generator. */
+  cpu: { app: number; database: number | null; load: number };
 }
 
 async function main(): Promise<number> {
@@ -248,7 +253,13 @@ async function main(): Promise<number> {
     /** CPU milliseconds used so far by the app's processes and by the PostgreSQL server's. */
     const cpuNow = async () => {
       const usage = await app.request<NodeJS.CpuUsage>('cpu');
-      return { app: (usage.user + usage.system) / 1000, database: settings.store === 'postgres' ? postgresCpuMs() : 0 };
+      const own = process.cpuUsage();
+      return {
+        app: (usage.user + usage.system) / 1000,
+        database: settings.store === 'postgres' ? postgresCpuMs() : 0,
+        // autocannon runs in this process: what the load itself costs the same two cores.
+        load: (own.user + own.system) / 1000,
+      };
     };
     const noteRss = async (phase: string) => {
       rssTrail[phase] = mb((await app.request<NodeJS.MemoryUsage>('rss')).rss);
@@ -310,7 +321,7 @@ async function main(): Promise<number> {
       const appSamples = new Samples();
       const bareSamples = new Samples();
       const slice = settings.seconds / settings.slices;
-      const cpuSpent = { app: 0, database: 0 };
+      const cpuSpent = { app: 0, database: 0, load: 0 };
       const runs: Array<() => Promise<unknown>> = [
         () => load({ ...base, url: bareUrl, seconds: slice, samples: bareSamples }),
         async () => {
@@ -320,6 +331,7 @@ async function main(): Promise<number> {
           const after = await cpuNow();
           cpuSpent.app += after.app - before.app;
           cpuSpent.database += after.database - before.database;
+          cpuSpent.load += after.load - before.load;
         },
       ];
       if (sizedUrl) runs.push(() => load({ ...base, url: sizedUrl, seconds: slice, samples: sizedSamples }));
@@ -338,7 +350,11 @@ async function main(): Promise<number> {
         app: appStats,
         bare: bareStats,
         ratio: appStats.rps / bareStats.rps,
-        cpu: { app: perRequest(cpuSpent.app), database: settings.store === 'postgres' ? perRequest(cpuSpent.database) : null },
+        cpu: {
+          app: perRequest(cpuSpent.app),
+          database: settings.store === 'postgres' ? perRequest(cpuSpent.database) : null,
+          load: perRequest(cpuSpent.load),
+        },
       };
       if (spec.sizedBytes) phase.sized = { ...sizedSamples.stats(), bytes: spec.sizedBytes };
       phases[name] = phase;
@@ -346,7 +362,8 @@ async function main(): Promise<number> {
       log(
         `${name}: ${fmt(appStats.rps)} req/s = ${fmtRatio(phase.ratio)} bare (${fmt(bareStats.rps)} req/s alongside), ` +
           `p50 ${ms(appStats.p50)}, p99 ${ms(appStats.p99)}, errors ${appStats.errors}, non-2xx ${appStats.non2xx}, ` +
-          `CPU per request: app ${phase.cpu.app.toFixed(2)} ms${phase.cpu.database === null ? '' : `, PostgreSQL ${phase.cpu.database.toFixed(2)} ms`}`,
+          `CPU per request: app ${phase.cpu.app.toFixed(2)} ms${phase.cpu.database === null ? '' : `, PostgreSQL ${phase.cpu.database.toFixed(2)} ms`}, ` +
+          `load generator ${phase.cpu.load.toFixed(2)} ms`,
       );
       return { phase, samples: appSamples };
     };
@@ -652,7 +669,11 @@ async function main(): Promise<number> {
         p99: round(phase.app.p99, 2),
         errors: phase.app.errors,
         non2xx: phase.app.non2xx,
-        cpuMsPerRequest: { app: round(phase.cpu.app, 3), database: phase.cpu.database === null ? null : round(phase.cpu.database, 3) },
+        cpuMsPerRequest: {
+          app: round(phase.cpu.app, 3),
+          database: phase.cpu.database === null ? null : round(phase.cpu.database, 3),
+          load: round(phase.cpu.load, 3),
+        },
       };
     }
     summary.bare = { rps: round(bareStats.rps), p50: round(bareStats.p50, 2), p99: round(bareStats.p99, 2) };
@@ -673,7 +694,10 @@ async function main(): Promise<number> {
 
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GB RAM, Node ${process.version}`;
     const markdown = renderResults(rows, { settings, scaleSeconds, machine, date: new Date(), quick });
-    if (!flags['no-write']) writeFileSync(RESULTS_FILE, markdown);
+    if (!flags['no-write']) {
+      writeFileSync(RESULTS_FILE, markdown);
+      recordRun(MAIN_RESULTS, settings.store, settings.workers, { ...summary, date: new Date().toISOString(), quick });
+    }
     process.stderr.write(`\n${markdown}\n`);
 
     await app.request('close', 30_000).catch(() => undefined);
