@@ -128,7 +128,7 @@ const envSchema = z
     SPIKE_MIN_SIGNATURES: positiveInt(50),
     SPIKE_WINDOW_MINUTES: positiveInt(10),
     BLOCK_DISPOSABLE_EMAIL: bool(false),
-    /** The signing form is refused (silently) when submitted faster than this: bots, not people. */
+    /** A form sent faster than this gets a page asking to press the button again (a person can). */
     SIGN_MIN_FILL_MS: z.coerce.number().int().min(0).max(10_000).default(2000),
     COUNT_MAX_AGE: z.coerce.number().int().min(0).default(5),
     COUNT_STALE_WHILE_REVALIDATE: z.coerce.number().int().min(0).default(30),

@@ -52,6 +52,9 @@ export interface Transition {
 
 export const isCounted = (state: SignatureState): boolean => state === 'verified';
 
+/** The signer used their link: counted, waiting for review, or too late to count. */
+export const isConfirmed = (state: SignatureState): boolean => state === 'verified' || state === 'held' || state === 'late';
+
 /** Moderators' decisions stick: a signer's own actions never make these count again. */
 export const isModeratorRefused = (state: SignatureState): boolean => state === 'rejected' || state === 'fraudulent';
 
@@ -80,7 +83,9 @@ function move(from: SignatureState, to: SignatureState, record: RecordedEvent, m
  * - Withdrawing a refused signature changes nothing: it is neither counted nor shown, and the
  *   organizers' decision stays visible to them.
  * - A late confirmation (after the letter closed) is kept as a record and never counts; the
- *   organizers cannot approve it into a closed count either.
+ *   organizers cannot approve it into a closed count either. A signature held before the close
+ *   can still be approved (its signer was in time), and withdrawals and refusals still apply:
+ *   after the close the count moves only by what was confirmed before it, or down.
  */
 export const TRANSITIONS: Record<SignatureState, Record<LifecycleEvent, Transition>> = {
   pending: {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { checkFormStamp } from '../domain/form-stamp.js';
 import { isSignable, signingEndedAt } from '../domain/letter-rules.js';
+import { isConfirmed } from '../domain/signature-lifecycle.js';
 import { isWellFormedToken } from '../domain/tokens.js';
 import { ValidationFailed } from '../errors.js';
 import { slugParams, tokenParams } from '../http/params.js';
@@ -113,7 +114,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
     const found = await signing.peek(token, 'verify');
     if (found.state === 'unknown' || !found.letter) return linkProblem(reply, 'unknown');
     const status = found.signature.status;
-    if (status === 'verified' || status === 'held' || status === 'late') {
+    if (isConfirmed(status)) {
       return thanks(reply, found.letter, { status, already: true, withdrawToken: found.withdrawToken });
     }
     if (status !== 'pending') return linkProblem(reply, 'inactive', found.letter);

@@ -15,6 +15,7 @@ import {
   confirmationEvent,
   type HoldReason,
   holdReasonFor,
+  isConfirmed,
   type LifecycleEvent,
   mayMailAgain,
   type Transition,
@@ -479,8 +480,7 @@ export class SignatureRepo {
     const row = await this.link(tx, token);
     if (row?.token.purpose !== 'verify') return { kind: 'unknown' };
     const sig = row.signature;
-    const confirmed = sig.status === 'verified' || sig.status === 'held' || sig.status === 'late';
-    if (confirmed) {
+    if (isConfirmed(sig.status)) {
       return {
         kind: 'already',
         letterId: sig.letterId,
@@ -656,7 +656,7 @@ export class SignatureRepo {
     changes: TransitionChanges = {},
   ): Promise<Signature> {
     const refused = t.refusal === 'set' ? true : t.refusal === 'clear' ? false : sig.previouslyRefused;
-    const confirming = t.to === 'verified' || t.to === 'held' || t.to === 'late';
+    const confirming = isConfirmed(t.to);
     const statement = confirming ? this.q.confirmTransition : this.q.transition;
     const [updated] = await statement(tx, {
       id: sig.id,

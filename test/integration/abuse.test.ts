@@ -98,6 +98,15 @@ describe('rate limits', () => {
     expect(await codes(behindProxy, '127.0.0.1')).toEqual([202, 202, 429]);
     const ips = (await behindProxy.sql<{ ip: string }>('SELECT DISTINCT ip FROM signatures')).map((r) => r.ip);
     expect(ips).toEqual(['198.51.100.7']);
+    // Another client behind the same proxy has a limit of its own.
+    const other = await behindProxy.app.inject({
+      method: 'POST',
+      url: '/api/v1/letters/fair-pay/signatures',
+      remoteAddress: '127.0.0.1',
+      headers: { 'x-forwarded-for': '198.51.100.8' },
+      payload: { name: 'Someone Else', email: 'else@example.org' },
+    });
+    expect(other.statusCode).toBe(202);
     // A client talking to the app directly (not through the proxy) is not believed at all.
     const direct = await app({ SIGN_LIMIT_PER_IP: '2', TRUST_PROXY: '127.0.0.1' });
     expect(await codes(direct, '192.0.2.99')).toEqual([202, 202, 429]);

@@ -170,6 +170,30 @@ describe('a closed letter', () => {
     await expectCount(1);
   });
 
+  it('counts after the close only what was confirmed before it: a held signature can be approved, a late one never, a withdrawal leaves', async () => {
+    const first = await sign('first@example.org', 'Same Name');
+    await t.app.inject({ method: 'POST', url: first.verify! });
+    const twin = await sign('twin@example.org', 'Same Name');
+    await t.app.inject({ method: 'POST', url: twin.verify! });
+    expect((await signature('twin@example.org')).status).toBe('held');
+    const late = await sign('late@example.org', 'Late Comer');
+    await moderator.get(`/organize/letters/${letterId}`);
+    expect((await moderator.post(`/organize/letters/${letterId}/status`, { to: 'closed' })).statusCode).toBe(303);
+    await t.app.inject({ method: 'POST', url: late.verify! });
+    await expectCount(1);
+
+    // Held for review before the close: the signer was in time, the review was ours.
+    await decide('approve', (await signature('twin@example.org')).id);
+    await expectCount(2);
+    // Confirmed after the close: no organizer can count it.
+    await decide('approve', (await signature('late@example.org')).id);
+    expect((await signature('late@example.org')).status).toBe('late');
+    await expectCount(2);
+    // Someone who asks to be taken off is taken off, closed or not.
+    expect((await t.app.inject({ method: 'POST', url: first.withdraw! })).statusCode).toBe(200);
+    await expectCount(1);
+  });
+
   it('does not ask people to share a letter whose deadline has passed', async () => {
     await seedLetter(t.app, { slug: 'deadline', closes_at: new Date('2026-06-02T00:00:00Z') });
     expect((await signViaApi(t, 'deadline', { name: 'Dee', email: 'dee@example.org' })).statusCode).toBe(202);

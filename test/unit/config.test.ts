@@ -108,22 +108,19 @@ describe('config', () => {
     expect(loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MAIL_TRANSPORT: 'file' }).devOutbox).toBe(false);
   });
 
-  it('stops the server at start with one line naming a bad variable', () => {
+  it.each([
+    [{ NODE_ENV: 'test', SIGN_LIMIT_WINDOW: 'soon' }, /^Invalid configuration: SIGN_LIMIT_WINDOW: "soon" is not a duration/],
+    // Production mail is never silently written to disk: SMTP, or a file transport asked for.
+    [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), SMTP_URL: '' }, /^Invalid configuration: SMTP_URL: .*MAIL_TRANSPORT=file/],
+  ])('stops the server at start with one line naming a bad variable (%o)', (env, line) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        SIGN_LIMIT_WINDOW: 'soon',
-        DATABASE_URL: `file:${mkdtempSync(join(tmpdir(), 'undersigned-config-'))}/x.db`,
-      },
+      env: { ...process.env, ...env, DATABASE_URL: `file:${mkdtempSync(join(tmpdir(), 'undersigned-config-'))}/x.db` },
       encoding: 'utf8',
       timeout: 30_000,
     });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^Invalid configuration: SIGN_LIMIT_WINDOW: "soon" is not a duration/),
-    ]);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
   });
 
   it('treats empty values as unset', () => {
