@@ -141,6 +141,8 @@ describe.skipIf(STORE !== 'postgres')('two workers on PostgreSQL, one killed und
     expect((await fetch(`${server.url}/api/v1/letters/fair-pay/count`)).status).toBe(200);
     expect(serverErrors).toBe(0);
     expect(signed.length).toBeGreaterThan(50);
+    // Only the killed worker's connections may fail, and only a few of them can be in flight.
+    expect(failures).toBeLessThan(signed.length / 4);
 
     const store = await openStore(testConfig(dir, { DATABASE_URL: database.url }));
     try {
