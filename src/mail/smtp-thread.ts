@@ -1,8 +1,7 @@
-// SMTP delivery on a thread of its own. Composing MIME and speaking SMTP through nodemailer costs
-// about a millisecond of CPU per message, more than a signing: on the event loop it competed with
-// signers and readers, and the queue drained slower than people signed. The thread owns
-// nodemailer's connection pool; the outbox worker hands it one message at a time and awaits the
-// answer, so retries, backoff and the outbox's bookkeeping stay where they were.
+// SMTP delivery on a thread of its own: composing the message (mime.ts) and speaking SMTP through
+// nodemailer's connection pool stay off the event loop that serves signers and readers. The
+// outbox worker hands the thread one message at a time and awaits the answer, so retries,
+// backoff and the outbox's bookkeeping stay with the worker.
 //
 // A thread that dies fails the sends in flight (the outbox retries them) and is started again on
 // the next send.
@@ -41,8 +40,7 @@ export class SmtpThread {
     return new Promise<void>((resolve, reject) => {
       if (this.inFlight(worker) === 0) worker.ref();
       this.pending.set(id, { worker, resolve, reject });
-      // Message-ID and boundary from randomUUID's buffered pool: left to nodemailer, each message
-      // drew on the kernel's random source a dozen times.
+      // Message-ID and boundary from randomUUID's buffered pool, not a kernel draw per message.
       const { to, subject, text, html } = mail;
       const envelope = {
         to,

@@ -2,7 +2,7 @@
 // composes and sends each message it is handed, answering with the outcome.
 import { parentPort, workerData } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { addressOf, composeMime } from './mime.js';
 
 export interface ThreadMail {
   to: string;
@@ -36,19 +36,8 @@ if (port) {
   } as Parameters<typeof nodemailer.createTransport>[0]);
 
   async function send(mail: ThreadMail): Promise<void> {
-    // Built in memory by nodemailer's composer and handed to the pool whole: streamed straight to
-    // the socket, nodemailer writes each encoded line with its own system call.
-    const message = new MailComposer({
-      from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-      baseBoundary: mail.boundary,
-    } as ConstructorParameters<typeof MailComposer>[0]).compile();
-    const raw = await message.build();
-    await transporter.sendMail({ envelope: message.getEnvelope(), raw, messageId: mail.messageId });
+    const raw = composeMime({ ...mail, from, date: new Date() });
+    await transporter.sendMail({ envelope: { from: addressOf(from), to: [mail.to] }, raw, messageId: mail.messageId });
   }
 
   port.on('message', (message: ToThread) => {

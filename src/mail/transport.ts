@@ -1,10 +1,12 @@
 // Where mail goes: SMTP when SMTP_URL is set, otherwise a development outbox of .eml files
 // under data/outbox/ (no mail server needed to click through the whole flow).
+
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import nodemailer from 'nodemailer';
+import { composeMime } from './mime.js';
 import { SmtpThread } from './smtp-thread.js';
 import type { OutgoingMail } from './templates.js';
 
@@ -48,15 +50,15 @@ const LINK = /https?:\/\/[^\s<>"]+/g;
 /** Writes NAME.eml (the real message) and NAME.json (what /dev/outbox lists). */
 function devOutboxTransport({ outboxDir, from, log }: TransportOptions): MailTransport {
   mkdirSync(outboxDir, { recursive: true });
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     kind: 'dev-outbox',
     async send(mail) {
-      const info = await builder.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      const id = randomUUID();
+      const message = composeMime({ ...mail, from, messageId: `<${id}@undersigned.localhost>`, boundary: id, date: new Date() });
       const at = new Date().toISOString();
       const name = `${at.replace(/[:.]/g, '-')}-${mail.id}`;
       const links = mail.text.match(LINK) ?? [];
-      await writeFile(join(outboxDir, `${name}.eml`), info.message as Buffer);
+      await writeFile(join(outboxDir, `${name}.eml`), message);
       const entry: DevOutboxEntry = { file: `${name}.eml`, to: mail.to, subject: mail.subject, links, at };
       // Written then renamed, so a reader (or a crash) never sees half a file.
       await writeFile(join(outboxDir, `${name}.json.tmp`), JSON.stringify(entry));
