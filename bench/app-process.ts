@@ -4,23 +4,10 @@
 // leaves behind (memory and CPU time in /proc, mail at the SMTP sink, rows in the database).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type TreeUsage, treeUsage } from './proc.js';
 
 export const ENTRY_POINT = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-/** A port nobody listens on right now (the kernel's choice), for the app's PORT. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export interface AppStart {
   /** The app's whole environment (nothing is inherited but PATH). */

@@ -165,7 +165,8 @@ The same phases on each store, from the latest run of each (\`npm run bench\`,
 \`npm run bench -- --store postgres --workers 1\`, \`… --workers 2\`). PostgreSQL runs on this
 machine, so its processes share the same two cores with the app and the load generator (autocannon,
 in the benchmark's process): "db" and "load" are their CPU time per request. Comparisons between
-runs go through each run's bare route.
+runs go through each run's bare route. Runs from before the benchmark measured the production
+build with mail flowing (summaries without \`"format": 2\`) have only the old spike method.
 
 ${lines.join('\n')}
 
