@@ -162,7 +162,8 @@ async function main(): Promise<number> {
   const db = await benchDatabase(settings.store, dir, flags.keep === true);
   const secret = randomBytes(32).toString('base64url');
   const children: Child[] = [];
-  let app: AppProcess | null = null;
+  /** The app while it runs, for the `finally` to stop should the run fail. */
+  let running: AppProcess | null = null;
   const failures: string[] = [];
   const rows: Row[] = [];
   const summary: Summary = { format: 2, settings: { ...settings, scaleSeconds, quick, only: [...only] }, phases: {}, checks: {} };
@@ -196,7 +197,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     // The production entry point, configured as an operator would: by environment only.
     // NODE_ENV=test because production refuses RATE_LIMIT=off, and all the load comes from one IP.
-    app = await AppProcess.start({
+    const app = await AppProcess.start({
       env: {
         DATABASE_URL: db.url,
         DATA_DIR: dir,
@@ -216,25 +217,25 @@ async function main(): Promise<number> {
       nodeArgs: flags.profile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
       readyPath: `/api/v1/letters/${BENCH}/count`,
     });
+    running = app;
     const appUrl = app.url;
     const bareUrl = `http://127.0.0.1:${bare.port}/count`;
-    const serving = app;
-    const rssAtStart = serving.usage().rss;
-    log(`app: node dist/main.js, pid ${serving.pid}, ${serving.usage().processes.length} process(es), RSS ${mb(rssAtStart)} MB`);
+    const rssAtStart = app.usage().rss;
+    log(`app: node dist/main.js, pid ${app.pid}, ${app.usage().processes.length} process(es), RSS ${mb(rssAtStart)} MB`);
     // The app's RSS after each phase, to see where memory grows.
     const rssTrail: Record<string, number> = { start: mb(rssAtStart) };
     /** CPU milliseconds used so far by the app's processes, the PostgreSQL server's, this one's. */
     const cpuNow = () => {
       const own = process.cpuUsage();
       return {
-        app: serving.usage().cpuMs,
+        app: app.usage().cpuMs,
         database: settings.store === 'postgres' ? postgresCpuMs() : 0,
         // autocannon runs in this process: what the load itself costs the same two cores.
         load: (own.user + own.system) / 1000,
       };
     };
     const noteRss = (phase: string) => {
-      rssTrail[phase] = mb(serving.usage().rss);
+      rssTrail[phase] = mb(app.usage().rss);
     };
 
     const ledger = new MailLedger(sink);
@@ -498,7 +499,7 @@ async function main(): Promise<number> {
         signs: run.signs.stats('sign'),
         depthEnd,
         emptiedAfter: emptiedAt === null ? null : (emptiedAt - run.endedAt) / 1000,
-        latency: ledger.latency('sustained', [[run.startedAt, run.endedAt + 1]]),
+        latency: ledger.latency('sustained'),
       };
       noteRss('sustained');
       const p99s = spread(run.seconds.map((s) => s.mailP99));
@@ -619,9 +620,9 @@ async function main(): Promise<number> {
           `${ledger.repeats} repeated to a signer (used links), ${ledger.strangers} for signings cut off at the end of a run`,
       );
     }
-    const rssAtEnd = serving.usage();
-    const stopped: AppExit = await serving.stop();
-    app = null;
+    const rssAtEnd = app.usage();
+    const stopped: AppExit = await app.stop();
+    running = null;
     log(`app stopped by SIGTERM: exit code ${stopped.code ?? stopped.signal} after ${stopped.seconds.toFixed(1)} s`);
     summary.stop = stopped;
 
@@ -931,7 +932,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await app?.stop();
+    await running?.stop();
     await Promise.all(children.map((c) => c.stop()));
     await db.drop();
     if (!flags.keep) rmSync(dir, { recursive: true, force: true });

@@ -48,21 +48,25 @@ const GRID = '#d9d9d9';
 const xmlEscape = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 const num = (n: number) => Number(n.toFixed(1)).toString();
 
-/** A round axis maximum at or above `value`: 1, 2, 2.5 or 5 × a power of ten. */
-export function niceMax(value: number): number {
+/** A round step for an axis up to `value` with at most four gridlines above zero: 1, 2, 2.5 or 5 × a power of ten. */
+export function niceStep(value: number): number {
   if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+  const rough = value / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  for (const step of [1, 2, 2.5, 5]) if (step * power >= rough) return step * power;
   return 10 * power;
 }
 
-const label = (n: number) => (n >= 10_000 ? `${num(n / 1000)}k` : n.toLocaleString('en'));
+const label = (n: number) => n.toLocaleString('en');
 
 function renderPanel(panel: Panel, index: number, times: number[], duration: number): string {
   const top = TOP + index * (PANEL_HEIGHT + PANEL_GAP);
   const plotWidth = WIDTH - LEFT - RIGHT;
   const all = panel.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const max = niceMax(Math.max(...all, panel.reference?.value ?? 0, 0));
+  const highest = Math.max(...all, panel.reference?.value ?? 0, 0);
+  const yStep = niceStep(highest);
+  const lines = Math.max(1, Math.ceil(highest / yStep));
+  const max = yStep * lines;
   const x = (t: number) => LEFT + (t / duration) * plotWidth;
   const y = (v: number) => top + PANEL_HEIGHT - (v / max) * PANEL_HEIGHT;
   const out: string[] = [];
@@ -77,9 +81,9 @@ function renderPanel(panel: Panel, index: number, times: number[], duration: num
       `<text x="${num(legendX + 28)}" y="${top - 9}" font-size="13" fill="${INK}">${xmlEscape(s.label)}</text>`,
     );
   }
-  // Grid and y axis: 0, ¼, ½, ¾ and the whole of the axis maximum.
-  for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
+  // Grid and y axis, one line a step.
+  for (let i = 0; i <= lines; i++) {
+    const v = yStep * i;
     out.push(
       `<line x1="${LEFT}" y1="${num(y(v))}" x2="${WIDTH - RIGHT}" y2="${num(y(v))}" stroke="${GRID}" stroke-width="1"/>`,
       `<text x="${LEFT - 8}" y="${num(y(v) + 4)}" font-size="12" text-anchor="end" fill="${INK}">${label(v)}</text>`,
