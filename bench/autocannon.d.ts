@@ -49,6 +49,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Requests per second over all connections (each connection sends its share at the start of every second). */
+    overallRate?: number;
     timeout?: number;
     method?: string;
     headers?: Record<string, string>;

@@ -1,5 +1,6 @@
-// Child processes of the benchmark (app, bare server, SMTP sink, export), run with tsx and
-// driven over IPC: each reports { type: 'ready', port } and answers { id, cmd } requests.
+// The benchmark's own helper processes (the bare server and the SMTP sink), run with tsx and
+// driven over IPC: each reports { type: 'ready', port } and answers { id, cmd } requests. The app
+// under test is not one of them: it runs as production does (app-process.ts).
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -36,6 +36,28 @@ export class Samples {
     entry.latencies.push(latency);
   }
 
+  /** Responses so far of one kind (or of all): every status, or 2xx only. */
+  count(kind?: string, okOnly = false): number {
+    const entries = kind ? [this.kinds.get(kind)] : [...this.kinds.values()];
+    return entries.reduce((n, e) => n + (e ? e.ok + (okOnly ? 0 : e.other) : 0), 0);
+  }
+
+  /** Adds another run's responses; its seconds too unless it ran alongside one already counted. */
+  merge(other: Samples, addSeconds = true): void {
+    for (const [kind, entry] of other.kinds) {
+      const mine = this.kinds.get(kind);
+      if (mine) {
+        mine.ok += entry.ok;
+        mine.other += entry.other;
+        for (const l of entry.latencies) mine.latencies.push(l);
+      } else {
+        this.kinds.set(kind, { ok: entry.ok, other: entry.other, latencies: [...entry.latencies] });
+      }
+    }
+    if (addSeconds) this.seconds += other.seconds;
+    this.errors += other.errors;
+  }
+
   /** Throughput and latency of one kind (or of everything). */
   stats(kind?: string): Stats {
     const entries = kind ? [this.kinds.get(kind) ?? { ok: 0, other: 0, latencies: [] }] : [...this.kinds.values()];
