@@ -38,6 +38,14 @@ describe('composeMime', () => {
     expect((await parse({ subject })).subject).toBe(subject);
   });
 
+  it('keeps what quoted-printable must escape: equals signs, trailing spaces, tabs, bare dots', async () => {
+    const text = `a=b =3D\ntrailing space \ntab\there\t\n.\n${'é='.repeat(100)}\n`;
+    const raw = composeMime({ ...base, text });
+    const mail = await simpleParser(raw);
+    expect(mail.text).toBe(text);
+    for (const line of raw.toString('utf8').split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+  });
+
   it('keeps Unicode bodies and long lines exactly', async () => {
     const text = `Amélie Poulain, 文字, ${'x'.repeat(500)}\n.\nA line that is only a dot above.`;
     const html = `<p>${'Zoë '.repeat(200)}</p>`;
@@ -69,6 +77,12 @@ describe('composeMime', () => {
     expect(mail.subject).toBe('é'.repeat(300));
     expect(mail.headers.get('list')).toEqual({ unsubscribe: { url: 'https://undersigned.example/u/abc' } });
     for (const line of raw.toString('utf8').split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+  });
+
+  it('writes body lines of at most 76 characters', () => {
+    const raw = composeMime({ ...base, text: `${'word '.repeat(300)}\n${'ü'.repeat(300)}`, html: `<p>${'x'.repeat(2000)}</p>` });
+    const body = raw.toString('utf8').split('\r\n\r\n').slice(1).join('\r\n\r\n');
+    for (const line of body.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
   });
 
   it('finds the address in a mailbox', () => {
