@@ -68,6 +68,8 @@ export interface Services {
   mail: MailService;
   counters: CounterCheck;
   maintenance: Maintenance;
+  /** The background jobs (their timers start with startBackground; `run` gives one its turn now). */
+  jobs: Jobs;
   /**
    * Where request rate limits are counted: undefined keeps them in memory (one process on
    * SQLite), otherwise the database or Redis shares them between processes.
@@ -179,7 +181,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
 
   // ---- upkeep ----------------------------------------------------------------------------------
   const counters = new CounterCheck(store, log, now);
-  const jobs = new Jobs(store, log, [
+  const jobs = new Jobs({ store, claims: windowCounters, now, log }, [
     {
       name: 'housekeeping',
       everyMs: MINUTE_MS,
@@ -211,6 +213,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     organizers,
     mail,
     counters,
+    jobs,
     maintenance: new Maintenance(store, config),
     rateLimitBackend,
     ping: () => store.ping(),
