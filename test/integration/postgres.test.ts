@@ -1,0 +1,74 @@
+// What only PostgreSQL has: several processes migrating one empty database at once, a pool of a
+// single connection (DB_POOL_SIZE=1).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/db/migrations-folder.js';
+import { openStore } from '../../src/db/open-store.js';
+import { makeTestApp, seedLetter, signViaApi, testConfig } from '../helpers/app.js';
+import { STORE, testDatabase } from '../helpers/database.js';
+import { startServer } from '../helpers/server.js';
+
+let dir: string;
+let database: Awaited<ReturnType<typeof testDatabase>>;
+beforeEach(async () => {
+  dir = mkdtempSync(`${tmpdir()}/undersigned-pg-`);
+  database = await testDatabase(dir);
+});
+afterEach(async () => {
+  await database.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(STORE !== 'postgres')('PostgreSQL', () => {
+  it('migrates once when three processes open an empty database at the same moment', async () => {
+    const config = testConfig(dir, { DATABASE_URL: database.url });
+    const stores = await Promise.all([openStore(config), openStore(config), openStore(config)]);
+    try {
+      const journal = JSON.parse(readFileSync(join(MIGRATIONS.postgres, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+      const [store] = stores;
+      const applied = await store!.rows<{ hash: string }>(sql`SELECT hash FROM __drizzle_migrations`);
+      expect(applied).toHaveLength(journal.entries.length);
+      expect(new Set(applied.map((r) => r.hash)).size).toBe(applied.length);
+      // And every one of them works on the result.
+      for (const s of stores) expect(await s.rows(sql`SELECT count(*)::int AS n FROM letters`)).toEqual([{ n: 0 }]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('serves with a pool of one connection: migrating, signing and the once-only jobs', async () => {
+    const started = Date.now();
+    const t = await makeTestApp({ DB_POOL_SIZE: '1' }, { dir, databaseUrl: database.url, startBackground: false });
+    try {
+      // The migration's lock used to hold the only connection, and the migration waited 5 s for it.
+      expect(Date.now() - started).toBeLessThan(4000);
+      await seedLetter(t.app);
+      expect((await signViaApi(t, 'fair-pay', { name: 'One Connection', email: 'one@pool.example' })).statusCode).toBe(202);
+      // A once-only job holds its lock while its body reads through the pool.
+      const job = Date.now();
+      expect(await t.app.services.jobs.run('counter-check')).toBe('ran');
+      expect(await t.app.services.jobs.run('housekeeping')).toBe('ran');
+      expect(Date.now() - job).toBeLessThan(4000);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('starts the real server with DB_POOL_SIZE=1 on an empty database', async () => {
+    const server = await startServer({ DATABASE_URL: database.url, DATA_DIR: dir, DB_POOL_SIZE: '1', WORKERS: '1', SEED_DEMO: 'true' });
+    try {
+      const signed = await fetch(`${server.url}/api/v1/letters/statement-on-ai-training/signatures`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Pool Of One', email: 'one@server.example' }),
+      });
+      expect(signed.status).toBe(202);
+    } finally {
+      server.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+  });
+});
