@@ -13,6 +13,7 @@ import * as schema from './schema/postgres.js';
 import {
   ConcurrentChange,
   type Db,
+  isConnectionLost,
   isStoreUnavailable,
   type Preparable,
   type Prepared,
@@ -126,7 +127,8 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (isStoreUnavailable(error)) broken = error as Error;
+      // A statement cancelled by the timeout leaves a working connection: rolled back and reused.
+      if (isConnectionLost(error)) broken = error as Error;
       else await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
@@ -294,7 +296,7 @@ function isRetryable(error: unknown): boolean {
   return code !== undefined && RETRYABLE.has(code);
 }
 
-/** A connection that is gone becomes StoreUnavailable; anything else goes up as it was. */
+/** A connection that is gone, or a statement cancelled, becomes StoreUnavailable; anything else goes up as it was. */
 function translate(error: unknown): unknown {
   return !(error instanceof StoreUnavailable) && isStoreUnavailable(error) ? new StoreUnavailable(error) : error;
 }

@@ -1,13 +1,14 @@
 // What only PostgreSQL has: several processes migrating one empty database at once, a pool of a
-// single connection (DB_POOL_SIZE=1).
+// single connection (DB_POOL_SIZE=1), and statements cancelled by DB_STATEMENT_TIMEOUT.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/db/migrations-folder.js';
 import { openStore } from '../../src/db/open-store.js';
-import { makeTestApp, seedLetter, signViaApi, testConfig } from '../helpers/app.js';
+import { makeTestApp, seedLetter, signViaApi, signViaForm, testConfig } from '../helpers/app.js';
 import { STORE, testDatabase } from '../helpers/database.js';
 import { startServer } from '../helpers/server.js';
 
@@ -69,6 +70,37 @@ describe.skipIf(STORE !== 'postgres')('PostgreSQL', () => {
     } finally {
       server.kill('SIGTERM');
       expect(await server.exited).toBe(0);
+    }
+  });
+
+  it('answers 503 with Retry-After when DB_STATEMENT_TIMEOUT cancels a statement, and stores nothing', async () => {
+    const t = await makeTestApp({ DB_STATEMENT_TIMEOUT: '300', RATE_LIMIT: 'off' }, { dir, databaseUrl: database.url });
+    // Another session holds the signatures table, as a long migration or a stuck transaction
+    // would: every statement that needs it waits until the timeout cancels it.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await seedLetter(t.app);
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE signatures IN ACCESS EXCLUSIVE MODE');
+
+      const api = await signViaApi(t, 'fair-pay', { name: 'Too Busy', email: 'busy@timeout.example' });
+      expect(api.statusCode).toBe(503);
+      expect(api.headers['retry-after']).toBe('5');
+      expect(api.json().error.code).toBe('unavailable');
+      const form = await signViaForm(t, 'fair-pay', { name: 'Too Busy', email: 'busy@timeout.example' });
+      expect(form.statusCode).toBe(503);
+      expect(form.headers['retry-after']).toBe('5');
+      expect(form.body).not.toMatch(/node_modules|\.ts:\d+|Error:|57014|canceling/);
+
+      await holder.query('ROLLBACK');
+      // The same connections serve again at once (a cancelled statement leaves them working).
+      expect((await signViaApi(t, 'fair-pay', { name: 'Too Busy', email: 'busy@timeout.example' })).statusCode).toBe(202);
+      expect(await t.one("SELECT count(*) FROM signatures WHERE email = 'busy@timeout.example'")).toBe(1);
+      expect(await t.one('SELECT count(*) FROM outbox WHERE "to" = ?', 'busy@timeout.example')).toBe(1);
+    } finally {
+      await holder.end();
+      await t.close();
     }
   });
 });
