@@ -100,6 +100,8 @@ const envSchema = z
     WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     /** redis://…: rate limits live there instead of the database (several processes or machines). */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** Starts every key the site keeps in Redis, so several sites can share one Redis. */
+    REDIS_KEY_PREFIX: z.string().min(1).max(100).default('undersigned:'),
     /** How long a sender's claim on queued mail holds; mail of a process that died goes out after it. */
     OUTBOX_LEASE: duration('60 seconds'),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),

@@ -4,7 +4,6 @@
 // 500, and recovery without a restart). PostgreSQL only.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { openStore } from '../../src/db/open-store.js';
 import { findDrift } from '../../src/signatures/counter-check.js';
 import { makeTestApp, seedLetter, testConfig } from '../helpers/app.js';
 import { POSTGRES_URL, STORE, testDatabase } from '../helpers/database.js';
+import { Relay } from '../helpers/relay.js';
 import { type ChildServer, startServer } from '../helpers/server.js';
 import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -162,40 +162,9 @@ describe.skipIf(STORE !== 'postgres')('two workers on PostgreSQL, one killed und
   }, 90_000);
 });
 
-/** A TCP relay to PostgreSQL that can be cut and restored, as a network or a restart would. */
-class Relay {
-  private server: Server | null = null;
-  private sockets = new Set<Socket>();
-  port = 0;
-
-  async start(port = 0): Promise<void> {
-    const target = new URL(POSTGRES_URL);
-    const server = createServer((client) => {
-      const upstream = new Socket();
-      upstream.connect(Number(target.port || 5432), target.hostname);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.server = server;
-  }
-
-  /** Drops every connection and refuses new ones. */
-  async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-    this.server = null;
-  }
-}
-
 describe.skipIf(STORE !== 'postgres')('a lost database connection', () => {
   it('answers 503 with Retry-After while PostgreSQL is away, never a 500, and recovers by itself', async () => {
-    const relay = new Relay();
+    const relay = new Relay(POSTGRES_URL);
     await relay.start();
     const dir = mkdtempSync(`${tmpdir()}/undersigned-relay-`);
     const database = await testDatabase(dir);
