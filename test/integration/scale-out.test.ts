@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/open-store.js';
 import { findDrift } from '../../src/signatures/counter-check.js';
 import { makeTestApp, seedLetter, testConfig } from '../helpers/app.js';
-import { POSTGRES_URL, STORE, testDatabase } from '../helpers/database.js';
+import { POSTGRES_URL, rawSql, STORE, testDatabase } from '../helpers/database.js';
 import { Relay } from '../helpers/relay.js';
 import { type ChildServer, startServer } from '../helpers/server.js';
 import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
@@ -163,6 +163,71 @@ describe.skipIf(STORE !== 'postgres')('two workers on PostgreSQL, one killed und
 });
 
 describe.skipIf(STORE !== 'postgres')('a lost database connection', () => {
+  it('under concurrent signing: only 202, 429 or 503 with Retry-After while it is cut and restored, every 202 stored, recovery by itself', async () => {
+    const relay = new Relay(POSTGRES_URL);
+    await relay.start();
+    const dir = mkdtempSync(`${tmpdir()}/undersigned-relay-`);
+    const database = await testDatabase(dir);
+    const viaRelay = new URL(database.url);
+    viaRelay.port = String(relay.port);
+    const t = await makeTestApp(
+      { DB_STATEMENT_TIMEOUT: '2 seconds', RATE_LIMIT: 'off', SPIKE_GUARD: 'off' },
+      { dir, databaseUrl: viaRelay.toString() },
+    );
+    try {
+      await seedLetter(t.app);
+      type Phase = 'before' | 'away' | 'back';
+      let phase: Phase = 'before';
+      let stop = false;
+      let n = 0;
+      const results: Array<{ phase: Phase; status: number; retryAfter: unknown; email: string }> = [];
+      const signer = async () => {
+        while (!stop && n < 20_000) {
+          const email = `load${n++}@relay.example`;
+          const startedIn = phase;
+          const res = await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/letters/fair-pay/signatures',
+            payload: { name: `Load ${n}`, email },
+          });
+          results.push({ phase: startedIn, status: res.statusCode, retryAfter: res.headers['retry-after'], email });
+          // A client told to come back later does not hammer (its Retry-After, shortened for the test).
+          if (res.statusCode === 503) await sleep(20);
+        }
+      };
+      const count = (p: Phase, status: number) => results.filter((r) => r.phase === p && r.status === status).length;
+      const load = Promise.all(Array.from({ length: 8 }, signer));
+
+      await expect.poll(() => count('before', 202), { timeout: 10_000 }).toBeGreaterThan(20);
+      phase = 'away';
+      await relay.cut();
+      await expect.poll(() => count('away', 503), { timeout: 10_000 }).toBeGreaterThan(20);
+      phase = 'back';
+      await relay.start(relay.port);
+      // Nothing restarts the app: its pool connects again by itself.
+      await expect.poll(() => count('back', 202), { timeout: 15_000 }).toBeGreaterThan(20);
+      stop = true;
+      await load;
+
+      expect(results.filter((r) => ![202, 429, 503].includes(r.status))).toEqual([]);
+      expect(results.filter((r) => r.status === 503 && r.retryAfter !== '5')).toEqual([]);
+      const direct = rawSql(t.store, database.url);
+      try {
+        const stored = new Set(
+          (await direct.sql<{ email: string }>("SELECT email FROM signatures WHERE email LIKE '%@relay.example'")).map((r) => r.email),
+        );
+        expect(results.filter((r) => r.status === 202 && !stored.has(r.email)).map((r) => r.email)).toEqual([]);
+      } finally {
+        await direct.close();
+      }
+    } finally {
+      await t.close();
+      await relay.cut();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('answers 503 with Retry-After while PostgreSQL is away, never a 500, and recovers by itself', async () => {
     const relay = new Relay(POSTGRES_URL);
     await relay.start();
