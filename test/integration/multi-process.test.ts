@@ -12,19 +12,13 @@ import type { Store } from '../../src/db/store.js';
 import { findDrift } from '../../src/signatures/counter-check.js';
 import { makeTestApp, seedLetter, testConfig } from '../helpers/app.js';
 import { STORE, testDatabase } from '../helpers/database.js';
-import { type ChildServer, startServer } from '../helpers/server.js';
+import { type ChildServer, signAt, startServer } from '../helpers/server.js';
 import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
 
 const SECRET = 'x'.repeat(40);
 
 async function sign(server: ChildServer, email: string): Promise<number> {
-  const res = await fetch(`${server.url}/api/v1/letters/fair-pay/signatures`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `Person ${email.split('@')[0]}`, email }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return res.status;
+  return (await signAt(server, 'fair-pay', { name: `Person ${email.split('@')[0]}`, email })).status;
 }
 
 /** A schema with the fair-pay letter in it, and a store on it for assertions. */

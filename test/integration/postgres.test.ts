@@ -10,7 +10,7 @@ import { MIGRATIONS } from '../../src/db/migrations-folder.js';
 import { openStore } from '../../src/db/open-store.js';
 import { makeTestApp, seedLetter, signViaApi, signViaForm, testConfig } from '../helpers/app.js';
 import { STORE, testDatabase } from '../helpers/database.js';
-import { startServer } from '../helpers/server.js';
+import { signAt, startServer } from '../helpers/server.js';
 
 let dir: string;
 let database: Awaited<ReturnType<typeof testDatabase>>;
@@ -61,11 +61,7 @@ describe.skipIf(STORE !== 'postgres')('PostgreSQL', () => {
   it('starts the real server with DB_POOL_SIZE=1 on an empty database', async () => {
     const server = await startServer({ DATABASE_URL: database.url, DATA_DIR: dir, DB_POOL_SIZE: '1', WORKERS: '1', SEED_DEMO: 'true' });
     try {
-      const signed = await fetch(`${server.url}/api/v1/letters/statement-on-ai-training/signatures`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Pool Of One', email: 'one@server.example' }),
-      });
+      const signed = await signAt(server, 'statement-on-ai-training', { name: 'Pool Of One', email: 'one@server.example' });
       expect(signed.status).toBe(202);
     } finally {
       server.kill('SIGTERM');

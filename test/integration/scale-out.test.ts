@@ -162,18 +162,31 @@ describe.skipIf(STORE !== 'postgres')('two workers on PostgreSQL, one killed und
   }, 90_000);
 });
 
+/** The app on a fresh schema reached through a relay that can be cut, as a network or a restart would. */
+async function appBehindRelay(env: Record<string, string> = {}) {
+  const relay = new Relay(POSTGRES_URL);
+  await relay.start();
+  const dir = mkdtempSync(`${tmpdir()}/undersigned-relay-`);
+  const database = await testDatabase(dir);
+  const viaRelay = new URL(database.url);
+  viaRelay.port = String(relay.port);
+  const t = await makeTestApp({ DB_STATEMENT_TIMEOUT: '2 seconds', ...env }, { dir, databaseUrl: viaRelay.toString() });
+  return {
+    t,
+    relay,
+    database,
+    async close() {
+      await t.close();
+      await relay.cut();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe.skipIf(STORE !== 'postgres')('a lost database connection', () => {
   it('under concurrent signing: only 202, 429 or 503 with Retry-After while it is cut and restored, every 202 stored, recovery by itself', async () => {
-    const relay = new Relay(POSTGRES_URL);
-    await relay.start();
-    const dir = mkdtempSync(`${tmpdir()}/undersigned-relay-`);
-    const database = await testDatabase(dir);
-    const viaRelay = new URL(database.url);
-    viaRelay.port = String(relay.port);
-    const t = await makeTestApp(
-      { DB_STATEMENT_TIMEOUT: '2 seconds', RATE_LIMIT: 'off', SPIKE_GUARD: 'off' },
-      { dir, databaseUrl: viaRelay.toString() },
-    );
+    const { t, relay, database, close } = await appBehindRelay({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' });
     try {
       await seedLetter(t.app);
       type Phase = 'before' | 'away' | 'back';
@@ -221,21 +234,12 @@ describe.skipIf(STORE !== 'postgres')('a lost database connection', () => {
         await direct.close();
       }
     } finally {
-      await t.close();
-      await relay.cut();
-      await database.drop();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   }, 60_000);
 
   it('answers 503 with Retry-After while PostgreSQL is away, never a 500, and recovers by itself', async () => {
-    const relay = new Relay(POSTGRES_URL);
-    await relay.start();
-    const dir = mkdtempSync(`${tmpdir()}/undersigned-relay-`);
-    const database = await testDatabase(dir);
-    const viaRelay = new URL(database.url);
-    viaRelay.port = String(relay.port);
-    const t = await makeTestApp({ DB_STATEMENT_TIMEOUT: '2 seconds' }, { dir, databaseUrl: viaRelay.toString() });
+    const { t, relay, close } = await appBehindRelay();
     try {
       await seedLetter(t.app);
       const sign = (i: number) =>
@@ -259,9 +263,7 @@ describe.skipIf(STORE !== 'postgres')('a lost database connection', () => {
       await expect.poll(async () => (await sign(3)).statusCode, { timeout: 15_000 }).toBe(202);
       expect(await t.one("SELECT count(*) FROM signatures WHERE email LIKE '%@relay.example'")).toBe(2);
     } finally {
-      await t.close();
-      await relay.cut();
-      await database.drop();
+      await close();
     }
   }, 60_000);
 });
