@@ -47,6 +47,8 @@ describe('config', () => {
     [{ PUBLIC_URL: 'ftp://example.org' }, 'PUBLIC_URL'],
     [{ DATABASE_URL: 'mysql://db.example/x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgresql://' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://user@db.example:port/x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'data/x.db' }, 'DATABASE_URL'],
     [{ SMTP_URL: 'http://mail.example' }, 'SMTP_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
@@ -124,9 +126,9 @@ describe('config', () => {
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
   });
 
-  describe.concurrent('a database that cannot be used stops the start with one line naming DATABASE_URL', () => {
+  describe('a database that cannot be used stops the start with one line naming DATABASE_URL', { timeout: 45_000 }, () => {
     const dir = () => mkdtempSync(join(tmpdir(), 'undersigned-config-'));
-    const START_BOUND_MS = 20_000;
+    const START_BOUND_MS = 30_000;
 
     /** Starts the real server and waits (bounded) for it to stop by itself. */
     function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; ms: number }> {
@@ -169,9 +171,7 @@ describe('config', () => {
       ['file:/dev/null/x.db', /^DATABASE_URL: .*\/dev\/null.*not a folder/],
       // mkdir under /proc answers ENOENT with the parent there; Node's recursive mkdir never returned.
       ['file:/proc/nope/x.db', /^(Undersigned could not start: )?DATABASE_URL: .*\/proc\/nope/],
-      ['postgres://', /^Invalid configuration: DATABASE_URL: /],
       ['postgres://user@db.example:port/x', /^Invalid configuration: DATABASE_URL: /],
-      ['postgresql://', /^Invalid configuration: DATABASE_URL: /],
     ])('%s', async (url, line) => {
       await expectOneLine({ DATABASE_URL: url, DATA_DIR: '' }, line);
     });
