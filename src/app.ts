@@ -82,7 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app);
-  await registerSecurity(app, config, services.rateLimitBackend);
+  await registerSecurity(app, config, services.rateLimitStore);
   await app.register(formbody, { bodyLimit: 512 * 1024 });
   await app.register(fastifyStatic, {
     root: STATIC_DIR,

@@ -1,12 +1,13 @@
 // One zod schema over the environment, parsed once at start. Defaults make `npm start` work with
 // nothing set; a bad value stops the process with a message naming the variable.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseMs } from '@lukeed/ms';
 import { z } from 'zod';
+import { makeFolder } from './make-folder.js';
 
 const bool = (fallback: boolean) =>
   z
@@ -99,6 +100,8 @@ const envSchema = z
     WORKERS: z.coerce.number().int().min(1).max(64).optional(),
     /** redis://…: rate limits live there instead of the database (several processes or machines). */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** Starts every key the site keeps in Redis, so several sites can share one Redis. */
+    REDIS_KEY_PREFIX: z.string().min(1).max(100).default('undersigned:'),
     /** How long a sender's claim on queued mail holds; mail of a process that died goes out after it. */
     OUTBOX_LEASE: duration('60 seconds'),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -211,13 +214,18 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   const store = storeChoice(parsed);
   // Files live beside a SQLite database unless DATA_DIR says otherwise (as they always have).
   const dataDir = resolve(parsed.DATA_DIR ?? (store.kind === 'sqlite' ? dirname(store.path) : 'data'));
-  mkdirSync(dataDir, { recursive: true });
+  // Named after the variable that chose the folder, so a path that cannot be used says which to fix.
+  const folderFrom = parsed.DATA_DIR === undefined && parsed.DATABASE_URL !== undefined ? 'DATABASE_URL' : 'DATA_DIR';
+  const sessionSecret = inDataDir(folderFrom, dataDir, () => {
+    makeFolder(dataDir);
+    return parsed.SESSION_SECRET ?? devSessionSecret(dataDir);
+  });
   const publicUrl = (parsed.PUBLIC_URL ?? `http://${hostForUrl(parsed.HOST)}:${parsed.PORT}`).replace(/\/+$/, '');
   const mailTransport = parsed.MAIL_TRANSPORT ?? (parsed.SMTP_URL ? 'smtp' : 'file');
   return {
     ...parsed,
     PUBLIC_URL: publicUrl,
-    SESSION_SECRET: parsed.SESSION_SECRET ?? devSessionSecret(dataDir),
+    SESSION_SECRET: sessionSecret,
     MAIL_TRANSPORT: mailTransport,
     COUNTER_SLOTS: parsed.COUNTER_SLOTS ?? (store.kind === 'sqlite' ? 1 : 16),
     WORKERS: parsed.WORKERS ?? (store.kind === 'sqlite' ? 1 : availableParallelism()),
@@ -254,6 +262,15 @@ function isLoopback(host: string): boolean {
 function hostForUrl(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+function inDataDir<T>(variable: string, dataDir: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`${variable}: cannot use the folder ${dataDir} (${reason})`);
+  }
 }
 
 /** Outside production the secret is generated once and kept beside the database. */

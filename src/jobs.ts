@@ -1,6 +1,8 @@
-// Background work each process starts, of which only one process at a time runs each job (the
-// store's exclusively(): an advisory lock on PostgreSQL). Timers are unref'd: they never keep a
-// process alive, and stop() waits for a job in progress before the store closes.
+// Background work each process starts, of which one run per period happens across all processes:
+// each process's timer fires every period, and the first to fire in a period claims it (a window
+// row in rate_limits, taken under the job's advisory lock) while the others find it claimed. Timers
+// are unref'd: they never keep a process alive, and stop() waits for a job in progress before
+// the store closes.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from './db/store.js';
 
@@ -10,13 +12,20 @@ export interface Job {
   run: () => Promise<void>;
 }
 
+/** Where periods are claimed: the first hit of a key in its window counts 1 (WindowCounters). */
+export interface PeriodClaims {
+  hit(key: string, windowMs: number, now: number): Promise<{ count: number }>;
+}
+
+/** What a job's turn came to: it ran, or it was left to another process (or an earlier turn), or it failed. */
+export type JobOutcome = 'ran' | 'skipped' | 'failed';
+
 export class Jobs {
   private timers: NodeJS.Timeout[] = [];
   private running = new Set<Promise<unknown>>();
 
   constructor(
-    private readonly store: Store,
-    private readonly log: FastifyBaseLogger,
+    private readonly deps: { store: Store; claims: PeriodClaims; now: () => Date; log: FastifyBaseLogger },
     private readonly jobs: Job[],
   ) {}
 
@@ -29,14 +38,36 @@ export class Jobs {
     }
   }
 
-  /** Runs a job now, unless another process is running it (for the timers and for tests). */
-  runOnce(job: Job): Promise<unknown> {
-    const run = this.store
-      .exclusively(`undersigned:job:${job.name}`, job.run)
-      .catch((error) => this.log.error({ err: error, job: job.name }, 'background job failed'));
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
-    return run;
+  /** Gives the named job its turn now (the CLI and tests; the timers do the same). */
+  run(name: string): Promise<JobOutcome> {
+    const job = this.jobs.find((j) => j.name === name);
+    if (!job) throw new Error(`no background job named ${name}`);
+    return this.runOnce(job);
+  }
+
+  private runOnce(job: Job): Promise<JobOutcome> {
+    const { store, claims, now, log } = this.deps;
+    const turn = store
+      .exclusively(`undersigned:job:${job.name}`, async () => {
+        // Periods are aligned to the clock, so every process agrees which one it is; the window
+        // of the claim ends with the period, and housekeeping sweeps it afterwards.
+        const at = now().getTime();
+        const period = Math.floor(at / job.everyMs);
+        const { count } = await claims.hit(`job:${job.name}:${period}`, (period + 1) * job.everyMs - at, at);
+        if (count !== 1) return false;
+        await job.run();
+        return true;
+      })
+      .then(
+        (ran): JobOutcome => (ran ? 'ran' : 'skipped'),
+        (error): JobOutcome => {
+          log.error({ err: error, job: job.name }, 'background job failed');
+          return 'failed';
+        },
+      );
+    this.running.add(turn);
+    void turn.finally(() => this.running.delete(turn));
+    return turn;
   }
 
   async stop(): Promise<void> {

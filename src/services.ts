@@ -17,7 +17,7 @@ import { LetterPage } from './letters/letter-page.js';
 import { LetterRepo } from './letters/letter-repo.js';
 import { PublicLetters } from './letters/public-letters.js';
 import { LoginThrottle } from './limits/login-throttle.js';
-import { databaseRateLimitStore } from './limits/rate-limit-store.js';
+import { databaseRateLimitStore, type RateLimitStore } from './limits/rate-limit-store.js';
 import { WindowCounters } from './limits/window-counters.js';
 import { MailService } from './mail/mail-service.js';
 import { OutboxRepo } from './mail/outbox-repo.js';
@@ -68,11 +68,13 @@ export interface Services {
   mail: MailService;
   counters: CounterCheck;
   maintenance: Maintenance;
+  /** The background jobs (their timers start with startBackground; `run` gives one its turn now). */
+  jobs: Jobs;
   /**
    * Where request rate limits are counted: undefined keeps them in memory (one process on
    * SQLite), otherwise the database or Redis shares them between processes.
    */
-  rateLimitBackend: { store?: ReturnType<typeof databaseRateLimitStore>; redisUrl?: string } | undefined;
+  rateLimitStore: RateLimitStore;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Starts the outbox worker and the background jobs. */
@@ -179,7 +181,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
 
   // ---- upkeep ----------------------------------------------------------------------------------
   const counters = new CounterCheck(store, log, now);
-  const jobs = new Jobs(store, log, [
+  const jobs = new Jobs({ store, claims: windowCounters, now, log }, [
     {
       name: 'housekeeping',
       everyMs: MINUTE_MS,
@@ -191,12 +193,13 @@ export async function createServices(config: Config, options: ServiceOptions): P
     // The safety net behind "counts are kept in the same transaction", logged if it ever trips.
     { name: 'counter-check', everyMs: 60 * MINUTE_MS, run: () => counters.checkAndLog() },
   ]);
-  const rateLimitBackend =
-    config.RATE_LIMIT === 'off' || store.dialect === 'sqlite'
-      ? undefined
-      : config.REDIS_URL
-        ? { redisUrl: config.REDIS_URL }
-        : { store: databaseRateLimitStore(windowCounters) };
+  // Redis's client is loaded only when configured: most sites never need it.
+  const redisLimits =
+    config.RATE_LIMIT === 'on' && store.dialect === 'postgres' && config.REDIS_URL
+      ? await (await import('./limits/redis-rate-limit-store.js')).openRedisRateLimits(config.REDIS_URL, config.REDIS_KEY_PREFIX, log)
+      : null;
+  const rateLimitStore =
+    config.RATE_LIMIT === 'off' || store.dialect === 'sqlite' ? undefined : (redisLimits?.store ?? databaseRateLimitStore(windowCounters));
 
   let closed = false;
   return {
@@ -211,8 +214,9 @@ export async function createServices(config: Config, options: ServiceOptions): P
     organizers,
     mail,
     counters,
+    jobs,
     maintenance: new Maintenance(store, config),
-    rateLimitBackend,
+    rateLimitStore,
     ping: () => store.ping(),
     startBackground() {
       worker.start();
@@ -222,6 +226,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
       if (closed) return;
       closed = true;
       await jobs.stop();
+      await redisLimits?.close();
       await mail.close();
       await store.close();
     },

@@ -13,7 +13,11 @@ export interface OpenStoreOptions {
 export async function openStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {
   const choice = config.store;
   if (choice.kind === 'sqlite') {
-    return openSqliteStore(choice.path, { synchronous: config.DB_SYNCHRONOUS, migrate: options.migrate });
+    try {
+      return openSqliteStore(choice.path, { synchronous: config.DB_SYNCHRONOUS, migrate: options.migrate });
+    } catch (error) {
+      throw new ConfigError(`DATABASE_URL: could not open the SQLite database at ${choice.path} (${reasonOf(error)})`);
+    }
   }
   try {
     // Loaded only when used: one machine on SQLite never pays for the PostgreSQL driver.
@@ -25,9 +29,17 @@ export async function openStore(config: Config, options: OpenStoreOptions = {}):
       migrate: options.migrate,
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`DATABASE_URL: could not open the PostgreSQL database at ${redact(choice.url)} (${reason})`);
+    throw new ConfigError(`DATABASE_URL: could not open the PostgreSQL database at ${redact(choice.url)} (${reasonOf(error)})`);
   }
+}
+
+/** One line, whatever failed. */
+function reasonOf(error: unknown): string {
+  let e = error;
+  // drizzle wraps a failed query as "Failed query: <the whole statement>"; its cause says why.
+  while (e instanceof Error && e.message.startsWith('Failed query') && e.cause) e = e.cause;
+  const text = e instanceof Error ? e.message || String((e as { code?: unknown }).code ?? e.name) : String(e);
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** The URL without its password, for messages and logs. */

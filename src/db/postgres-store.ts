@@ -13,6 +13,7 @@ import * as schema from './schema/postgres.js';
 import {
   ConcurrentChange,
   type Db,
+  isConnectionLost,
   isStoreUnavailable,
   type Preparable,
   type Prepared,
@@ -33,6 +34,8 @@ export interface PostgresOptions {
 const MAX_ATTEMPTS = 5;
 /** SQLSTATEs of races a retry resolves: serialization failure, deadlock, unique key taken. */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
+/** How long to wait for a connection (from the pool, or a new one) before giving up. */
+const CONNECT_TIMEOUT_MS = 5000;
 
 export interface PostgresStore extends Store {
   readonly dialect: 'postgres';
@@ -44,7 +47,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
     connectionString: url,
     max: options.poolSize,
     statement_timeout: options.statementTimeoutMs,
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // Idle connections a restarted server dropped are replaced, not handed out.
     idleTimeoutMillis: 30_000,
   });
@@ -55,14 +58,27 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
 
+  // Locks (and the migration under its lock) use a connection of their own, outside the pool:
+  // with DB_POOL_SIZE=1 the lock holder would otherwise take the only pooled connection, and the
+  // migration or the job it guards would wait for it in vain.
+  const lockSession = () =>
+    new pg.Client({ connectionString: url, statement_timeout: options.statementTimeoutMs, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+
   if (options.migrate !== false) {
-    // The bookkeeping of migrations lives beside the tables, in the schema the URL's search_path
-    // names (public unless it says otherwise), so one server can hold several independent sites.
-    const { rows } = await pool.query<{ schema: string }>('SELECT current_schema() AS schema');
-    const migrationsSchema = rows[0]?.schema ?? 'public';
-    await withAdvisoryLock(pool, `undersigned:migrate:${migrationsSchema}`, true, () =>
-      migrate(drizzle(pool), { migrationsFolder: MIGRATIONS.postgres, migrationsSchema }),
-    );
+    try {
+      await onSessionOfItsOwn(lockSession, async (client) => {
+        // The bookkeeping of migrations lives beside the tables, in the schema the URL's
+        // search_path names (public unless it says otherwise), so one server can hold several
+        // independent sites, each migrated under a lock of its own.
+        const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
+        const migrationsSchema = rows[0]?.schema ?? 'public';
+        await advisoryLock(client, `undersigned:migrate:${migrationsSchema}`, true);
+        await migrate(drizzle(client), { migrationsFolder: MIGRATIONS.postgres, migrationsSchema });
+      });
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
   }
 
   let mark = 0;
@@ -111,7 +127,8 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (isStoreUnavailable(error)) broken = error as Error;
+      // A statement cancelled by the timeout leaves a working connection: rolled back and reused.
+      if (isConnectionLost(error)) broken = error as Error;
       else await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
@@ -196,7 +213,8 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
       };
     },
     changeMark: () => mark,
-    exclusively: (name, job) => withAdvisoryLock(pool, name, false, job),
+    exclusively: (name, job) =>
+      onSessionOfItsOwn(lockSession, async (client) => ((await advisoryLock(client, name, false)) ? job() : null)),
     async snapshot() {
       const client = await pool.connect();
       try {
@@ -238,26 +256,30 @@ export async function openPostgresStore(url: string, options: PostgresOptions): 
 }
 
 /**
- * Runs job holding a session-level advisory lock named `name` on one connection: waiting for it
- * (`wait`), or skipping the job (null) when another process holds it.
+ * Runs work on a connection opened for it and closed after it. Session-level advisory locks taken
+ * on it end with it: closing releases them, even when the work failed halfway.
  */
-async function withAdvisoryLock<T>(pool: pg.Pool, name: string, wait: boolean, job: () => Promise<T>): Promise<T | null> {
-  const key = createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
-  const client = await pool.connect();
+async function onSessionOfItsOwn<T>(open: () => pg.Client, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = open();
+  // A connection lost while working fails the query that was running; that failure is reported.
+  client.on('error', () => {});
   try {
-    if (wait) await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
-    else {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
-      if (!rows[0]?.locked) return null;
-    }
-    try {
-      return await job();
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
-    }
+    await client.connect();
+    return await work(client);
   } finally {
-    client.release();
+    await client.end().catch(() => {});
   }
+}
+
+/** Takes the session-level advisory lock named `name`: waiting for it, or saying false when another session holds it. */
+async function advisoryLock(client: pg.Client, name: string, wait: boolean): Promise<boolean> {
+  const key = createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
+  if (wait) {
+    await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    return true;
+  }
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
+  return rows[0]?.locked === true;
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -274,7 +296,7 @@ function isRetryable(error: unknown): boolean {
   return code !== undefined && RETRYABLE.has(code);
 }
 
-/** A connection that is gone becomes StoreUnavailable; anything else goes up as it was. */
+/** A connection that is gone, or a statement cancelled, becomes StoreUnavailable; anything else goes up as it was. */
 function translate(error: unknown): unknown {
   return !(error instanceof StoreUnavailable) && isStoreUnavailable(error) ? new StoreUnavailable(error) : error;
 }

@@ -1,11 +1,11 @@
 // The embedded store: one SQLite file in WAL mode, one connection, units of work group-committed.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { makeFolder } from '../make-folder.js';
 import { GroupCommit } from './group-commit.js';
 import { MIGRATIONS } from './migrations-folder.js';
 import * as schema from './schema/sqlite.js';
@@ -25,18 +25,25 @@ export interface SqliteStore extends Store {
 }
 
 export function openSqliteStore(path: string, options: SqliteOptions = {}): SqliteStore {
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolder(dirname(path));
   const client = new Database(path);
-  // WAL lets readers (pages, the press API) run while a signature is being written.
-  client.pragma('journal_mode = WAL');
   // FULL is kept by fsyncing the WAL off the event loop before acknowledging (wal-sync.ts); the
   // connection itself never waits for the disk inside a commit.
   const durable = (options.synchronous ?? 'FULL') === 'FULL';
-  client.pragma('synchronous = NORMAL');
-  client.pragma('foreign_keys = ON');
-  client.pragma('busy_timeout = 5000');
   const sqlite = drizzle(client, { schema });
-  if (options.migrate !== false) migrate(sqlite, { migrationsFolder: MIGRATIONS.sqlite });
+  try {
+    // busy_timeout first: it bounds every wait below for a file another process holds.
+    client.pragma('busy_timeout = 5000');
+    // WAL lets readers (pages, the press API) run while a signature is being written.
+    client.pragma('journal_mode = WAL');
+    client.pragma('synchronous = NORMAL');
+    client.pragma('foreign_keys = ON');
+    if (options.migrate !== false) migrate(sqlite, { migrationsFolder: MIGRATIONS.sqlite });
+  } catch (error) {
+    // A file that is not a database (or a migration that failed): nothing stays open.
+    client.close();
+    throw error;
+  }
 
   // The SQLite tables stand in for the PostgreSQL ones: both schemas define the same columns
   // with the same JavaScript types (test/unit/schemas.test.ts), and repositories only use

@@ -118,7 +118,7 @@ export class ConcurrentChange extends Error {
   }
 }
 
-/** The database could not be reached (answered as 503 with Retry-After, never as a bug). */
+/** The database could not answer: out of reach, or too busy (answered as 503 with Retry-After, never as a bug). */
 export class StoreUnavailable extends Error {
   constructor(cause: unknown) {
     super(`database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
@@ -132,26 +132,41 @@ const GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTF
 /** PostgreSQL's own: connection exceptions (08…), shutting down (57P01-3), too many connections. */
 const GONE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
 const GONE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
-
-/**
- * Whether an error, or anything it wraps, says the database is out of reach: such failures are
- * answered 503 with Retry-After (the app reconnects by itself), never as a bug.
- */
-export function isStoreUnavailable(error: unknown, depth = 0): boolean {
-  if (!error || typeof error !== 'object' || depth > 8) return false;
-  if (error instanceof StoreUnavailable) return true;
-  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === 'string' && (GONE.has(code) || GONE_SQLSTATE.test(code))) return true;
-  if (typeof message === 'string' && GONE_MESSAGE.test(message)) return true;
-  if (Array.isArray(errors) && errors.some((e) => isStoreUnavailable(e, depth + 1))) return true;
-  return isStoreUnavailable(cause, depth + 1);
-}
-
+/** A statement PostgreSQL cancelled: DB_STATEMENT_TIMEOUT ran out (a database too busy to answer in time). */
+const CANCELLED_SQLSTATE = '57014';
 /** PostgreSQL refusing a value's characters (a NUL byte, say): the request's fault, not the database's. */
 const REFUSED_TEXT = new Set(['22021', '22P05']);
 
-export function isRefusedText(error: unknown, depth = 0): boolean {
+type Failure = { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+
+/** Whether the error, or anything it wraps (causes, the errors of an AggregateError), passes the test. */
+function anyCause(error: unknown, test: (failure: Failure) => boolean, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 8) return false;
-  const { code, cause } = error as { code?: unknown; cause?: unknown };
-  return (typeof code === 'string' && REFUSED_TEXT.has(code)) || isRefusedText(cause, depth + 1);
+  const failure = error as Failure;
+  if (test(failure)) return true;
+  if (Array.isArray(failure.errors) && failure.errors.some((e) => anyCause(e, test, depth + 1))) return true;
+  return anyCause(failure.cause, test, depth + 1);
+}
+
+const codeOf = (failure: Failure) => (typeof failure.code === 'string' ? failure.code : '');
+
+/** Whether the connection itself is lost: it must not be used again (a pool makes another). */
+export function isConnectionLost(error: unknown): boolean {
+  return anyCause(error, (f) => {
+    const code = codeOf(f);
+    return GONE.has(code) || GONE_SQLSTATE.test(code) || (typeof f.message === 'string' && GONE_MESSAGE.test(f.message));
+  });
+}
+
+/**
+ * Whether an error says the database cannot answer: out of reach, or too busy to run the statement
+ * within DB_STATEMENT_TIMEOUT. Such failures are answered 503 with Retry-After (the app reconnects
+ * by itself, and a cancelled statement changed nothing), never as a bug.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  return error instanceof StoreUnavailable || isConnectionLost(error) || anyCause(error, (f) => codeOf(f) === CANCELLED_SQLSTATE);
+}
+
+export function isRefusedText(error: unknown): boolean {
+  return anyCause(error, (f) => REFUSED_TEXT.has(codeOf(f)));
 }

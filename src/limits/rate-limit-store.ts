@@ -1,10 +1,14 @@
 // Where @fastify/rate-limit keeps its counts. One process on SQLite: in memory (the plugin's
-// own store). Several processes: in Redis when REDIS_URL is set (the plugin's Redis store), else
-// in the database (the store below), so a limit holds whichever process answers.
+// own store). Several processes: in Redis when REDIS_URL is set (redis-rate-limit-store.ts),
+// else in the database (the store below), so a limit holds whichever process answers.
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { WindowCounters } from './window-counters.js';
 
-type StoreCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
+/** Where the plugin counts: undefined for its own memory store (one process on SQLite). */
+export type RateLimitStore = RateLimitPluginOptions['store'];
+
+/** How a store answers the plugin's incr(). */
+export type StoreCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
 /** The plugin's store contract, over the database's window counters. */
 export function databaseRateLimitStore(counters: WindowCounters): NonNullable<RateLimitPluginOptions['store']> {

@@ -47,7 +47,7 @@ function toProblem(error: FastifyError | AppError | Error, request?: FastifyRequ
   // Text the database cannot store (SQLite takes it; PostgreSQL refuses a NUL byte): a bad request.
   if (isRefusedText(error)) return { statusCode: 400, code: 'bad_request', message: 'That request contains characters we cannot accept.' };
   if (isStoreUnavailable(error)) {
-    return { statusCode: 503, code: 'unavailable', message: 'We cannot reach our database just now. Please try again in a few seconds.' };
+    return { statusCode: 503, code: 'unavailable', message: 'Our database is not answering just now. Please try again in a few seconds.' };
   }
   if (error instanceof AppError) {
     return { statusCode: error.statusCode, code: error.code, message: error.message, fields: error.fields };

@@ -1,27 +1,20 @@
 // Security headers and rate limits. Reads (pages, the press API) are never limited per IP:
 // newsrooms share addresses. Writes that cost us mail or trust are.
-import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Config } from '../config.js';
 import { hashToken } from '../domain/tokens.js';
 import { RateLimited } from '../errors.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
-/** Where limits are counted: memory (undefined), the database's store, or Redis. */
-export type RateLimitBackend = { store?: RateLimitPluginOptions['store']; redisUrl?: string } | undefined;
-
-export async function registerSecurity(app: FastifyInstance, config: Config, backend: RateLimitBackend): Promise<void> {
+export async function registerSecurity(app: FastifyInstance, config: Config, store: RateLimitStore): Promise<void> {
   registerSecurityHeaders(app, config);
-  // Loaded only when configured: most sites never need the Redis client.
-  const redis = backend?.redisUrl
-    ? new (await import('ioredis')).Redis(backend.redisUrl, { enableOfflineQueue: true, maxRetriesPerRequest: 2 })
-    : null;
-  if (redis) app.addHook('onClose', async () => void (await redis.quit()));
   await app.register(rateLimit, {
     global: false,
-    ...(backend?.store ? { store: backend.store } : {}),
-    ...(redis ? { redis, nameSpace: 'undersigned-rl:' } : {}),
-    // A limit store that cannot answer lets the request through rather than failing it.
+    ...(store ? { store } : {}),
+    // A limit store that cannot answer (Redis away, the database away) lets the request through
+    // rather than failing it: the request itself then meets the database, or does not need it.
     skipOnError: true,
     errorResponseBuilder: (_request, context) => new RateLimited(`Too many attempts. Please wait ${context.after} and try again.`),
   });

@@ -59,3 +59,13 @@ export async function startServer(env: Record<string, string>, port?: number): P
   }
   return { url, port: chosen, child, exited, output: () => log, kill: (signal) => child.kill(signal) };
 }
+
+/** Signs through the JSON API of a running server (bounded: a request never answered fails). */
+export function signAt(server: { url: string }, slug: string, body: { name: string; email: string }, timeoutMs = 10_000) {
+  return fetch(`${server.url}/api/v1/letters/${slug}/signatures`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}

@@ -4,14 +4,14 @@
 // 500, and recovery without a restart). PostgreSQL only.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/db/open-store.js';
 import { findDrift } from '../../src/signatures/counter-check.js';
 import { makeTestApp, seedLetter, testConfig } from '../helpers/app.js';
-import { POSTGRES_URL, STORE, testDatabase } from '../helpers/database.js';
+import { POSTGRES_URL, rawSql, STORE, testDatabase } from '../helpers/database.js';
+import { Relay } from '../helpers/relay.js';
 import { type ChildServer, startServer } from '../helpers/server.js';
 import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -162,46 +162,84 @@ describe.skipIf(STORE !== 'postgres')('two workers on PostgreSQL, one killed und
   }, 90_000);
 });
 
-/** A TCP relay to PostgreSQL that can be cut and restored, as a network or a restart would. */
-class Relay {
-  private server: Server | null = null;
-  private sockets = new Set<Socket>();
-  port = 0;
-
-  async start(port = 0): Promise<void> {
-    const target = new URL(POSTGRES_URL);
-    const server = createServer((client) => {
-      const upstream = new Socket();
-      upstream.connect(Number(target.port || 5432), target.hostname);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.server = server;
-  }
-
-  /** Drops every connection and refuses new ones. */
-  async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-    this.server = null;
-  }
+/** The app on a fresh schema reached through a relay that can be cut, as a network or a restart would. */
+async function appBehindRelay(env: Record<string, string> = {}) {
+  const relay = new Relay(POSTGRES_URL);
+  await relay.start();
+  const dir = mkdtempSync(`${tmpdir()}/undersigned-relay-`);
+  const database = await testDatabase(dir);
+  const viaRelay = new URL(database.url);
+  viaRelay.port = String(relay.port);
+  const t = await makeTestApp({ DB_STATEMENT_TIMEOUT: '2 seconds', ...env }, { dir, databaseUrl: viaRelay.toString() });
+  return {
+    t,
+    relay,
+    database,
+    async close() {
+      await t.close();
+      await relay.cut();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 describe.skipIf(STORE !== 'postgres')('a lost database connection', () => {
+  it('under concurrent signing: only 202, 429 or 503 with Retry-After while it is cut and restored, every 202 stored, recovery by itself', async () => {
+    const { t, relay, database, close } = await appBehindRelay({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' });
+    try {
+      await seedLetter(t.app);
+      type Phase = 'before' | 'away' | 'back';
+      let phase: Phase = 'before';
+      let stop = false;
+      let n = 0;
+      const results: Array<{ phase: Phase; status: number; retryAfter: unknown; email: string }> = [];
+      const signer = async () => {
+        while (!stop && n < 20_000) {
+          const email = `load${n++}@relay.example`;
+          const startedIn = phase;
+          const res = await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/letters/fair-pay/signatures',
+            payload: { name: `Load ${n}`, email },
+          });
+          results.push({ phase: startedIn, status: res.statusCode, retryAfter: res.headers['retry-after'], email });
+          // A client told to come back later does not hammer (its Retry-After, shortened for the test).
+          if (res.statusCode === 503) await sleep(20);
+        }
+      };
+      const count = (p: Phase, status: number) => results.filter((r) => r.phase === p && r.status === status).length;
+      const load = Promise.all(Array.from({ length: 8 }, signer));
+
+      await expect.poll(() => count('before', 202), { timeout: 10_000 }).toBeGreaterThan(20);
+      phase = 'away';
+      await relay.cut();
+      await expect.poll(() => count('away', 503), { timeout: 10_000 }).toBeGreaterThan(20);
+      phase = 'back';
+      await relay.start(relay.port);
+      // Nothing restarts the app: its pool connects again by itself.
+      await expect.poll(() => count('back', 202), { timeout: 15_000 }).toBeGreaterThan(20);
+      stop = true;
+      await load;
+
+      expect(results.filter((r) => ![202, 429, 503].includes(r.status))).toEqual([]);
+      expect(results.filter((r) => r.status === 503 && r.retryAfter !== '5')).toEqual([]);
+      const direct = rawSql(t.store, database.url);
+      try {
+        const stored = new Set(
+          (await direct.sql<{ email: string }>("SELECT email FROM signatures WHERE email LIKE '%@relay.example'")).map((r) => r.email),
+        );
+        expect(results.filter((r) => r.status === 202 && !stored.has(r.email)).map((r) => r.email)).toEqual([]);
+      } finally {
+        await direct.close();
+      }
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
   it('answers 503 with Retry-After while PostgreSQL is away, never a 500, and recovers by itself', async () => {
-    const relay = new Relay();
-    await relay.start();
-    const dir = mkdtempSync(`${tmpdir()}/undersigned-relay-`);
-    const database = await testDatabase(dir);
-    const viaRelay = new URL(database.url);
-    viaRelay.port = String(relay.port);
-    const t = await makeTestApp({ DB_STATEMENT_TIMEOUT: '2 seconds' }, { dir, databaseUrl: viaRelay.toString() });
+    const { t, relay, close } = await appBehindRelay();
     try {
       await seedLetter(t.app);
       const sign = (i: number) =>
@@ -225,9 +263,7 @@ describe.skipIf(STORE !== 'postgres')('a lost database connection', () => {
       await expect.poll(async () => (await sign(3)).statusCode, { timeout: 15_000 }).toBe(202);
       expect(await t.one("SELECT count(*) FROM signatures WHERE email LIKE '%@relay.example'")).toBe(2);
     } finally {
-      await t.close();
-      await relay.cut();
-      await database.drop();
+      await close();
     }
   }, 60_000);
 });

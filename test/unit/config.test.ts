@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +47,8 @@ describe('config', () => {
     [{ PUBLIC_URL: 'ftp://example.org' }, 'PUBLIC_URL'],
     [{ DATABASE_URL: 'mysql://db.example/x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgresql://' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://user@db.example:port/x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'data/x.db' }, 'DATABASE_URL'],
     [{ SMTP_URL: 'http://mail.example' }, 'SMTP_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
@@ -121,6 +124,91 @@ describe('config', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
+  });
+
+  describe('a database that cannot be used stops the start with one line naming DATABASE_URL', { timeout: 45_000 }, () => {
+    const dir = () => mkdtempSync(join(tmpdir(), 'undersigned-config-'));
+    const START_BOUND_MS = 30_000;
+
+    /** Starts the real server and waits (bounded) for it to stop by itself. */
+    function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; ms: number }> {
+      const began = Date.now();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        env: { ...process.env, NODE_ENV: 'test', PORT: '0', WORKERS: '1', DATA_DIR: dir(), ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      return new Promise((resolve) => {
+        // A start that never ends is the failure this test is about: it is killed and reported.
+        const bound = setTimeout(() => child.kill('SIGKILL'), START_BOUND_MS);
+        child.once('exit', (code) => {
+          clearTimeout(bound);
+          resolve({ code, stderr, ms: Date.now() - began });
+        });
+      });
+    }
+
+    async function listening(onConnection: (socket: import('node:net').Socket) => void = () => {}): Promise<Server> {
+      const server = createServer(onConnection);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return server;
+    }
+    const portOf = (server: Server) => (server.address() as { port: number }).port;
+
+    async function expectOneLine(env: Record<string, string>, line: RegExp) {
+      const result = await start(env);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
+      return result;
+    }
+
+    it.each([
+      // The folder of the file is a device: mkdir's EEXIST used to be all it said.
+      ['file:/dev/null/x.db', /^DATABASE_URL: .*\/dev\/null.*not a folder/],
+      // mkdir under /proc answers ENOENT with the parent there; Node's recursive mkdir never returned.
+      ['file:/proc/nope/x.db', /^(Undersigned could not start: )?DATABASE_URL: .*\/proc\/nope/],
+      ['postgres://user@db.example:port/x', /^Invalid configuration: DATABASE_URL: /],
+    ])('%s', async (url, line) => {
+      await expectOneLine({ DATABASE_URL: url, DATA_DIR: '' }, line);
+    });
+
+    it('a file that is not a SQLite database', async () => {
+      const file = join(dir(), 'notes.db');
+      writeFileSync(file, 'not a database, only words. '.repeat(40));
+      await expectOneLine({ DATABASE_URL: `file:${file}` }, /^Undersigned could not start: DATABASE_URL: .*notes\.db.*not a database/);
+      expect(readFileSync(file, 'utf8')).toMatch(/^not a database/);
+    });
+
+    it('postgresql:// is PostgreSQL too: accepted, and refused only because nothing answers there', async () => {
+      const closed = await listening();
+      const port = portOf(closed);
+      await new Promise((resolve) => closed.close(resolve));
+      await expectOneLine(
+        { DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/test` },
+        new RegExp(
+          `^Undersigned could not start: DATABASE_URL: could not open the PostgreSQL database at postgresql://postgres@127\\.0\\.0\\.1:${port}/test \\(.*ECONNREFUSED`,
+        ),
+      );
+    });
+
+    it('a server that accepts the connection and never answers: bounded, not a hang', async () => {
+      const sockets: import('node:net').Socket[] = [];
+      const silent = await listening((socket) => sockets.push(socket));
+      try {
+        const result = await expectOneLine(
+          { DATABASE_URL: `postgres://postgres:secret@127.0.0.1:${portOf(silent)}/test`, WORKERS: '2' },
+          /^Undersigned could not start: DATABASE_URL: could not open the PostgreSQL database at postgres:\/\/postgres:\*\*\*@/,
+        );
+        expect(result.ms).toBeLessThan(START_BOUND_MS);
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
   });
 
   it('treats empty values as unset', () => {
