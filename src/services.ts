@@ -43,6 +43,7 @@ import { CounterCheck } from './signatures/counter-check.js';
 import { SignService } from './signatures/sign-service.js';
 import { SignatureRepo } from './signatures/signature-repo.js';
 import { SpikeWindows } from './signatures/spike-windows.js';
+import { type CopyOutcome, copyAndCheck } from './store-copy.js';
 import { createEta } from './views.js';
 
 export interface ServiceOptions {
@@ -82,6 +83,31 @@ export interface Services {
 }
 
 const MINUTE_MS = 60_000;
+
+/** For messages that name a database: the URL without its password. */
+export { redact } from './db/open-store.js';
+export type { CopiedSide, CopyOutcome } from './store-copy.js';
+
+/** Applies pending migrations and closes: the primary of several workers does it once, before forking. */
+export async function migrateStore(config: Config): Promise<void> {
+  const store = await openStore(config);
+  await store.close();
+}
+
+/** `copy-store`: every row of the store `from` names into the empty one `to` names, then both checked. */
+export async function copyStores(from: Config, to: Config, progress: (table: string, rows: number) => void): Promise<CopyOutcome> {
+  const source = await openStore(from);
+  try {
+    const destination = await openStore(to);
+    try {
+      return await copyAndCheck(source, destination, progress);
+    } finally {
+      await destination.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
 
 export async function createServices(config: Config, options: ServiceOptions): Promise<Services> {
   const now = options.now ?? (() => new Date());

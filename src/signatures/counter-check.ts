@@ -86,6 +86,15 @@ async function driftIn(store: Store, db: Db): Promise<Drift[]> {
   return drift;
 }
 
+/** Each letter's count as its counters say (the sum of its slots), in id order. */
+export async function storedCounts(store: Store): Promise<Array<{ slug: string; count: number }>> {
+  const rows = await store.rows<{ slug: string; n: number }>(
+    sql`SELECT l.slug AS slug, (SELECT coalesce(sum(c.count), 0) FROM letter_count_slots c WHERE c.letter_id = l.id) AS n
+          FROM letters l ORDER BY l.id`,
+  );
+  return rows.map((r) => ({ slug: r.slug, count: Number(r.n) }));
+}
+
 /** The start of verified_at's hour in milliseconds: the two databases keep times in different types. */
 function hourOf(store: Store) {
   return store.dialect === 'sqlite'
