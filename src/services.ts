@@ -160,6 +160,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
   const press = new PressService({
     repo: new PressRepo(store),
     letters: letterRepo,
+    publicLetters,
     cursors: new CursorCodec(config.SESSION_SECRET),
     config,
     changeMark,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ROLES } from '../db/vocabulary.js';
 import { slugAnd, slugParams } from '../http/params.js';
 import { describeAction, prettyJson } from './audit-labels.js';
+import type { Membership } from './auth-service.js';
 import { inviteSchema, roleSchema } from './curation-forms.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { AUDIT_PAGE } from './member-service.js';
@@ -13,7 +14,6 @@ import { noticeFrom, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
 import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
-import type { Membership } from './session-repo.js';
 
 const auditQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
 

@@ -1,7 +1,7 @@
 // Small pieces every organizer route uses: the signed-in organizer, safe return addresses, query
 // text, and what every page passes to its view.
 import type { FastifyRequest } from 'fastify';
-import type { SignedInOrganizer } from './session-repo.js';
+import type { SignedInOrganizer } from './auth-service.js';
 
 /** The organizer of a request that passed the area's session check. */
 export function signedIn(request: FastifyRequest): SignedInOrganizer {
