@@ -5,11 +5,10 @@ import type { Config } from '../config.js';
 import { type CumulativeChart, cumulativeChart } from '../domain/cumulative-chart.js';
 import { publicStatus } from '../domain/letter-rules.js';
 import { bucketsOf, type CountryShare, chartInterval, countryShares, DAY_MS, HOUR_MS, lastChangedAt } from '../domain/signature-series.js';
-import { isSlug } from '../domain/slug.js';
-import { BadRequest, NotFound } from '../errors.js';
+import { BadRequest } from '../errors.js';
 import { FreshCache } from '../fresh-cache.js';
 import type { LetterRepo } from '../letters/letter-repo.js';
-import { NO_LETTER, type PublicLetters, publicOrNotFound } from '../letters/public-letters.js';
+import { type PublicLetters, publicOrNotFound } from '../letters/public-letters.js';
 import type { CursorCodec } from './cursor.js';
 import type { CountRow, FeedRow, LetterHead, LetterListRow, PressRepo } from './press-repo.js';
 import type { Interval, LetterCountDto, LetterDetailDto, LetterSummaryDto, PublicSignatureDto, TimeseriesDto } from './schemas.js';
@@ -217,8 +216,6 @@ export class PressService {
   }
 
   private async head(slug: string): Promise<LetterHead> {
-    // The count route skips parameter parsing for speed: anything that is not a slug names nothing.
-    if (!isSlug(slug)) throw new NotFound(NO_LETTER);
     return publicOrNotFound(await this.deps.repo.head(slug));
   }
 

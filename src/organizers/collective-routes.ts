@@ -10,7 +10,7 @@ import type { Membership } from './auth-service.js';
 import { inviteSchema, roleSchema } from './curation-forms.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { AUDIT_PAGE } from './member-service.js';
-import { noticeFrom, withNotice } from './notices.js';
+import { type Notice, noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
 import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
@@ -26,7 +26,7 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     request: FastifyRequest,
     reply: FastifyReply,
     collective: Membership,
-    data: { errors?: FieldErrors; values?: Record<string, string>; error?: string | null } = {},
+    data: { errors?: FieldErrors; values?: Record<string, string>; error?: string | null; notice?: Notice | null } = {},
   ) {
     const { members: list, invites } = await members.page(collective);
     return reply.view('organizers/members', {
@@ -38,7 +38,7 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
       me: signedIn(request).id,
       roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], description: ROLE_DESCRIPTIONS[r] })),
       roleLabels: ROLE_LABELS,
-      notice: noticeFrom(request.query),
+      notice: null,
       errors: {},
       values: { role: 'editor' },
       error: null,
@@ -46,9 +46,9 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     });
   }
 
-  app.get('/collectives/:slug/members', { schema: { params: slugParams } }, async (request, reply) => {
+  app.get('/collectives/:slug/members', { schema: { params: slugParams, querystring: noticeQuery } }, async (request, reply) => {
     const collective = access.collective(signedIn(request), request.params.slug, 'manage_members');
-    return renderMembers(request, reply, collective);
+    return renderMembers(request, reply, collective, { notice: noticeFrom(request.query) });
   });
 
   app.post('/collectives/:slug/members', { schema: { params: slugParams } }, async (request, reply) => {
@@ -99,9 +99,9 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     return reply.redirect(withNotice(membersUrl(collective), 'invite_revoked'), 303);
   });
 
-  app.get('/collectives/:slug/audit', { schema: { params: slugParams } }, async (request, reply) => {
+  app.get('/collectives/:slug/audit', { schema: { params: slugParams, querystring: auditQuery } }, async (request, reply) => {
     const collective = access.collective(signedIn(request), request.params.slug, 'view_audit');
-    const query = auditQuery.parse(request.query ?? {});
+    const query = request.query;
     const rows = await members.auditLog(collective, query.before ?? null);
     const page = rows.slice(0, AUDIT_PAGE);
     const last = page[page.length - 1];
