@@ -223,7 +223,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
       ? undefined
       : config.REDIS_URL
         ? { redisUrl: config.REDIS_URL }
-        : { store: databaseRateLimitStore(windowCounters) };
+        : { store: databaseRateLimitStore(windowCounters, () => now().getTime()) };
 
   let closed = false;
   return {
