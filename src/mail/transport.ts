@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import nodemailer from 'nodemailer';
 import { SmtpThread } from './smtp-thread.js';
 import type { OutgoingMail } from './templates.js';
 
@@ -48,11 +47,16 @@ const LINK = /https?:\/\/[^\s<>"]+/g;
 /** Writes NAME.eml (the real message) and NAME.json (what /dev/outbox lists). */
 function devOutboxTransport({ outboxDir, from, log }: TransportOptions): MailTransport {
   mkdirSync(outboxDir, { recursive: true });
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // nodemailer (about 10 MB of memory) is loaded with the first mail: the SMTP transport uses it on
+  // its own thread, so a process sending through SMTP never loads it on this one.
+  const loadBuilder = async () =>
+    (await import('nodemailer')).default.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let builder: ReturnType<typeof loadBuilder> | null = null;
   return {
     kind: 'dev-outbox',
     async send(mail) {
-      const info = await builder.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      builder ??= loadBuilder();
+      const info = await (await builder).sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
       const at = new Date().toISOString();
       const name = `${at.replace(/[:.]/g, '-')}-${mail.id}`;
       const links = mail.text.match(LINK) ?? [];
