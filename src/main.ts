@@ -4,7 +4,6 @@
 import cluster from 'node:cluster';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { openStore } from './db/open-store.js';
 
 /** A worker that dies is replaced after this pause (a crash loop does not spin the CPU). */
 const RESTART_DELAY_MS = 1000;
@@ -74,10 +73,9 @@ async function serve(config: Config): Promise<void> {
 /** The primary of several workers: migrates and seeds once, forks, replaces, drains. */
 async function supervise(config: Config): Promise<void> {
   // Migrations and the demo letters, once, before any worker serves.
-  const store = await openStore(config);
-  await store.close();
+  const { createServices, migrateStore } = await import('./services.js');
+  await migrateStore(config);
   if (config.SEED_DEMO && !config.production) {
-    const { createServices } = await import('./services.js');
     const { default: pino } = await import('pino');
     const services = await createServices(config, { log: pino({ level: 'warn' }) });
     try {

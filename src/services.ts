@@ -43,6 +43,7 @@ import { CounterCheck } from './signatures/counter-check.js';
 import { SignService } from './signatures/sign-service.js';
 import { SignatureRepo } from './signatures/signature-repo.js';
 import { SpikeWindows } from './signatures/spike-windows.js';
+import { type CopyOutcome, copyAndCheck } from './store-copy.js';
 import { createEta } from './views.js';
 
 export interface ServiceOptions {
@@ -84,6 +85,31 @@ export interface Services {
 }
 
 const MINUTE_MS = 60_000;
+
+/** For messages that name a database: the URL without its password. */
+export { redact } from './db/open-store.js';
+export type { CopiedSide, CopyOutcome } from './store-copy.js';
+
+/** Applies pending migrations and closes: the primary of several workers does it once, before forking. */
+export async function migrateStore(config: Config): Promise<void> {
+  const store = await openStore(config);
+  await store.close();
+}
+
+/** `copy-store`: every row of the store `from` names into the empty one `to` names, then both checked. */
+export async function copyStores(from: Config, to: Config, progress: (table: string, rows: number) => void): Promise<CopyOutcome> {
+  const source = await openStore(from);
+  try {
+    const destination = await openStore(to);
+    try {
+      return await copyAndCheck(source, destination, progress);
+    } finally {
+      await destination.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
 
 export async function createServices(config: Config, options: ServiceOptions): Promise<Services> {
   const now = options.now ?? (() => new Date());
@@ -136,6 +162,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
   const press = new PressService({
     repo: new PressRepo(store),
     letters: letterRepo,
+    publicLetters,
     cursors: new CursorCodec(config.SESSION_SECRET),
     config,
     changeMark,
@@ -199,7 +226,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
       ? await (await import('./limits/redis-rate-limit-store.js')).openRedisRateLimits(config.REDIS_URL, config.REDIS_KEY_PREFIX, log)
       : null;
   const rateLimitStore =
-    config.RATE_LIMIT === 'off' || store.dialect === 'sqlite' ? undefined : (redisLimits?.store ?? databaseRateLimitStore(windowCounters));
+    config.RATE_LIMIT === 'off' || store.dialect === 'sqlite' ? undefined : (redisLimits?.store ?? databaseRateLimitStore(windowCounters, () => now().getTime()));
 
   let closed = false;
   return {

@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.js';
 import type { LetterStatus } from '../db/vocabulary.js';
-import { letterCountColumns, listedSignature, publicSignatureColumns } from '../letters/letter-repo.js';
+import { letterCountColumns, listedSignature, type PublicSignature, publicSignatureColumns } from '../letters/letter-repo.js';
 
 export interface LetterHead {
   id: number;
@@ -28,15 +28,6 @@ export interface FeedRow extends LetterListRow {
   editedAt: Date | null;
   closedAt: Date | null;
   createdAt: Date;
-}
-
-export interface SignatureRow {
-  id: number;
-  name: string;
-  title: string | null;
-  organisation: string | null;
-  country: string | null;
-  verifiedAt: Date;
 }
 
 export interface CountRow {
@@ -117,8 +108,8 @@ export class PressRepo {
       ),
       lettersFirst: prepared<Record<string, unknown>, LetterListRow[]>('press_letters', lettersPage(false)),
       lettersAfter: prepared<Record<string, unknown>, LetterListRow[]>('press_letters_after', lettersPage(true)),
-      signaturesFirst: prepared<Record<string, unknown>, SignatureRow[]>('press_signatures', signaturesPage(false)),
-      signaturesAfter: prepared<Record<string, unknown>, SignatureRow[]>('press_signatures_after', signaturesPage(true)),
+      signaturesFirst: prepared<Record<string, unknown>, PublicSignature[]>('press_signatures', signaturesPage(false)),
+      signaturesAfter: prepared<Record<string, unknown>, PublicSignature[]>('press_signatures_after', signaturesPage(true)),
       feed: prepared<{ limit: number }, FeedRow[]>('press_feed', (db) =>
         db
           .select({
@@ -171,7 +162,7 @@ export class PressRepo {
   }
 
   /** Listed signatures, newest first, after a (verified_at, id) keyset: stable under concurrent signing. */
-  async publicSignatures(letterId: number, limit: number, after?: { verifiedAt: number; id: number }): Promise<SignatureRow[]> {
+  async publicSignatures(letterId: number, limit: number, after?: { verifiedAt: number; id: number }): Promise<PublicSignature[]> {
     if (!after) return this.q.signaturesFirst(this.db, { letterId, limit });
     const verifiedAt = this.store.tables.signatures.verifiedAt.mapToDriverValue(new Date(after.verifiedAt));
     return this.q.signaturesAfter(this.db, { letterId, limit, verifiedAt, id: after.id });

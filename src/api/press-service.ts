@@ -3,14 +3,18 @@
 // counters kept in the signing transactions, never from counting signature rows.
 import type { Config } from '../config.js';
 import { type CumulativeChart, cumulativeChart } from '../domain/cumulative-chart.js';
+import { publicStatus } from '../domain/letter-rules.js';
 import { bucketsOf, type CountryShare, chartInterval, countryShares, DAY_MS, HOUR_MS, lastChangedAt } from '../domain/signature-series.js';
-import { isSlug } from '../domain/slug.js';
-import { BadRequest, NotFound } from '../errors.js';
+import { BadRequest } from '../errors.js';
 import { FreshCache } from '../fresh-cache.js';
-import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
+import type { LetterRepo } from '../letters/letter-repo.js';
+import { type PublicLetters, publicOrNotFound } from '../letters/public-letters.js';
 import type { CursorCodec } from './cursor.js';
 import type { CountRow, FeedRow, LetterHead, LetterListRow, PressRepo } from './press-repo.js';
 import type { Interval, LetterCountDto, LetterDetailDto, LetterSummaryDto, PublicSignatureDto, TimeseriesDto } from './schemas.js';
+
+/** The feed's rows, as the share routes render them. */
+export type { FeedRow } from './press-repo.js';
 
 const COUNTRIES_ON_PAGE = 8;
 /** Cached answers are re-read at least this often, for writes other processes make. */
@@ -41,6 +45,7 @@ export interface PageStats {
 export interface PressServiceDeps {
   repo: PressRepo;
   letters: LetterRepo;
+  publicLetters: PublicLetters;
   cursors: CursorCodec;
   config: Pick<Config, 'PUBLIC_URL'>;
   /** The store's change mark (see FreshCache). */
@@ -48,7 +53,6 @@ export interface PressServiceDeps {
   now: () => Date;
 }
 
-const NO_LETTER = 'There is no open letter at this address.';
 const BAD_CURSOR = 'That cursor is not valid here. Use the next_cursor of the previous page, unchanged.';
 
 export class PressService {
@@ -128,7 +132,7 @@ export class PressService {
   }
 
   private async loadLetter(slug: string): Promise<LetterDetailDto> {
-    const letter = await this.publicLetter(slug);
+    const letter = await this.deps.publicLetters.publicLetter(slug);
     const [notables, countries] = await Promise.all([this.deps.letters.notables(letter.id), this.deps.repo.countries(letter.id)]);
     return {
       slug: letter.slug,
@@ -212,17 +216,7 @@ export class PressService {
   }
 
   private async head(slug: string): Promise<LetterHead> {
-    // The count route skips parameter parsing for speed: anything that is not a slug names nothing.
-    if (!isSlug(slug)) throw new NotFound(NO_LETTER);
-    const head = await this.deps.repo.head(slug);
-    if (!head || head.status === 'draft') throw new NotFound(NO_LETTER);
-    return head;
-  }
-
-  private async publicLetter(slug: string): Promise<LetterWithCollective> {
-    const letter = await this.deps.letters.findBySlug(slug);
-    if (!letter || letter.status === 'draft') throw new NotFound(NO_LETTER);
-    return letter;
+    return publicOrNotFound(await this.deps.repo.head(slug));
   }
 
   private decode(scope: string, cursor: string, arity: number): number[] {
@@ -244,10 +238,6 @@ export class PressService {
       updated_at: lastChangedAt(row).toISOString(),
     };
   }
-}
-
-function publicStatus(status: string): 'published' | 'closed' {
-  return status === 'closed' ? 'closed' : 'published';
 }
 
 function iso(date: Date | null): string | null {

@@ -11,8 +11,7 @@ import type { PublicLetters } from '../letters/public-letters.js';
 import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
 import { cachePolicies, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
-import type { FeedRow } from './press-repo.js';
-import type { CountSnapshot, PressService } from './press-service.js';
+import type { CountSnapshot, FeedRow, PressService } from './press-service.js';
 
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';

@@ -18,3 +18,13 @@ export function signingEndedAt(letter: LetterClock, now: Date): Date | null {
   if (letter.closesAt && letter.closesAt <= now) return letter.closesAt;
   return null;
 }
+
+/** Whether the public may see the letter at all: a draft is visible only to its organizers. */
+export function isPublic(letter: { status: string }): boolean {
+  return letter.status !== 'draft';
+}
+
+/** The status the public is told (pages, the API, the feed): a letter they can see is open or closed. */
+export function publicStatus(status: string): 'published' | 'closed' {
+  return status === 'closed' ? 'closed' : 'published';
+}

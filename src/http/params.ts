@@ -25,6 +25,17 @@ export function slugAnd<K extends string>(...names: K[]) {
 }
 
 /**
+ * A text parameter of a page's query string, cut to max. Absent, repeated or odd values read as
+ * '': a page shows itself without them rather than refusing its address.
+ */
+export function queryText(max: number) {
+  return z
+    .string()
+    .transform((value) => value.slice(0, max))
+    .catch('');
+}
+
+/**
  * /verify/:token and its kin. Any string up to a bound: a link that is not one of ours gets the
  * friendly "we do not recognise this link" page from its handler, not a bare 404.
  */

@@ -64,10 +64,13 @@ const STAMP_PLACEHOLDER = `FORMSTAMP${Math.random().toString(36).slice(2)}X`;
 
 export class LetterPage {
   private readonly pages: FreshCache<Entry>;
-  private readonly bodies = new Map<number, { source: string; html: string }>();
+  /** Sanitized HTML by Markdown source: a source always gives the same HTML, so entries never go stale. */
+  private readonly bodies: FreshCache<string>;
 
   constructor(private readonly deps: LetterPageDeps) {
-    this.pages = new FreshCache({ changeMark: deps.changeMark, maxAgeMs: 1000, maxEntries: PAGES_KEPT, clock: () => deps.now().getTime() });
+    const clock = () => deps.now().getTime();
+    this.pages = new FreshCache({ changeMark: deps.changeMark, maxAgeMs: 1000, maxEntries: PAGES_KEPT, clock });
+    this.bodies = new FreshCache({ changeMark: () => 0, maxAgeMs: Number.POSITIVE_INFINITY, maxEntries: PAGES_KEPT, clock });
   }
 
   /**
@@ -108,17 +111,19 @@ export class LetterPage {
     options: { preview?: boolean; formStamp?: string; locals?: Record<string, unknown> } = {},
   ): Promise<string> {
     const now = this.deps.now();
-    const [notables, recent, stats] = await Promise.all([
+    const [notables, recent, stats, bodyHtml] = await Promise.all([
       this.deps.letters.notables(letter.id),
       this.deps.letters.recentPublicSignatures(letter.id, RECENT_SIGNATURES_ON_PAGE),
       this.deps.press.pageStats(letter, now),
+      // Rendered once per text, not once per change of the page (every confirmation is one).
+      this.bodies.get(letter.bodyMd, async () => renderMarkdown(letter.bodyMd)),
     ]);
     const preview = options.preview === true;
     return this.deps.eta.render('letters/show', {
       ...viewHelpers,
       ...options.locals,
       letter,
-      bodyHtml: this.bodyHtml(letter),
+      bodyHtml,
       notables,
       recent,
       stats,
@@ -136,15 +141,6 @@ export class LetterPage {
       errors: form.errors ?? {},
       formNotice: form.notice ?? null,
     });
-  }
-
-  /** The sanitized HTML of a letter's current text, kept until the text changes. */
-  private bodyHtml(letter: { id: number; bodyMd: string }): string {
-    const cached = this.bodies.get(letter.id);
-    if (cached && cached.source === letter.bodyMd) return cached.html;
-    const html = renderMarkdown(letter.bodyMd);
-    this.bodies.set(letter.id, { source: letter.bodyMd, html });
-    return html;
   }
 }
 

@@ -10,11 +10,11 @@ export type RateLimitStore = RateLimitPluginOptions['store'];
 /** How a store answers the plugin's incr(). */
 export type StoreCallback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
-/** The plugin's store contract, over the database's window counters. */
-export function databaseRateLimitStore(counters: WindowCounters): NonNullable<RateLimitPluginOptions['store']> {
+/** The plugin's store contract, over the database's window counters, on the app's clock (milliseconds). */
+export function databaseRateLimitStore(counters: WindowCounters, clock: () => number): NonNullable<RateLimitPluginOptions['store']> {
   class DatabaseStore {
     incr(key: string, callback: StoreCallback, timeWindow: number): void {
-      const now = Date.now();
+      const now = clock();
       counters.hit(`rl:${key}`, timeWindow, now).then(
         (window) => callback(null, { current: window.count, ttl: Math.max(0, window.resetAt - now) }),
         (error: Error) => callback(error),

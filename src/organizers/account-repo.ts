@@ -1,12 +1,11 @@
 // Organizer accounts and their one-time links (sign-in, reset; invitations are issued by
 // member-repo.ts with the same helpers). A link is used once and never after it expires.
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db, Store, Tables } from '../db/store.js';
+import type { Db, Tables } from '../db/store.js';
 import type { Role } from '../db/vocabulary.js';
-import type { OutboxRepo } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
-import type { AuditRepo } from './audit-repo.js';
-import type { NewSession, SessionRepo } from './session-repo.js';
+import { OrganizerWrites } from './organizer-writes.js';
+import type { NewSession } from './session-repo.js';
 
 export type Organizer = Tables['organizers']['$inferSelect'];
 export type OrganizerToken = Tables['organizerTokens']['$inferSelect'];
@@ -42,18 +41,7 @@ export async function useTokenTx(tx: Db, t: Tables, tokenId: number, now: Date):
   return used.length === 1;
 }
 
-export class AccountRepo {
-  private readonly t: Tables;
-
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditRepo,
-    private readonly outbox: OutboxRepo,
-    private readonly sessions: SessionRepo,
-  ) {
-    this.t = store.tables;
-  }
-
+export class AccountRepo extends OrganizerWrites {
   async findByEmail(email: string): Promise<Organizer | undefined> {
     const { organizers } = this.t;
     const [row] = await this.store.db.select().from(organizers).where(eq(organizers.email, email)).limit(1);

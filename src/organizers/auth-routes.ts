@@ -5,15 +5,15 @@ import type { FastifyPluginAsync, FastifyReply, preHandlerAsyncHookHandler } fro
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { deviceMark, isWellFormedToken } from '../domain/tokens.js';
-import { tokenParams } from '../http/params.js';
+import { queryText, tokenParams } from '../http/params.js';
 import { clearSessionCookie, deviceMarks, rememberDevice, setSessionCookie } from '../plugins/session.js';
 import { loginSchema, newAccountSchema, resetRequestSchema, setPasswordSchema } from './auth-forms.js';
 import type { AuthService } from './auth-service.js';
 import { type LinkState, normalizeOrganizerEmail } from './auth-service.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
-import { type Notice, noticeFrom } from './notices.js';
+import { type Notice, noticeFrom, noticeQuery } from './notices.js';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
-import { PAGE_DEFAULTS, queryText, safeReturn } from './route-helpers.js';
+import { PAGE_DEFAULTS, safeReturn } from './route-helpers.js';
 
 type LinkPurpose = 'signin' | 'reset' | 'invite';
 
@@ -49,8 +49,8 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config;
     return reply.view('organizers/login', { ...PAGE_DEFAULTS, pageTitle: 'Sign in', values: {}, errors: {}, ...data });
   }
 
-  app.get('/login', async (request, reply) => {
-    const next = safeReturn(queryText(request, 'next', 1000), '/organize');
+  app.get('/login', { schema: { querystring: noticeQuery.extend({ next: queryText(1000) }) } }, async (request, reply) => {
+    const next = safeReturn(request.query.next, '/organize');
     if (request.organizer) return reply.redirect(next, 303);
     return renderLogin(reply, { next, notice: noticeFrom(request.query) });
   });

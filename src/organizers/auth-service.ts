@@ -10,6 +10,9 @@ import type { AccountRepo, OrganizerToken, OrganizerTokenPurpose } from './accou
 import type { MemberRepo } from './member-repo.js';
 import type { NewSession, SessionRepo, SignedInOrganizer } from './session-repo.js';
 
+/** Who is signed in, as routes and the session plugin see it. */
+export type { Membership, SignedInOrganizer } from './session-repo.js';
+
 const HOUR_MS = 3_600_000;
 export const SIGNIN_LINK_TTL_MS = 24 * HOUR_MS;
 export const RESET_LINK_TTL_MS = 2 * HOUR_MS;

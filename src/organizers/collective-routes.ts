@@ -6,14 +6,14 @@ import { z } from 'zod';
 import { ROLES } from '../db/vocabulary.js';
 import { slugAnd, slugParams } from '../http/params.js';
 import { describeAction, prettyJson } from './audit-labels.js';
+import type { Membership } from './auth-service.js';
 import { inviteSchema, roleSchema } from './curation-forms.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { AUDIT_PAGE } from './member-service.js';
-import { noticeFrom, withNotice } from './notices.js';
+import { type Notice, type NoticeCode, noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
 import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
-import type { Membership } from './session-repo.js';
 
 const auditQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
 
@@ -26,7 +26,7 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     request: FastifyRequest,
     reply: FastifyReply,
     collective: Membership,
-    data: { errors?: FieldErrors; values?: Record<string, string>; error?: string | null } = {},
+    data: { errors?: FieldErrors; values?: Record<string, string>; error?: string | null; notice?: Notice | null } = {},
   ) {
     const { members: list, invites } = await members.page(collective);
     return reply.view('organizers/members', {
@@ -38,7 +38,7 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
       me: signedIn(request).id,
       roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], description: ROLE_DESCRIPTIONS[r] })),
       roleLabels: ROLE_LABELS,
-      notice: noticeFrom(request.query),
+      notice: null,
       errors: {},
       values: { role: 'editor' },
       error: null,
@@ -46,9 +46,22 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     });
   }
 
-  app.get('/collectives/:slug/members', { schema: { params: slugParams } }, async (request, reply) => {
+  /** After a change: the page again saying what stopped it (409), or back to it with a notice. */
+  async function afterChange(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    collective: Membership,
+    problem: string | null,
+    done: NoticeCode,
+  ) {
+    if (!problem) return reply.redirect(withNotice(membersUrl(collective), done), 303);
+    reply.code(409);
+    return renderMembers(request, reply, collective, { error: problem });
+  }
+
+  app.get('/collectives/:slug/members', { schema: { params: slugParams, querystring: noticeQuery } }, async (request, reply) => {
     const collective = access.collective(signedIn(request), request.params.slug, 'manage_members');
-    return renderMembers(request, reply, collective);
+    return renderMembers(request, reply, collective, { notice: noticeFrom(request.query) });
   });
 
   app.post('/collectives/:slug/members', { schema: { params: slugParams } }, async (request, reply) => {
@@ -70,38 +83,26 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     const problem = form.ok
       ? await members.changeRole(collective, organizer, request.params.organizerId, form.value.role)
       : form.errors.role;
-    if (problem) {
-      reply.code(409);
-      return renderMembers(request, reply, collective, { error: problem });
-    }
-    return reply.redirect(withNotice(membersUrl(collective), 'role_changed'), 303);
+    return afterChange(request, reply, collective, problem ?? null, 'role_changed');
   });
 
   app.post('/collectives/:slug/members/:organizerId/remove', { schema: { params: slugAnd('organizerId') } }, async (request, reply) => {
     const organizer = signedIn(request);
     const collective = access.collective(organizer, request.params.slug, 'manage_members');
     const problem = await members.remove(collective, organizer, request.params.organizerId);
-    if (problem) {
-      reply.code(409);
-      return renderMembers(request, reply, collective, { error: problem });
-    }
-    return reply.redirect(withNotice(membersUrl(collective), 'member_removed'), 303);
+    return afterChange(request, reply, collective, problem, 'member_removed');
   });
 
   app.post('/collectives/:slug/invites/:inviteId/revoke', { schema: { params: slugAnd('inviteId') } }, async (request, reply) => {
     const organizer = signedIn(request);
     const collective = access.collective(organizer, request.params.slug, 'manage_members');
     const problem = await members.revokeInvite(collective, organizer, request.params.inviteId);
-    if (problem) {
-      reply.code(409);
-      return renderMembers(request, reply, collective, { error: problem });
-    }
-    return reply.redirect(withNotice(membersUrl(collective), 'invite_revoked'), 303);
+    return afterChange(request, reply, collective, problem, 'invite_revoked');
   });
 
-  app.get('/collectives/:slug/audit', { schema: { params: slugParams } }, async (request, reply) => {
+  app.get('/collectives/:slug/audit', { schema: { params: slugParams, querystring: auditQuery } }, async (request, reply) => {
     const collective = access.collective(signedIn(request), request.params.slug, 'view_audit');
-    const query = auditQuery.parse(request.query ?? {});
+    const query = request.query;
     const rows = await members.auditLog(collective, query.before ?? null);
     const page = rows.slice(0, AUDIT_PAGE);
     const last = page[page.length - 1];

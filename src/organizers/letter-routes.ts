@@ -6,17 +6,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LETTER_STATUSES } from '../db/vocabulary.js';
 import { renderMarkdown } from '../domain/markdown.js';
-import { idParams } from '../http/params.js';
+import { idParams, queryText } from '../http/params.js';
 import type { LetterPage } from '../letters/letter-page.js';
 import type { LetterAccess } from './access.js';
 import { type FieldErrors, formFields, parseForm, typedValues } from './form.js';
 import { letterFormSchema, letterFormValues } from './letter-form.js';
 import { allowedTransitions, transitionLabel } from './letter-status.js';
 import { tabsFor } from './letter-tabs.js';
-import { type Notice, type NoticeCode, noticeFrom, withNotice } from './notices.js';
+import { type Notice, type NoticeCode, noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
 import { ROLE_LABELS } from './permissions.js';
-import { PAGE_DEFAULTS, queryText, signedIn } from './route-helpers.js';
+import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePoints } from './sparkline.js';
 
 const statusSchema = z.object({ to: z.enum(LETTER_STATUSES, { error: 'Choose a status.' }) });
@@ -29,7 +29,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { access, letters } = organizers;
 
-  app.get('/', async (request, reply) => {
+  app.get('/', { schema: { querystring: noticeQuery } }, async (request, reply) => {
     const organizer = signedIn(request);
     const rows = await letters.dashboard(organizer);
     return reply.view('organizers/dashboard', {
@@ -72,7 +72,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
     });
   }
 
-  app.get('/letters/new', async (request, reply) => {
+  app.get('/letters/new', { schema: { querystring: z.object({ collective: queryText(200) }) } }, async (request, reply) => {
     const organizer = signedIn(request);
     const collectives = letters.writableCollectives(organizer);
     if (collectives.length === 0) {
@@ -85,7 +85,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
         pageTitle: 'You cannot start a letter',
       });
     }
-    const chosen = queryText(request, 'collective');
+    const chosen = request.query.collective;
     return renderEditor(reply, {
       mode: 'new',
       collectives,
@@ -138,7 +138,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
     });
   }
 
-  app.get('/letters/:id', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/letters/:id', { schema: { params: idParams, querystring: noticeQuery } }, async (request, reply) => {
     const entry = await access.letter(signedIn(request), request.params.id, 'view');
     return renderOverview(reply, entry, noticeFrom(request.query));
   });

@@ -1,13 +1,12 @@
 // A collective's members and invitations: invite, revoke, accept, change a role, remove. A
 // collective always keeps at least one owner; an owner who goes takes their open invitations along.
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db, Store, Tables } from '../db/store.js';
+import type { Db } from '../db/store.js';
 import type { Role } from '../db/vocabulary.js';
-import type { OutboxRepo } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
 import { insertTokenTx, type OrganizerToken, useTokenTx } from './account-repo.js';
-import type { AuditRepo } from './audit-repo.js';
-import type { NewSession, SessionRepo } from './session-repo.js';
+import { OrganizerWrites } from './organizer-writes.js';
+import type { NewSession } from './session-repo.js';
 
 export interface Member {
   organizerId: number;
@@ -27,18 +26,7 @@ export interface PendingInvite {
 
 export type MemberChange = 'ok' | 'not_member' | 'last_owner';
 
-export class MemberRepo {
-  private readonly t: Tables;
-
-  constructor(
-    private readonly store: Store,
-    private readonly audit: AuditRepo,
-    private readonly outbox: OutboxRepo,
-    private readonly sessions: SessionRepo,
-  ) {
-    this.t = store.tables;
-  }
-
+export class MemberRepo extends OrganizerWrites {
   async members(collectiveId: number): Promise<Member[]> {
     const { memberships, organizers } = this.t;
     return this.store.db
@@ -135,15 +123,7 @@ export class MemberRepo {
         .where(and(eq(organizerTokens.id, inviteId), eq(organizerTokens.collectiveId, collectiveId), eq(organizerTokens.purpose, 'invite')))
         .limit(1);
       if (!invite || !(await useTokenTx(tx, this.t, invite.id, now))) return false;
-      await this.audit.recordTx(tx, {
-        collectiveId,
-        organizerId: actorId,
-        action: 'member.invite_revoked',
-        targetType: 'invitation',
-        targetId: invite.id,
-        before: { email: invite.email, role: invite.role },
-        at: now,
-      });
+      await this.recordRevokedInviteTx(tx, collectiveId, actorId, invite, now);
       return true;
     });
   }
@@ -270,17 +250,27 @@ export class MemberRepo {
         ),
       )
       .returning({ id: organizerTokens.id, email: organizerTokens.email, role: organizerTokens.role });
-    for (const invite of revoked) {
-      await this.audit.recordTx(tx, {
-        collectiveId,
-        organizerId: actorId,
-        action: 'member.invite_revoked',
-        targetType: 'invitation',
-        targetId: invite.id,
-        before: { email: invite.email, role: invite.role, issuedBy: issuer },
-        at: now,
-      });
-    }
+    for (const invite of revoked) await this.recordRevokedInviteTx(tx, collectiveId, actorId, invite, now, { issuedBy: issuer });
+  }
+
+  /** The audit entry of an invitation ended before anyone accepted it (by hand, or with its issuer). */
+  private recordRevokedInviteTx(
+    tx: Db,
+    collectiveId: number,
+    actorId: number,
+    invite: { id: number; email: string | null; role: Role | null },
+    now: Date,
+    also: Record<string, unknown> = {},
+  ): Promise<void> {
+    return this.audit.recordTx(tx, {
+      collectiveId,
+      organizerId: actorId,
+      action: 'member.invite_revoked',
+      targetType: 'invitation',
+      targetId: invite.id,
+      before: { email: invite.email, role: invite.role, ...also },
+      at: now,
+    });
   }
 
   private async membershipTx(tx: Db, collectiveId: number, organizerId: number) {

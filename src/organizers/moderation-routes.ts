@@ -2,36 +2,39 @@
 // searchable list of all signatures, and decisions on one or many (checkboxes in one plain form,
 // so bulk actions work without JavaScript). Also the CSV export.
 
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HOLD_REASONS, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vocabulary.js';
 import { type LifecycleEvent, transition } from '../domain/signature-lifecycle.js';
-import { BadRequest } from '../errors.js';
 import { idParams } from '../http/params.js';
-import type { LetterAccess } from './access.js';
 import { MODERATION_ACTIONS, moderationSchema } from './curation-forms.js';
 import { formFields, parseForm } from './form.js';
 import { tabsFor } from './letter-tabs.js';
-import { noticeFrom, withNotice } from './notices.js';
+import { noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
 import { PAGE_DEFAULTS, safeReturn, signedIn } from './route-helpers.js';
 
 export const SIGNATURES_PAGE = 50;
 
-const queueQuery = z.object({
+const queueQuery = noticeQuery.extend({
   reason: z.enum(HOLD_REASONS).optional().catch(undefined),
   select: z.enum(['all']).optional().catch(undefined),
 });
 
-const listQuery = z.object({
+const listQuery = noticeQuery.extend({
   q: z.string().max(100).optional().catch(undefined),
   status: z.enum(SIGNATURE_STATUSES).optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
   select: z.enum(['all']).optional().catch(undefined),
 });
 
-const exportQuery = z.object({ status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SIGNATURE_STATUSES).optional()) });
+const exportQuery = z.object({
+  status: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(SIGNATURE_STATUSES, { error: `Choose one of these statuses to filter by: ${SIGNATURE_STATUSES.join(', ')}.` }).optional(),
+  ),
+});
 
 /** A row's own button in the bulk form: "approve:123". */
 const ONE = new RegExp(`^(${MODERATION_ACTIONS.join('|')}):(\\d{1,15})$`);
@@ -40,8 +43,9 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { access, moderation, exports } = services;
 
-  async function renderQueue(request: FastifyRequest, reply: FastifyReply, entry: LetterAccess) {
-    const query = queueQuery.parse(request.query ?? {});
+  app.get('/letters/:id/moderation', { schema: { params: idParams, querystring: queueQuery } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'moderate');
+    const query = request.query;
     const [queue, flagged] = await Promise.all([
       moderation.queue(entry.letter.id, query.reason ?? null),
       moderation.possibleDuplicates(entry.letter.id),
@@ -56,18 +60,13 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
       reason: query.reason ?? null,
       selectAll: query.select === 'all',
       here: request.url,
-      notice: noticeFrom(request.query),
+      notice: noticeFrom(query),
     });
-  }
-
-  app.get('/letters/:id/moderation', { schema: { params: idParams } }, async (request, reply) => {
-    const entry = await access.letter(signedIn(request), request.params.id, 'moderate');
-    return renderQueue(request, reply, entry);
   });
 
-  app.get('/letters/:id/signatures', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/letters/:id/signatures', { schema: { params: idParams, querystring: listQuery } }, async (request, reply) => {
     const entry = await access.letter(signedIn(request), request.params.id, 'moderate');
-    const query = listQuery.parse(request.query ?? {});
+    const query = request.query;
     const rows = await moderation.search(entry.letter.id, {
       query: query.q ?? '',
       status: query.status ?? null,
@@ -95,7 +94,7 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
       firstPage: !query.before,
       selectAll: query.select === 'all',
       here: request.url,
-      notice: noticeFrom(request.query),
+      notice: noticeFrom(query),
     });
   });
 
@@ -116,12 +115,10 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     );
   });
 
-  app.get('/letters/:id/export.csv', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/letters/:id/export.csv', { schema: { params: idParams, querystring: exportQuery } }, async (request, reply) => {
     const organizer = signedIn(request);
     const entry = await access.letter(organizer, request.params.id, 'export');
-    const query = exportQuery.safeParse(request.query ?? {});
-    if (!query.success) throw new BadRequest(`Choose one of these statuses to filter by: ${SIGNATURE_STATUSES.join(', ')}.`);
-    const { filename, stream } = await exports.signatures(entry.letter, organizer.id, query.data.status ?? null, 'web');
+    const { filename, stream } = await exports.signatures(entry.letter, organizer.id, request.query.status ?? null, 'web');
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`)

@@ -3,6 +3,10 @@
 import type { HoldReason } from '../db/vocabulary.js';
 import type { LetterRepo, Notable } from '../letters/letter-repo.js';
 import type { ModerationAction, Signature, SignatureRepo } from '../signatures/signature-repo.js';
+
+/** What an organizer (or the CLI) can decide about a signature. */
+export type { ModerationAction } from '../signatures/signature-repo.js';
+
 import type { LetterAccess } from './access.js';
 import type { SignedInOrganizer } from './session-repo.js';
 import type { SignatureAdminRepo, SignatureSearch } from './signature-admin-repo.js';

@@ -4,14 +4,14 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { NotFound } from '../errors.js';
-import { idParams, ids } from '../http/params.js';
+import { idParams, ids, queryText } from '../http/params.js';
 import type { LetterAccess } from './access.js';
 import { notableAddSchema, notableEditSchema, notableMoveSchema, notablePromoteSchema } from './curation-forms.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { tabsFor } from './letter-tabs.js';
-import { type Notice, type NoticeCode, noticeFrom, withNotice } from './notices.js';
+import { type Notice, type NoticeCode, noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
-import { PAGE_DEFAULTS, queryText, signedIn } from './route-helpers.js';
+import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
 
 export const notableRoutes: FastifyPluginAsync<{ organizers: OrganizerServices }> = async (root, { organizers: services }) => {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -47,9 +47,10 @@ export const notableRoutes: FastifyPluginAsync<{ organizers: OrganizerServices }
     });
   }
 
-  app.get('/letters/:id/notables', { schema: { params: idParams } }, async (request, reply) => {
+  const listQuery = noticeQuery.extend({ q: queryText(100) });
+  app.get('/letters/:id/notables', { schema: { params: idParams, querystring: listQuery } }, async (request, reply) => {
     const entry = await access.letter(signedIn(request), request.params.id, 'edit_notables');
-    return renderList(reply, entry, { query: queryText(request, 'q', 100), notice: noticeFrom(request.query) });
+    return renderList(reply, entry, { query: request.query.q, notice: noticeFrom(request.query) });
   });
 
   app.post('/letters/:id/notables', { schema: { params: idParams } }, async (request, reply) => {

@@ -36,11 +36,20 @@ const DONE: Record<string, string> = {
   fraudulent: 'Removed as fraudulent:',
 };
 
-const query = z.object({
-  notice: z.enum(Object.keys(MESSAGES) as [NoticeCode, ...NoticeCode[]]).optional(),
-  n: z.coerce.number().int().min(0).max(1_000_000).optional(),
-  action: z.enum(['approve', 'reject', 'hide', 'unhide', 'fraudulent']).optional(),
+/**
+ * The query string of a page that shows notices (extend it with the page's own fields). A value
+ * we did not write is dropped, never refused: the page shows without the notice.
+ */
+export const noticeQuery = z.object({
+  notice: z
+    .enum(Object.keys(MESSAGES) as [NoticeCode, ...NoticeCode[]])
+    .optional()
+    .catch(undefined),
+  n: z.coerce.number().int().min(0).max(1_000_000).optional().catch(undefined),
+  action: z.enum(['approve', 'reject', 'hide', 'unhide', 'fraudulent']).optional().catch(undefined),
 });
+
+export type NoticeQuery = z.output<typeof noticeQuery>;
 
 /** Codes that report something that did not happen, shown as a warning. */
 const WARNINGS = new Set<NoticeCode>(['nothing_changed', 'nothing_selected']);
@@ -50,11 +59,9 @@ export interface Notice {
   kind: 'ok' | 'warn';
 }
 
-/** The confirmation to show for a page's query string, if any. */
-export function noticeFrom(raw: unknown): Notice | null {
-  const parsed = query.safeParse(raw);
-  if (!parsed.success || !parsed.data.notice) return null;
-  const { notice, n, action } = parsed.data;
+/** The confirmation to show for a page's query string (parsed by noticeQuery), if any. */
+export function noticeFrom({ notice, n, action }: NoticeQuery): Notice | null {
+  if (!notice) return null;
   if (notice === 'moderated') {
     if (!action || n === undefined) return null;
     return { text: `${DONE[action]} ${n} ${n === 1 ? 'signature' : 'signatures'}.`, kind: 'ok' };

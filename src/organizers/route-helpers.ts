@@ -1,7 +1,7 @@
-// Small pieces every organizer route uses: the signed-in organizer, safe return addresses, query
-// text, and what every page passes to its view.
+// Small pieces every organizer route uses: the signed-in organizer, safe return addresses, and
+// what every page passes to its view.
 import type { FastifyRequest } from 'fastify';
-import type { SignedInOrganizer } from './session-repo.js';
+import type { SignedInOrganizer } from './auth-service.js';
 
 /** The organizer of a request that passed the area's session check. */
 export function signedIn(request: FastifyRequest): SignedInOrganizer {
@@ -15,12 +15,6 @@ export function safeReturn(target: unknown, fallback: string, prefix = '/organiz
   if (!target.startsWith(prefix) || /[\\\s]|\/\//.test(target)) return fallback;
   const rest = target.slice(prefix.length);
   return rest === '' || rest.startsWith('/') || rest.startsWith('?') ? target : fallback;
-}
-
-/** A string query parameter, or '' (repeated or odd values are ignored). */
-export function queryText(request: FastifyRequest, key: string, max = 200): string {
-  const value = (request.query as Record<string, unknown> | undefined)?.[key];
-  return typeof value === 'string' ? value.slice(0, max) : '';
 }
 
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {

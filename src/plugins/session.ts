@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import type { SignedInOrganizer } from '../organizers/session-repo.js';
+import type { SignedInOrganizer } from '../organizers/auth-service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

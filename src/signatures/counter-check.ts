@@ -2,7 +2,7 @@
 // "counts are kept in the same transaction". Used by `npm run cli -- check [--repair]`, tests,
 // and the periodic check. Portable SQL, so it checks SQLite and PostgreSQL alike; the sums fold
 // each counter's slots together.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Store } from '../db/store.js';
 
 export interface Drift {
@@ -53,37 +53,49 @@ async function driftIn(store: Store, db: Db): Promise<Drift[]> {
     }
   }
   const slugs = new Map(totals.map((r) => [r.id, r.slug]));
-  compare(
-    drift,
-    slugs,
-    'country',
-    await store.rows<Row>(
-      sql`SELECT letter_id AS "letterId", country AS key, sum(count) AS n FROM letter_country_counts
-           GROUP BY letter_id, country HAVING sum(count) <> 0`,
+  for (const b of breakdowns(store)) {
+    const stored = await store.rows<Row>(
+      sql`SELECT letter_id AS "letterId", ${b.key} AS key, sum(count) AS n FROM ${b.table}
+           GROUP BY letter_id, ${b.key} HAVING sum(count) <> 0`,
       db,
-    ),
-    await store.rows<Row>(
-      sql`SELECT letter_id AS "letterId", country AS key, count(*) AS n FROM signatures
-           WHERE status = 'verified' AND country IS NOT NULL GROUP BY letter_id, country`,
-      db,
-    ),
-  );
-  compare(
-    drift,
-    slugs,
-    'hour',
-    await store.rows<Row>(
-      sql`SELECT letter_id AS "letterId", hour AS key, sum(count) AS n FROM letter_hour_counts
-           GROUP BY letter_id, hour HAVING sum(count) <> 0`,
-      db,
-    ),
-    await store.rows<Row>(
-      sql`SELECT letter_id AS "letterId", ${hourOf(store)} AS key, count(*) AS n FROM signatures
-           WHERE status = 'verified' GROUP BY letter_id, ${hourOf(store)}`,
-      db,
-    ),
-  );
+    );
+    compare(drift, slugs, b.counter, stored, await store.rows<Row>(b.recount, db));
+  }
   return drift;
+}
+
+/**
+ * The counters that break a letter's count down (by country, by hour): each table, its key
+ * column, and the same counts recomputed from the signatures, as (letter_id, key, n) rows.
+ */
+function breakdowns(store: Store) {
+  const t = store.tables;
+  const recount = (key: SQL, only: SQL) =>
+    sql`SELECT letter_id AS "letterId", ${key} AS key, count(*) AS n FROM signatures
+         WHERE status = 'verified' ${only} GROUP BY letter_id, ${key}`;
+  return [
+    {
+      counter: 'country' as const,
+      table: t.letterCountryCounts,
+      key: sql.identifier(t.letterCountryCounts.country.name),
+      recount: recount(sql.raw('country'), sql.raw('AND country IS NOT NULL')),
+    },
+    {
+      counter: 'hour' as const,
+      table: t.letterHourCounts,
+      key: sql.identifier(t.letterHourCounts.hour.name),
+      recount: recount(hourOf(store), sql.raw('')),
+    },
+  ];
+}
+
+/** Each letter's count as its counters say (the sum of its slots), in id order. */
+export async function storedCounts(store: Store): Promise<Array<{ slug: string; count: number }>> {
+  const rows = await store.rows<{ slug: string; n: number }>(
+    sql`SELECT l.slug AS slug, (SELECT coalesce(sum(c.count), 0) FROM letter_count_slots c WHERE c.letter_id = l.id) AS n
+          FROM letters l ORDER BY l.id`,
+  );
+  return rows.map((r) => ({ slug: r.slug, count: Number(r.n) }));
 }
 
 /** The start of verified_at's hour in milliseconds: the two databases keep times in different types. */
@@ -135,19 +147,13 @@ export async function repairCounters(store: Store, now: Date): Promise<Drift[]> 
             FROM letters l`,
       tx,
     );
-    await tx.delete(t.letterCountryCounts);
-    await store.rows(
-      sql`INSERT INTO letter_country_counts (letter_id, country, slot, count)
-          SELECT letter_id, country, 0, count(*) FROM signatures WHERE status = 'verified' AND country IS NOT NULL
-           GROUP BY letter_id, country`,
-      tx,
-    );
-    await tx.delete(t.letterHourCounts);
-    await store.rows(
-      sql`INSERT INTO letter_hour_counts (letter_id, hour, slot, count)
-          SELECT letter_id, ${hourOf(store)}, 0, count(*) FROM signatures WHERE status = 'verified' GROUP BY letter_id, ${hourOf(store)}`,
-      tx,
-    );
+    for (const b of breakdowns(store)) {
+      await tx.delete(b.table);
+      await store.rows(
+        sql`INSERT INTO ${b.table} (letter_id, ${b.key}, slot, count) SELECT "letterId", key, 0, n FROM (${b.recount}) AS recount`,
+        tx,
+      );
+    }
     for (const letterId of new Set(drift.map((d) => d.letterId))) {
       const mine = drift.filter((d) => d.letterId === letterId);
       await tx.insert(t.auditLog).values({

@@ -12,13 +12,11 @@ import { type Column, type SQL, sql } from 'drizzle-orm';
 import { type Store, typedParam } from '../db/store.js';
 
 /** The signature's own columns as the general path inserts them (status pending, mail sent now). */
-export interface FirstSignature {
+/** What a signer gave, as stored, whichever way the signature is written. */
+export interface SignerColumns {
   letterId: number;
   name: string;
   nameKey: string;
-  nameHead: string;
-  nameTail: string;
-  nameLen: number;
   email: string;
   emailKey: string;
   title: string | null;
@@ -27,6 +25,12 @@ export interface FirstSignature {
   isPublic: boolean;
   comment: string | null;
   ip: string | null;
+}
+
+export interface FirstSignature extends SignerColumns {
+  nameHead: string;
+  nameTail: string;
+  nameLen: number;
   holdReason: 'spike' | null;
 }
 

@@ -26,23 +26,12 @@ import { LetterClosed, NotFound } from '../errors.js';
 import { type OutboxRepo, outboxValues } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
 import { Counters } from './counters.js';
-import { type FirstSignature, OneTripSigning } from './one-trip-signing.js';
+import { type FirstSignature, OneTripSigning, type SignerColumns } from './one-trip-signing.js';
 import type { SpikeWindows } from './spike-windows.js';
 
 export type Signature = Tables['signatures']['$inferSelect'];
 
-export interface NewSignature {
-  letterId: number;
-  name: string;
-  nameKey: string;
-  email: string;
-  emailKey: string;
-  title: string | null;
-  organisation: string | null;
-  country: string | null;
-  isPublic: boolean;
-  comment: string | null;
-  ip: string | null;
+export interface NewSignature extends SignerColumns {
   /** The spike guard's sources for this signing (IP, network, mail domain); empty to skip it. */
   sources: string[];
 }
@@ -321,18 +310,9 @@ export class SignatureRepo {
    */
   async createPendingSignature(input: NewSignature, letter: LetterForMail, now: Date): Promise<SignOutcome> {
     const spike = this.spike && input.sources.length > 0 ? await this.spike.record(input.letterId, input.sources, now) : false;
+    const { sources: _, ...signer } = input;
     const fields: FirstSignature = {
-      letterId: input.letterId,
-      name: input.name,
-      nameKey: input.nameKey,
-      email: input.email,
-      emailKey: input.emailKey,
-      title: input.title,
-      organisation: input.organisation,
-      country: input.country,
-      isPublic: input.isPublic,
-      comment: input.comment,
-      ip: input.ip,
+      ...signer,
       ...nameBlockColumns(input.nameKey),
       holdReason: spike ? ('spike' as const) : null,
     };

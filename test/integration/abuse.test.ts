@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFormStamp } from '../../src/domain/form-stamp.js';
 import { hashToken } from '../../src/domain/tokens.js';
 import { letterCount, makeTestApp, seedLetter, signFormBody, signViaApi, type TestApp } from '../helpers/app.js';
+import { STORE } from '../helpers/database.js';
 
 const apps: TestApp[] = [];
 afterEach(async () => {
@@ -65,6 +66,17 @@ describe('rate limits', () => {
       codes.push(res.statusCode);
     }
     expect(codes).toEqual([202, 202, 202, 202, 429, 429]);
+  });
+
+  // PostgreSQL keeps request limits in the database (shared by every process), on the app's clock.
+  it.skipIf(STORE !== 'postgres')('starts a new window in the database once the window has passed', async () => {
+    const t = await app({ SIGN_LIMIT_PER_IP: '2', SIGN_LIMIT_WINDOW: '1 minute' });
+    const sign = async (i: number) => (await signViaApi(t, 'fair-pay', { name: `W ${i}`, email: `w${i}@example.org` })).statusCode;
+    expect([await sign(0), await sign(1), await sign(2)]).toEqual([202, 202, 429]);
+    t.clock.advance(30_000);
+    expect(await sign(3)).toBe(429);
+    t.clock.advance(31_000);
+    expect([await sign(4), await sign(5), await sign(6)]).toEqual([202, 202, 429]);
   });
 
   it('RATE_LIMIT=off switches the limits off', async () => {

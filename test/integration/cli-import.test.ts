@@ -107,7 +107,7 @@ describe('import-letter', () => {
     const path = join(dir, 'plain.md');
     writeFileSync(path, '# Just a title\n');
     expect((await runCli(['import-letter', path], env)).code).toBe(1);
-    // Through the real entry point (npm run cli): the message on stderr, and the exit code.
+    // Through the real entry point (what npm run cli runs, compiled): the message on stderr, and the exit code.
     const missing = runCliProcess(['import-letter', join(dir, 'missing.md')], env);
     expect(missing.stderr).toContain('Cannot read');
     expect(missing.code).toBe(1);

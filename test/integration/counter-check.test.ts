@@ -65,4 +65,26 @@ describe('the counter check during confirmations', () => {
     expect(await letterCount(t, 'fair-pay')).toBe(40);
     expect(await recount(t, 'fair-pay')).toBe(40);
   });
+
+  it('finds and repairs drift in the country and hour breakdowns', async () => {
+    await confirmAll(await pendingLinks(6), async () => {});
+    // A slot of its own for each change, as every process adds to slots of its own.
+    const [{ letterId, hour } = { letterId: 0, hour: 0 }] = await t.sql<{ letterId: number; hour: number }>(
+      'SELECT letter_id AS "letterId", hour FROM letter_hour_counts LIMIT 1',
+    );
+    await t.sql("INSERT INTO letter_country_counts (letter_id, country, slot, count) VALUES (?, 'FR', 999, 2)", letterId);
+    await t.sql('INSERT INTO letter_hour_counts (letter_id, hour, slot, count) VALUES (?, ?, 999, -1)', letterId, hour);
+    await t.sql("DELETE FROM letter_country_counts WHERE country = 'DE'");
+    const found = (await findDrift(t.store)).map((d) => [d.counter, d.counter === 'hour' ? 'an hour' : d.key, d.stored, d.actual]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['country', 'FR', 5, 3],
+        ['country', 'DE', 0, 3],
+        ['hour', 'an hour', 5, 6],
+      ]),
+    );
+    expect(found).toHaveLength(3);
+    await t.app.services.counters.repair();
+    expect(await findDrift(t.store)).toEqual([]);
+  });
 });

@@ -41,7 +41,8 @@ describe('graceful shutdown', () => {
       exited = true;
     });
     const load = Promise.all(Array.from({ length: 16 }, (_, i) => signLoop(server.url, `w${i}`, acknowledged, statuses, () => exited)));
-    await new Promise((r) => setTimeout(r, 700));
+    // Signal once signing is flowing, so requests are in flight when it comes.
+    await expect.poll(() => acknowledged.length, { timeout: 20_000 }).toBeGreaterThan(20);
     const signalledAt = Date.now();
     server.kill('SIGTERM');
     expect(await server.exited).toBe(0);
@@ -71,7 +72,8 @@ describe('online backup', () => {
     const acknowledged: string[] = [];
     let stop = false;
     const load = Promise.all(Array.from({ length: 4 }, (_, i) => signLoop(server.url, `b${i}`, acknowledged, [], () => stop)));
-    await new Promise((r) => setTimeout(r, 300));
+    // Back up once signing is flowing, so the copy is taken while writes commit.
+    await expect.poll(() => acknowledged.length, { timeout: 20_000 }).toBeGreaterThan(10);
     const backupFile = join(dir, 'backup.db');
     const result = await runCli(['backup', backupFile], { DATABASE_URL: `file:${dbFile}` });
     stop = true;

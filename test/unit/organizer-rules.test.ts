@@ -9,7 +9,7 @@ import { LoginThrottle, MemoryFailureStore } from '../../src/limits/login-thrott
 import { mergeById, toCells } from '../../src/organizers/csv-export.js';
 import { letterFormSchema, parseUtcDateTime } from '../../src/organizers/letter-form.js';
 import { canMove } from '../../src/organizers/letter-status.js';
-import { noticeFrom, withNotice } from '../../src/organizers/notices.js';
+import { noticeFrom, noticeQuery, withNotice } from '../../src/organizers/notices.js';
 import { can, type Permission } from '../../src/organizers/permissions.js';
 import { safeReturn } from '../../src/organizers/route-helpers.js';
 import { sparklinePoints } from '../../src/organizers/sparkline.js';
@@ -193,9 +193,12 @@ describe('small helpers', () => {
   });
 
   it('shows only notices we wrote', () => {
-    expect(noticeFrom({ notice: 'saved' })?.text).toBe('Changes saved.');
-    expect(noticeFrom({ notice: '<script>' })).toBeNull();
-    expect(noticeFrom({ notice: 'moderated', n: '3', action: 'approve' })?.text).toBe('Approved 3 signatures.');
+    const notice = (query: Record<string, unknown>) => noticeFrom(noticeQuery.parse(query));
+    expect(notice({ notice: 'saved' })?.text).toBe('Changes saved.');
+    expect(notice({ notice: '<script>' })).toBeNull();
+    expect(notice({ notice: ['saved', 'saved'] })).toBeNull();
+    expect(notice({ notice: 'moderated', n: '3', action: 'approve' })?.text).toBe('Approved 3 signatures.');
+    expect(notice({ notice: 'moderated', n: '-1', action: 'approve' })).toBeNull();
     expect(withNotice('/organize/letters/1/moderation?reason=spike&select=all&notice=x', 'saved')).toBe(
       '/organize/letters/1/moderation?reason=spike&notice=saved',
     );

@@ -1,6 +1,6 @@
 // The moderation queue from the command line: list held signatures, approve or reject one. The
 // decisions go through the same service as the web's, so they are audited the same way.
-import type { ModerationAction } from '../../signatures/signature-repo.js';
+import type { ModerationAction } from '../../organizers/moderation-service.js';
 import { type Command, UsageError, withServices } from '../command.js';
 
 /** The CLI lists the oldest held signatures, a screenful at a time in practice. */
