@@ -226,7 +226,9 @@ export async function createServices(config: Config, options: ServiceOptions): P
       ? await (await import('./limits/redis-rate-limit-store.js')).openRedisRateLimits(config.REDIS_URL, config.REDIS_KEY_PREFIX, log)
       : null;
   const rateLimitStore =
-    config.RATE_LIMIT === 'off' || store.dialect === 'sqlite' ? undefined : (redisLimits?.store ?? databaseRateLimitStore(windowCounters, () => now().getTime()));
+    config.RATE_LIMIT === 'off' || store.dialect === 'sqlite'
+      ? undefined
+      : (redisLimits?.store ?? databaseRateLimitStore(windowCounters, () => now().getTime()));
 
   let closed = false;
   return {
