@@ -1,9 +1,14 @@
 // Starts the site: load config, build the app, listen; close cleanly on SIGTERM and SIGINT.
 // With WORKERS > 1 (PostgreSQL), this process forks that many workers sharing the port
-// (node:cluster), replaces any that dies, and drains them all on SIGTERM.
+// (node:cluster), replaces any that dies, and drains them all on SIGTERM. That primary never
+// loads the app (a worker's 100 MB would be one more copy to run): a short-lived first child
+// migrates and seeds before the workers start.
 import cluster from 'node:cluster';
-import { buildApp } from './app.js';
+import { once } from 'node:events';
 import { type Config, ConfigError, loadConfig } from './config.js';
+
+/** Marks the primary's first child, which prepares the database and exits. */
+const SETUP_ROLE = 'UNDERSIGNED_SETUP';
 
 /** A worker that dies is replaced after this pause (a crash loop does not spin the CPU). */
 const RESTART_DELAY_MS = 1000;
@@ -22,11 +27,29 @@ async function main(): Promise<void> {
     throw error;
   }
   if (config.WORKERS > 1 && cluster.isPrimary) await supervise(config);
+  else if (cluster.isWorker && process.env[SETUP_ROLE]) await prepare(config);
   else await serve(config);
+}
+
+/** Migrations and the demo letters, once, before any worker serves. */
+async function prepare(config: Config): Promise<void> {
+  const { createServices, migrateStore } = await import('./services.js');
+  await migrateStore(config);
+  if (config.SEED_DEMO && !config.production) {
+    const { default: pino } = await import('pino');
+    const services = await createServices(config, { log: pino({ level: 'warn' }) });
+    try {
+      await services.imports.seedDemo(services.now());
+    } finally {
+      await services.close();
+    }
+  }
+  process.exit(0);
 }
 
 /** One process serving the port (alone, or as one of the workers). */
 async function serve(config: Config): Promise<void> {
+  const { buildApp } = await import('./app.js');
   const app = await buildApp(config);
   // Workers do not seed: the primary did it once, before forking them.
   if (cluster.isPrimary && config.SEED_DEMO && !config.production && (await app.services.imports.seedDemo(app.services.now()))) {
@@ -70,20 +93,12 @@ async function serve(config: Config): Promise<void> {
   }
 }
 
-/** The primary of several workers: migrates and seeds once, forks, replaces, drains. */
+/** The primary of several workers: has the database prepared once, forks, replaces, drains. */
 async function supervise(config: Config): Promise<void> {
-  // Migrations and the demo letters, once, before any worker serves.
-  const { createServices, migrateStore } = await import('./services.js');
-  await migrateStore(config);
-  if (config.SEED_DEMO && !config.production) {
-    const { default: pino } = await import('pino');
-    const services = await createServices(config, { log: pino({ level: 'warn' }) });
-    try {
-      await services.imports.seedDemo(services.now());
-    } finally {
-      await services.close();
-    }
-  }
+  const setup = cluster.fork({ [SETUP_ROLE]: '1' });
+  const [code] = (await once(setup, 'exit')) as [number | null];
+  // The child has said why on stderr, in the same one line a single process would.
+  if (code !== 0) process.exit(1);
 
   let stopping = false;
   const fork = () => {
