@@ -47,6 +47,8 @@ export interface LetterPageDeps {
   publicUrl: string;
   now: () => Date;
   changeMark: () => number;
+  /** The letter's public updates to signers, newest first (updates/update-service.ts). */
+  publicUpdates: (letterId: number) => Promise<Array<{ id: number; subject: string; html: string; sentAt: Date | null }>>;
 }
 
 interface Entry {
@@ -108,10 +110,11 @@ export class LetterPage {
     options: { preview?: boolean; formStamp?: string; locals?: Record<string, unknown> } = {},
   ): Promise<string> {
     const now = this.deps.now();
-    const [notables, recent, stats] = await Promise.all([
+    const [notables, recent, stats, updates] = await Promise.all([
       this.deps.letters.notables(letter.id),
       this.deps.letters.recentPublicSignatures(letter.id, RECENT_SIGNATURES_ON_PAGE),
       this.deps.press.pageStats(letter, now),
+      this.deps.publicUpdates(letter.id),
     ]);
     const preview = options.preview === true;
     return this.deps.eta.render('letters/show', {
@@ -122,6 +125,7 @@ export class LetterPage {
       notables,
       recent,
       stats,
+      updates,
       pageTitle: letter.title,
       description: letter.summary,
       canonical: `${this.deps.publicUrl}/letters/${letter.slug}`,
