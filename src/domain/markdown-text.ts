@@ -60,10 +60,11 @@ export function markdownToText(source: string): string {
         break;
     }
   }
+  // Blank lines at either end go; a first line's indentation (code) stays.
   return `${out
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
-    .trim()}\n`;
+    .replace(/^\n+|\s+$/g, '')}\n`;
 }
 
 function inlineText(children: Token[]): string {
