@@ -1,6 +1,6 @@
 // A real SMTP server on 127.0.0.1 that keeps what it receives, parsed with mailparser. It can
-// refuse chosen recipients (a 550 at RCPT TO, as a mailbox that does not exist) or every sender
-// (a 550 at MAIL FROM, as a relay refusing our account).
+// refuse chosen recipients (a 550 at RCPT TO, as a mailbox that does not exist), put them off
+// (a 450), or refuse every sender (a 550 at MAIL FROM, as a relay refusing our account).
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -24,6 +24,8 @@ export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   /** Addresses refused at RCPT TO with 550 (lower case). */
   readonly refusedRecipients = new Set<string>();
+  /** Addresses put off at RCPT TO with 450, a temporary failure (lower case). */
+  readonly deferredRecipients = new Set<string>();
   /** Every MAIL FROM refused with 550 while set. */
   refuseSender = false;
   private server: SMTPServer | null = null;
@@ -39,8 +41,12 @@ export class SmtpSink {
       logger: false,
       onMailFrom: (_address, _session, callback) =>
         callback(this.refuseSender ? smtpError('5.7.1 Sender not allowed to relay', 550) : undefined),
-      onRcptTo: (address, _session, callback) =>
-        callback(this.refusedRecipients.has(address.address.toLowerCase()) ? smtpError('5.1.1 No such mailbox here', 550) : undefined),
+      onRcptTo: (address, _session, callback) => {
+        const to = address.address.toLowerCase();
+        if (this.refusedRecipients.has(to)) callback(smtpError('5.1.1 No such mailbox here', 550));
+        else if (this.deferredRecipients.has(to)) callback(smtpError('4.2.1 Mailbox busy, try again later', 450));
+        else callback();
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((mail: ParsedMail) => {
