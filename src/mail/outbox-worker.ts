@@ -3,9 +3,9 @@
 // and sends them a few at a time, and records failures for retry with backoff.
 //
 // Bulk mail (updates to signers) waits for everything else: a round takes it only when the
-// first lane came back less than full, and at most a second's worth, each send paid for from a
-// budget every process shares; each is marked sent as soon as the server took it, so a crash
-// can repeat only what was in flight.
+// first lane came back less than full, and only as much as the pool sends at once, each send
+// paid for from a budget every process shares; each is marked sent as soon as the server took
+// it, so a crash can repeat only what was in flight.
 import type { Eta } from 'eta';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/store.js';
@@ -142,9 +142,10 @@ export class OutboxWorker {
   }
 
   private async deliverBulk(bulk: BulkMail): Promise<{ attempted: number; sent: number }> {
-    const { repo, now, leaseMs } = this.options;
+    const { repo, now, leaseMs, concurrency = 8 } = this.options;
     if (Date.now() < this.bulkResumesAt) return { attempted: 0, sent: 0 };
-    const due = await repo.claim(now(), bulk.perRound, leaseMs, 'bulk');
+    // One wave of the pool at a time: mail queued meanwhile waits for a few sends at most.
+    const due = await repo.claim(now(), Math.min(bulk.perRound, concurrency), leaseMs, 'bulk');
     const untried: OutboxRow[] = [];
     let sent = 0;
     await this.inParallel(due, async (row) => {
