@@ -39,5 +39,5 @@ ALTER TABLE "letter_updates" ADD CONSTRAINT "letter_updates_sent_by_organizers_i
 CREATE INDEX "letter_updates_letter_idx" ON "letter_updates" USING btree ("letter_id","id");--> statement-breakpoint
 CREATE INDEX "letter_updates_status_idx" ON "letter_updates" USING btree ("status");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_update_signature_uq" ON "outbox" USING btree ("update_id","signature_id") WHERE update_id IS NOT NULL;--> statement-breakpoint
-CREATE INDEX "signatures_update_recipients_idx" ON "signatures" USING btree ("letter_id","id") WHERE status = 'verified' AND updates_consent_at IS NOT NULL AND updates_unsubscribed_at IS NULL;--> statement-breakpoint
+CREATE INDEX "signatures_update_recipients_idx" ON "signatures" USING btree ("letter_id","status","id") WHERE status = 'verified' AND updates_consent_at IS NOT NULL AND updates_unsubscribed_at IS NULL;--> statement-breakpoint
 CREATE INDEX "outbox_due_idx" ON "outbox" USING btree ("status","priority","next_attempt_at");

@@ -40,4 +40,4 @@ CREATE INDEX `outbox_due_idx` ON `outbox` (`status`,`priority`,`next_attempt_at`
 ALTER TABLE `signatures` ADD `updates_consent_at` integer;--> statement-breakpoint
 ALTER TABLE `signatures` ADD `updates_consent_wording` text;--> statement-breakpoint
 ALTER TABLE `signatures` ADD `updates_unsubscribed_at` integer;--> statement-breakpoint
-CREATE INDEX `signatures_update_recipients_idx` ON `signatures` (`letter_id`,`id`) WHERE status = 'verified' AND updates_consent_at IS NOT NULL AND updates_unsubscribed_at IS NULL;
+CREATE INDEX `signatures_update_recipients_idx` ON `signatures` (`letter_id`,`status`,`id`) WHERE status = 'verified' AND updates_consent_at IS NOT NULL AND updates_unsubscribed_at IS NULL;

@@ -234,15 +234,16 @@ export class UpdateRepo {
 
   /**
    * Recipients: counted, consenting, subscribed (the recipients' index, read alone), less those
-   * whose address refuses mail (few: read from the suppressions' side, one probe each). Also the
-   * newest of them, which bounds the fan-out.
+   * whose address refuses mail. Those are few, so they are read from the suppressions' side, each
+   * one probe of the letter's address key (CROSS JOIN keeps SQLite to that order: walking the
+   * recipients instead cost 150 ms at 400,000). Also the newest of them, which bounds the fan-out.
    */
   private async recipientsTx(tx: Db, letterId: number): Promise<{ total: number; lastId: number }> {
     const { signatures: s, emailSuppressions: x } = this.t;
     const mine = sql`${s.letterId} = ${letterId} AND ${recipient(s)}`;
     const [row] = await this.store.rows<{ subscribed: unknown; refused: unknown; lastId: unknown }>(
       sql`SELECT (SELECT count(*) FROM ${s} WHERE ${mine}) AS subscribed,
-                 (SELECT count(*) FROM ${x} JOIN ${s} ON ${s.emailKey} = ${x.emailKey} AND ${mine}) AS refused,
+                 (SELECT count(*) FROM ${x} CROSS JOIN ${s} WHERE ${s.emailKey} = ${x.emailKey} AND ${mine}) AS refused,
                  (SELECT max(${s.id}) FROM ${s} WHERE ${mine}) AS "lastId"`,
       tx,
     );

@@ -136,9 +136,10 @@ export const signatures = sqliteTable(
     // key rather than the predicate, so both databases match it with bound parameters.
     index('signatures_public_list_idx').on(t.letterId, t.isPublic, t.hidden, t.verifiedAt, t.id).where(sql`status = 'verified'`),
     // Who an update goes to (updates/update-repo.ts): counted, consenting, subscribed, in id order,
-    // so counting them and walking them in batches reads only them, at any size of letter.
+    // so counting them and walking them in batches reads only them, at any size of letter. The
+    // status leads the key as in signatures_letter_status_idx, so SQLite prefers this one.
     index('signatures_update_recipients_idx')
-      .on(t.letterId, t.id)
+      .on(t.letterId, t.status, t.id)
       .where(sql`status = 'verified' AND updates_consent_at IS NOT NULL AND updates_unsubscribed_at IS NULL`),
   ],
 );
