@@ -50,8 +50,8 @@ export class UpdateDelivery {
     return {
       perRound: budget.perSecond,
       take: () => budget.take(),
-      sentTx: (tx, row) => (row.updateId === null ? Promise.resolve() : repo.countSentTx(tx, row.updateId)),
-      givenUpTx: (tx, row) => (row.updateId === null ? Promise.resolve() : repo.countUnsentTx(tx, row.updateId)),
+      sentTx: (tx, row) => (row.updateId === null ? Promise.resolve() : repo.countTx(tx, row.updateId, 'sent')),
+      givenUpTx: (tx, row) => (row.updateId === null ? Promise.resolve() : repo.countTx(tx, row.updateId, 'unsent')),
     };
   }
 

@@ -207,22 +207,11 @@ export class UpdateRepo {
     });
   }
 
-  /** Inside the unit of work marking an update's mail sent. */
-  async countSentTx(tx: Db, updateId: number): Promise<void> {
+  /** Inside the unit of work marking one of an update's mails sent, or giving it up (unsent). */
+  async countTx(tx: Db, updateId: number, outcome: 'sent' | 'unsent'): Promise<void> {
     const u = this.t.letterUpdates;
-    await tx
-      .update(u)
-      .set({ sentCount: sql`${u.sentCount} + 1` })
-      .where(eq(u.id, updateId));
-  }
-
-  /** Inside the unit of work giving up an update's mail. */
-  async countUnsentTx(tx: Db, updateId: number): Promise<void> {
-    const u = this.t.letterUpdates;
-    await tx
-      .update(u)
-      .set({ unsentCount: sql`${u.unsentCount} + 1` })
-      .where(eq(u.id, updateId));
+    const count = outcome === 'sent' ? { sentCount: sql`${u.sentCount} + 1` } : { unsentCount: sql`${u.unsentCount} + 1` };
+    await tx.update(u).set(count).where(eq(u.id, updateId));
   }
 
   // ---- recipients ------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 // `send-update SLUG FILE.md --subject "…"`: sends an update to a letter's signers, for scripts:
 // the same service call as the organizers' Send button (recipients fixed now, the mail queued
 // and sent by the running site's background job and outbox workers), audited, no prompt.
-import { readFileSync } from 'node:fs';
 import { toDraft, updateDraftSchema } from '../../updates/update-form.js';
-import { type Command, cliArgs, UsageError, withServices } from '../command.js';
+import { type Command, cliArgs, readTextFile, UsageError, withServices } from '../command.js';
 
 const USAGE = 'Usage: npm run cli -- send-update SLUG FILE.md --subject "…" [--signers-only]';
 
@@ -16,13 +15,8 @@ export const sendUpdateCommand: Command = {
     });
     const [slug, path, ...rest] = positionals;
     if (!slug || !path || rest.length > 0 || values.subject === undefined) throw new UsageError(USAGE);
-    let body: string;
-    try {
-      body = readFileSync(path, 'utf8');
-    } catch (error) {
-      cli.stderr.write(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
-      return 1;
-    }
+    const body = readTextFile(path, cli);
+    if (body === null) return 1;
     const form = updateDraftSchema.safeParse({ subject: values.subject, body, signers_only: values['signers-only'] });
     if (!form.success) {
       for (const issue of form.error.issues) cli.stderr.write(`${String(issue.path[0] ?? 'update')}: ${issue.message}\n`);
