@@ -27,6 +27,8 @@ import { registerSessions, requireOrganizer } from './plugins/session.js';
 import { createServices, type Services } from './services.js';
 import { signatureApiRoutes } from './signatures/api-routes.js';
 import { signatureRoutes } from './signatures/routes.js';
+import { updateAdminRoutes } from './updates/update-admin-routes.js';
+import { updateRoutes } from './updates/update-routes.js';
 import { STATIC_DIR, VIEWS_DIR, viewHelpers } from './views.js';
 
 declare module 'fastify' {
@@ -98,9 +100,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Public pages and the press API: no cookies, so every answer is cacheable.
   const limits = rateLimits(app, config);
-  const { now, eta, letters, letterPage, signing, press, organizers, mail } = services;
+  const { now, eta, letters, letterPage, signing, press, organizers, updates, mail } = services;
   await app.register(letterRoutes, { letters, letterPage });
   await app.register(signatureRoutes, { signing, letters, letterPage, config, now, limits });
+  await app.register(updateRoutes, { updates, letters, eta, config, limits });
   await app.register(signatureApiRoutes, { signing, limits, prefix: '/api/v1' });
   await app.register(pressApiRoutes, { press, config, prefix: '/api/v1' });
   await app.register(shareRoutes, { press, letters, eta, config, now });
@@ -118,6 +121,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await pages.register(notableRoutes, { organizers });
         await pages.register(moderationRoutes, { organizers });
         await pages.register(collectiveRoutes, { organizers });
+        await pages.register(updateAdminRoutes, { access: organizers.access, updates });
       },
       { prefix: '/organize' },
     );
@@ -138,7 +142,7 @@ function defaultLogger(config: Config): FastifyServerOptions['logger'] {
     serializers: {
       req: (req: { method: string; url: string; id: string }) => ({
         method: req.method,
-        url: req.url.replace(/\/(verify|withdraw|signin|reset|invite)\/[^/?#]+/, '/$1/…'),
+        url: req.url.replace(/\/(verify|withdraw|signin|reset|invite|unsubscribe)\/[^/?#]+/, '/$1/…'),
         id: req.id,
       }),
     },

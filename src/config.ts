@@ -138,6 +138,8 @@ const envSchema = z
     /** FULL makes every committed signature survive power loss; see README. */
     DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
     OUTBOX_POLL_MS: positiveInt(500),
+    /** Update mail leaving per second, across every process (confirmations are never held by it). */
+    UPDATES_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
   })
   .superRefine((env, ctx) => {
     const postgres = env.DATABASE_URL !== undefined && !env.DATABASE_URL.startsWith('file:');

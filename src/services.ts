@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { openStore } from './db/open-store.js';
 import type { Store } from './db/store.js';
 import { generateToken as randomToken } from './domain/tokens.js';
+import { UnsubscribeTokens } from './domain/unsubscribe-token.js';
 import { Jobs } from './jobs.js';
 import { LetterImports } from './letters/letter-imports.js';
 import { LetterPage } from './letters/letter-page.js';
@@ -44,6 +45,10 @@ import { SignService } from './signatures/sign-service.js';
 import { SignatureRepo } from './signatures/signature-repo.js';
 import { SpikeWindows } from './signatures/spike-windows.js';
 import { type CopyOutcome, copyAndCheck } from './store-copy.js';
+import { SendBudget } from './updates/send-budget.js';
+import { UpdateDelivery } from './updates/update-delivery.js';
+import { UpdateRepo } from './updates/update-repo.js';
+import { UpdateService } from './updates/update-service.js';
 import { createEta } from './views.js';
 
 export interface ServiceOptions {
@@ -66,6 +71,8 @@ export interface Services {
   press: PressService;
   imports: LetterImports;
   organizers: OrganizerServices;
+  /** Updates to signers: writing, sending, progress, the public list, unsubscribing. */
+  updates: UpdateService;
   mail: MailService;
   counters: CounterCheck;
   maintenance: Maintenance;
@@ -127,6 +134,18 @@ export async function createServices(config: Config, options: ServiceOptions): P
     outboxDir: config.outboxDir,
     log,
   });
+  const audit = new AuditRepo(store);
+  const windowCounters = new WindowCounters(store);
+  // Update mail: rendered by the updates feature, sent in the bulk lane within UPDATES_PER_SECOND.
+  const updateRepo = new UpdateRepo(store, audit);
+  const unsubscribeTokens = new UnsubscribeTokens(config.SESSION_SECRET);
+  const updateDelivery = new UpdateDelivery({
+    repo: updateRepo,
+    eta,
+    publicUrl: config.PUBLIC_URL,
+    tokens: unsubscribeTokens,
+    budget: new SendBudget(windowCounters, config.UPDATES_PER_SECOND),
+  });
   const worker = new OutboxWorker({
     repo: outbox,
     transport,
@@ -136,6 +155,9 @@ export async function createServices(config: Config, options: ServiceOptions): P
     now,
     pollMs: config.OUTBOX_POLL_MS,
     leaseMs: config.OUTBOX_LEASE,
+    renderers: updateDelivery.renderers,
+    bulk: updateDelivery.bulk,
+    recipientRefusedTx: (tx, row, reason, at) => updateDelivery.recipientRefusedTx(tx, row, reason, at),
   });
   const mail = new MailService(outbox, worker, transport, config.outboxDir, now);
   const mailQueued = () => worker.wake();
@@ -177,15 +199,14 @@ export async function createServices(config: Config, options: ServiceOptions): P
     publicUrl: config.PUBLIC_URL,
     now,
     changeMark,
+    publicUpdates: (letterId) => updates.publicUpdates(letterId),
   });
   const imports = new LetterImports(letterRepo, signing);
 
   // ---- organizers ----------------------------------------------------------------------------
-  const audit = new AuditRepo(store);
   const sessions = new SessionRepo(store, audit);
   const accounts = new AccountRepo(store, audit, outbox, sessions);
   const members = new MemberRepo(store, audit, outbox, sessions);
-  const windowCounters = new WindowCounters(store);
   const throttle =
     config.RATE_LIMIT === 'off'
       ? null
@@ -206,9 +227,22 @@ export async function createServices(config: Config, options: ServiceOptions): P
     exports: new ExportService(store, letterRepo, audit, now),
   };
 
+  // ---- updates to signers ----------------------------------------------------------------------
+  const fanOut = { name: 'update-fan-out', everyMs: 1000, run: () => updates.fanOut() };
+  const updates = new UpdateService({
+    repo: updateRepo,
+    letters: letterRepo,
+    tokens: unsubscribeTokens,
+    now,
+    perSecond: config.UPDATES_PER_SECOND,
+    sendingStarted: () => void jobs.run(fanOut.name),
+    mailQueued,
+  });
+
   // ---- upkeep ----------------------------------------------------------------------------------
   const counters = new CounterCheck(store, log, now);
   const jobs = new Jobs({ store, claims: windowCounters, now, log }, [
+    fanOut,
     {
       name: 'housekeeping',
       everyMs: MINUTE_MS,
@@ -241,6 +275,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     press,
     imports,
     organizers,
+    updates,
     mail,
     counters,
     jobs,

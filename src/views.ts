@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import { countryName } from './domain/countries.js';
+import { updateConsentWording } from './domain/update-consent.js';
 
 export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
 export const VIEWS_DIR = join(ROOT_DIR, 'views');
@@ -38,4 +39,6 @@ export const viewHelpers = {
   format: (n: number) => numberFormat.format(n),
   date: (d: Date) => dateFormat.format(d),
   countryName,
+  /** The words beside the signing form's updates box: the ones a signature's consent records. */
+  updatesConsentWording: updateConsentWording(),
 };

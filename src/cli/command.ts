@@ -1,6 +1,7 @@
 // What a CLI command is, and the one way commands reach the app: the same composition root as
 // the site (services.ts), opened with the same configuration. A command parses its arguments
 // and makes one service call; it never touches the database itself.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from '../config.js';
@@ -34,6 +35,16 @@ export async function withServices<T>(cli: Cli, work: (services: Services) => Pr
     return await work(services);
   } finally {
     await services.close();
+  }
+}
+
+/** A file's text, or null after saying on stderr why it cannot be read. */
+export function readTextFile(path: string, cli: Cli): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    cli.stderr.write(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    return null;
   }
 }
 

@@ -8,6 +8,7 @@ import { createOrganizerCommand } from './commands/create-organizer.js';
 import { exportCommand } from './commands/export.js';
 import { importLetterCommand } from './commands/import-letter.js';
 import { approveCommand, heldCommand, rejectCommand } from './commands/moderation.js';
+import { sendUpdateCommand } from './commands/send-update.js';
 
 const COMMANDS: Record<string, Command> = {
   'import-letter': importLetterCommand,
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   'create-organizer': createOrganizerCommand,
   export: exportCommand,
   'copy-store': copyStoreCommand,
+  'send-update': sendUpdateCommand,
 };
 
 /** Runs one command; resolves with its exit code (0 done, 1 failed, 2 misused). */

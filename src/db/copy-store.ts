@@ -25,6 +25,8 @@ const ORDER: Array<keyof Tables> = [
   'auditLog',
   'rateLimits',
   'spikeCounts',
+  'letterUpdates',
+  'emailSuppressions',
 ];
 
 const BATCH = 1000;

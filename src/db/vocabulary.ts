@@ -38,3 +38,7 @@ export const ROLES = ['owner', 'editor', 'moderator'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ORGANIZER_TOKEN_PURPOSES = ['signin', 'reset', 'invite'] as const;
+
+/** An update to signers: written, then being sent (its mail queued in batches), then sent. */
+export const UPDATE_STATUSES = ['draft', 'sending', 'sent'] as const;
+export type UpdateStatus = (typeof UPDATE_STATUSES)[number];

@@ -47,6 +47,8 @@ export interface LetterPageDeps {
   publicUrl: string;
   now: () => Date;
   changeMark: () => number;
+  /** The letter's public updates to signers, newest first (updates/update-service.ts). */
+  publicUpdates: (letterId: number) => Promise<Array<{ id: number; subject: string; html: string; sentAt: Date | null }>>;
 }
 
 interface Entry {
@@ -111,12 +113,13 @@ export class LetterPage {
     options: { preview?: boolean; formStamp?: string; locals?: Record<string, unknown> } = {},
   ): Promise<string> {
     const now = this.deps.now();
-    const [notables, recent, stats, bodyHtml] = await Promise.all([
+    const [notables, recent, stats, bodyHtml, updates] = await Promise.all([
       this.deps.letters.notables(letter.id),
       this.deps.letters.recentPublicSignatures(letter.id, RECENT_SIGNATURES_ON_PAGE),
       this.deps.press.pageStats(letter, now),
       // Rendered once per text, not once per change of the page (every confirmation is one).
       this.bodies.get(letter.bodyMd, async () => renderMarkdown(letter.bodyMd)),
+      this.deps.publicUpdates(letter.id),
     ]);
     const preview = options.preview === true;
     return this.deps.eta.render('letters/show', {
@@ -127,6 +130,7 @@ export class LetterPage {
       notables,
       recent,
       stats,
+      updates,
       pageTitle: letter.title,
       description: letter.summary,
       canonical: `${this.deps.publicUrl}/letters/${letter.slug}`,

@@ -13,6 +13,16 @@ export type OutboxRow = Tables['outbox']['$inferSelect'];
 /** After this many failed attempts (about two days of backoff) a message is marked dead. */
 export const MAX_ATTEMPTS = 40;
 
+/**
+ * Which mail a claim takes: `first` is everything people wait for (confirmations, account mail);
+ * `bulk` is update mail (outbox.priority 1), taken only when the first lane is empty.
+ */
+export type Lane = 'first' | 'bulk';
+const PRIORITY: Record<Lane, number> = { first: 0, bulk: 1 };
+
+/** Runs inside the unit of work that records a delivery, only when this sender still held the row. */
+export type AlsoTx = (tx: Db) => Promise<void>;
+
 /** A message as its outbox row holds it: the template's name and its data. */
 export function outboxValues(mail: QueuedMail): { kind: string; to: string; data: string } {
   return { kind: mail.kind, to: mail.to, data: JSON.stringify(mail.data) };
@@ -41,14 +51,15 @@ export class OutboxRepo {
    * whose lease is still running. Oldest first. On PostgreSQL, rows another sender is claiming
    * at this moment are skipped, not waited for.
    */
-  async claim(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+  async claim(now: Date, limit: number, leaseMs: number, lane: Lane = 'first'): Promise<OutboxRow[]> {
     const o = this.t.outbox;
     const claim = randomUUID();
     const lock = this.store.dialect === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``;
     return this.store.unitOfWork(async (tx) => {
       const due = await this.store.rows<{ id: number }>(
         sql`SELECT ${o.id} AS id FROM ${o}
-             WHERE ${o.status} = 'pending' AND ${o.nextAttemptAt} <= ${o.nextAttemptAt.mapToDriverValue(now)}
+             WHERE ${o.status} = 'pending' AND ${o.priority} = ${sql.raw(String(PRIORITY[lane]))}
+               AND ${o.nextAttemptAt} <= ${o.nextAttemptAt.mapToDriverValue(now)}
                AND (${o.claimedUntil} IS NULL OR ${o.claimedUntil} < ${o.claimedUntil.mapToDriverValue(now)})
              ORDER BY ${o.nextAttemptAt}, ${o.id} LIMIT ${limit}${lock}`,
         tx,
@@ -67,16 +78,20 @@ export class OutboxRepo {
     });
   }
 
-  /** Marks sent what this sender still holds the lease on; the data (live tokens) is dropped. */
-  async markSent(rows: OutboxRow[], now: Date): Promise<void> {
+  /**
+   * Marks sent what this sender still holds the lease on; the data (live tokens) is dropped.
+   * `alsoTx` runs in the same unit of work when at least one row was still this sender's.
+   */
+  async markSent(rows: OutboxRow[], now: Date, alsoTx?: AlsoTx): Promise<void> {
     if (rows.length === 0) return;
     const o = this.t.outbox;
     // One statement per claim (a batch shares one), not one per message.
     const byClaim = new Map<string | null, OutboxRow[]>();
     for (const row of rows) byClaim.set(row.claim, [...(byClaim.get(row.claim) ?? []), row]);
     await this.store.unitOfWork(async (tx) => {
+      let marked = 0;
       for (const [claim, mine] of byClaim) {
-        await tx
+        const done = await tx
           .update(o)
           .set({ status: 'sent', sentAt: now, attempts: sql`${o.attempts} + 1`, data: '{}', claim: null, claimedUntil: null })
           .where(
@@ -87,28 +102,60 @@ export class OutboxRepo {
               ),
               claim ? eq(o.claim, claim) : isNull(o.claim),
             ),
-          );
+          )
+          .returning({ id: o.id });
+        marked += done.length;
       }
+      if (marked > 0) await alsoTx?.(tx);
     });
   }
 
-  async markFailed(row: OutboxRow, error: string, now: Date): Promise<void> {
+  /**
+   * Records a failed attempt: retried with backoff, or given up (`dead`) after MAX_ATTEMPTS or at
+   * once when the failure is `permanent`. `givenUpTx` runs in the same unit of work when the
+   * message is given up.
+   */
+  async markFailed(row: OutboxRow, error: string, now: Date, options: { permanent?: boolean; givenUpTx?: AlsoTx } = {}): Promise<void> {
     const attempts = row.attempts + 1;
     // Exponential backoff from 5 s, capped at one hour between attempts.
     const delay = Math.min(5_000 * 2 ** (attempts - 1), 3_600_000);
+    const dead = options.permanent === true || attempts >= MAX_ATTEMPTS;
     const o = this.t.outbox;
-    await this.store.unitOfWork((tx) =>
-      tx
+    await this.store.unitOfWork(async (tx) => {
+      const marked = await tx
         .update(o)
         .set({
           attempts,
           lastError: error.slice(0, 500),
-          status: attempts >= MAX_ATTEMPTS ? 'dead' : 'pending',
+          status: dead ? 'dead' : 'pending',
           nextAttemptAt: new Date(now.getTime() + delay),
           claim: null,
           claimedUntil: null,
         })
-        .where(and(eq(o.id, row.id), row.claim ? eq(o.claim, row.claim) : isNull(o.claim))),
+        .where(and(eq(o.id, row.id), row.claim ? eq(o.claim, row.claim) : isNull(o.claim)))
+        .returning({ id: o.id });
+      if (dead && marked.length > 0) await options.givenUpTx?.(tx);
+    });
+  }
+
+  /** Hands claimed messages back untried (their turn has not come): no attempt is counted. */
+  async release(rows: OutboxRow[]): Promise<void> {
+    const o = this.t.outbox;
+    const claim = rows[0]?.claim;
+    if (!claim) return;
+    await this.store.unitOfWork((tx) =>
+      tx
+        .update(o)
+        .set({ claim: null, claimedUntil: null })
+        .where(
+          and(
+            inArray(
+              o.id,
+              rows.map((row) => row.id),
+            ),
+            eq(o.claim, claim),
+          ),
+        ),
     );
   }
 

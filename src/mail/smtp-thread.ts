@@ -7,6 +7,7 @@
 // the next send.
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { DeliveryError } from './delivery-error.js';
 import type { FromThread, ThreadData, ToThread } from './smtp-worker.js';
 import type { OutgoingMail } from './templates.js';
 
@@ -33,22 +34,23 @@ export class SmtpThread {
     this.domain = /@([^\s<>@]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
   }
 
-  /** Sends one message; rejects with the server's (or the connection's) error. */
-  send(mail: Pick<OutgoingMail, 'to' | 'subject' | 'text' | 'html'>): Promise<void> {
+  /** Sends one message; rejects with the server's (or the connection's) error, as a DeliveryError. */
+  send(mail: Pick<OutgoingMail, 'to' | 'subject' | 'text' | 'html' | 'messageKey' | 'headers'>): Promise<void> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       if (this.inFlight(worker) === 0) worker.ref();
       this.pending.set(id, { worker, resolve, reject });
       // Message-ID and boundary from randomUUID's buffered pool, not a kernel draw per message.
-      const { to, subject, text, html } = mail;
+      const { to, subject, text, html, headers } = mail;
       const envelope = {
         to,
         subject,
         text,
         html,
-        messageId: `<${randomUUID()}@${this.domain}>`,
+        messageId: `<${mail.messageKey ?? randomUUID()}@${this.domain}>`,
         boundary: randomUUID().replaceAll('-', ''),
+        ...(headers ? { headers } : {}),
       };
       worker.postMessage({ type: 'send', id, mail: envelope } satisfies ToThread);
     });
@@ -89,7 +91,7 @@ export class SmtpThread {
       this.pending.delete(answer.id);
       if (this.inFlight(worker) === 0) worker.unref();
       if (answer.ok) waiter.resolve();
-      else waiter.reject(new Error(answer.error));
+      else waiter.reject(new DeliveryError(answer.error, answer.responseCode, answer.command));
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = null;

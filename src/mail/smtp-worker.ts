@@ -11,10 +11,12 @@ export interface ThreadMail {
   html: string;
   messageId: string;
   boundary: string;
+  headers?: Record<string, string>;
 }
 
 export type ToThread = { type: 'send'; id: number; mail: ThreadMail } | { type: 'close' };
-export type FromThread = { id: number; ok: true } | { id: number; ok: false; error: string };
+/** The outcome; a failure carries the SMTP reply code and command when the server gave one. */
+export type FromThread = { id: number; ok: true } | { id: number; ok: false; error: string; responseCode?: number; command?: string };
 
 export interface ThreadData {
   url: string;
@@ -48,8 +50,16 @@ if (port) {
     }
     send(message.mail).then(
       () => port.postMessage({ id: message.id, ok: true } satisfies FromThread),
-      (error: unknown) =>
-        port.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) } satisfies FromThread),
+      (error: unknown) => {
+        const { responseCode, command } = (error ?? {}) as { responseCode?: unknown; command?: unknown };
+        port.postMessage({
+          id: message.id,
+          ok: false,
+          error: error instanceof Error ? error.message : String(error),
+          ...(typeof responseCode === 'number' ? { responseCode } : {}),
+          ...(typeof command === 'string' ? { command } : {}),
+        } satisfies FromThread);
+      },
     );
   });
 }

@@ -28,8 +28,19 @@ export interface RenderedMail {
   html: string;
 }
 
+/** What a renderer may add to a message besides its text. */
+export interface RenderedExtras {
+  /**
+   * The left-hand side of its Message-ID, when the same message must carry the same id however
+   * often it is sent (update mail); otherwise each send gets a random one.
+   */
+  messageKey?: string;
+  /** Further headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
+}
+
 /** A rendered message on its way out. */
-export interface OutgoingMail extends RenderedMail {
+export interface OutgoingMail extends RenderedMail, RenderedExtras {
   id: number;
   kind: string;
   to: string;

@@ -54,7 +54,8 @@ function devOutboxTransport({ outboxDir, from, log }: TransportOptions): MailTra
     kind: 'dev-outbox',
     async send(mail) {
       const id = randomUUID();
-      const message = composeMime({ ...mail, from, messageId: `<${id}@undersigned.localhost>`, boundary: id, date: new Date() });
+      const messageId = `<${mail.messageKey ?? id}@undersigned.localhost>`;
+      const message = composeMime({ ...mail, from, messageId, boundary: id, date: new Date() });
       const at = new Date().toISOString();
       const name = `${at.replace(/[:.]/g, '-')}-${mail.id}`;
       const links = mail.text.match(LINK) ?? [];

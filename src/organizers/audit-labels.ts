@@ -25,6 +25,10 @@ const LABELS: Record<string, string> = {
   'member.join': 'Member joined',
   'member.role': 'Member role changed',
   'member.remove': 'Member removed',
+  'update.create': 'Update to signers written',
+  'update.edit': 'Update to signers edited',
+  'update.test': 'Update tested (mailed to the organizer only)',
+  'update.send': 'Update sent to signers',
 };
 
 export function describeAction(action: string): string {

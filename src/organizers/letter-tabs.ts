@@ -1,7 +1,7 @@
 // The sub-navigation of a letter's organizer pages, limited to what the role may open.
 import type { LetterAccess } from './access.js';
 
-export type TabKey = 'overview' | 'edit' | 'notables' | 'moderation' | 'signatures';
+export type TabKey = 'overview' | 'edit' | 'notables' | 'moderation' | 'signatures' | 'updates';
 
 export function tabsFor(entry: LetterAccess, current: TabKey) {
   const base = `/organize/letters/${entry.letter.id}`;
@@ -11,6 +11,7 @@ export function tabsFor(entry: LetterAccess, current: TabKey) {
     { key: 'notables', label: 'Notable signatories', href: `${base}/notables`, allowed: entry.can('edit_notables') },
     { key: 'moderation', label: 'Moderation', href: `${base}/moderation`, allowed: entry.can('moderate') },
     { key: 'signatures', label: 'Signatures', href: `${base}/signatures`, allowed: entry.can('moderate') },
+    { key: 'updates', label: 'Updates', href: `${base}/updates`, allowed: entry.can('edit_letter') },
   ];
   return tabs.filter((t) => t.allowed).map((t) => ({ ...t, current: t.key === current }));
 }

@@ -24,6 +24,9 @@ const MESSAGES = {
   signed_in: 'Welcome. You are signed in.',
   signed_out: 'You are signed out.',
   joined: 'You have joined the collective.',
+  update_saved: 'Update saved as a draft. Nobody receives it until you send it.',
+  update_test_sent: 'Update saved, and a test is on its way to your own address only.',
+  update_sending: 'Sending. The mail goes out in the background; this page shows how far it has got.',
 } as const;
 
 export type NoticeCode = keyof typeof MESSAGES;

@@ -6,7 +6,7 @@ import type { RateLimits } from '../plugins/security.js';
 import type { SignService } from './sign-service.js';
 import { parseSignatureInput, SIGN_BODY_LIMIT } from './signature-input.js';
 
-const FIELDS = new Set(['name', 'email', 'title', 'organisation', 'country', 'public', 'comment']);
+const FIELDS = new Set(['name', 'email', 'title', 'organisation', 'country', 'public', 'comment', 'updates']);
 
 export const signatureApiRoutes: FastifyPluginAsync<{ signing: SignService; limits: RateLimits }> = async (app, { signing, limits }) => {
   app.post<{ Params: { slug: string } }>(

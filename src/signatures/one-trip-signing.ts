@@ -32,6 +32,8 @@ export interface FirstSignature extends SignerColumns {
   nameTail: string;
   nameLen: number;
   holdReason: 'spike' | null;
+  updatesConsentAt: Date | null;
+  updatesConsentWording: string | null;
 }
 
 export interface FirstLinks {
@@ -53,7 +55,7 @@ export class OneTripSigning {
   constructor(store: Store) {
     const { signatures: s, signatureEvents: e, signatureTokens: k, outbox: o, letters: l } = store.tables;
     const v = typedParam;
-    const typed: Record<Exclude<keyof FirstSignature, 'letterId'>, Column> = {
+    const typed: Record<Exclude<keyof FirstSignature, 'letterId' | 'updatesConsentAt'>, Column> = {
       name: s.name,
       nameKey: s.nameKey,
       nameHead: s.nameHead,
@@ -68,11 +70,15 @@ export class OneTripSigning {
       comment: s.comment,
       ip: s.ip,
       holdReason: s.holdReason,
+      updatesConsentWording: s.updatesConsentWording,
     };
     const signature: Values = [
       [s.letterId, sql`l.id`],
       [s.letterVersion, sql`l.version`],
       ...Object.entries(typed).map(([key, column]): [Column, SQL] => [column, v(column, key)]),
+      // A null time cannot be bound through the column's encoding: the consent's time is sent
+      // whatever it is, and kept only when consent was given.
+      [s.updatesConsentAt, sql`CASE WHEN ${v(s.isPublic, 'consents')} THEN ${v(s.updatesConsentAt, 'updatesConsentAt')} END`],
       [s.status, sql`'pending'`],
       [s.lastMailAt, v(s.lastMailAt, 'now')],
       [s.createdAt, v(s.createdAt, 'now')],
@@ -133,6 +139,8 @@ export class OneTripSigning {
   async create(signature: FirstSignature, links: FirstLinks, mail: FirstMail, now: Date): Promise<number | null> {
     const [row] = await this.statement(null, {
       ...signature,
+      consents: signature.updatesConsentAt !== null,
+      updatesConsentAt: signature.updatesConsentAt ?? now,
       now,
       verifyHash: links.verify.tokenHash,
       verifyExpiresAt: links.verify.expiresAt,

@@ -28,10 +28,13 @@ function formValues(body: FormBody) {
     organisation: text('organisation'),
     country: text('country'),
     comment: text('comment'),
-    // A ticked checkbox sends its value ("on"); an unticked one sends nothing.
-    public: typeof body.public === 'string' && ['on', 'true', '1', 'yes'].includes(body.public),
+    public: ticked(body.public),
+    updates: ticked(body.updates),
   };
 }
+
+/** A ticked checkbox sends its value ("on"); an unticked one sends nothing. */
+const ticked = (value: unknown) => typeof value === 'string' && ['on', 'true', '1', 'yes'].includes(value);
 
 /** A link's token when it has the shape of one of ours (else the link is simply not recognised). */
 const ourToken = (token: string): string | null => (isWellFormedToken(token) ? token : null);

@@ -2,6 +2,7 @@
 import { isSignable } from '../domain/letter-rules.js';
 import { nameKey } from '../domain/name-key.js';
 import { sourceKeys } from '../domain/spike.js';
+import { consentGiven } from '../domain/update-consent.js';
 import { LetterClosed, ValidationFailed } from '../errors.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import type { PublicLetters } from '../letters/public-letters.js';
@@ -30,6 +31,8 @@ export interface ConfirmedSignature {
   organisation?: string | null;
   country?: string | null;
   isPublic?: boolean;
+  /** Consented to updates when it was confirmed. */
+  updates?: boolean;
 }
 
 export class SignService {
@@ -61,6 +64,7 @@ export class SignService {
       comment: fields.comment,
       ip: meta.ip,
       sources: this.deps.spikeGuard ? sourceKeys(meta.ip, fields.emailDomain) : [],
+      updatesConsent: consentGiven(fields.updates, now),
     };
     await this.deps.signatures.createPendingSignature(input, letter, now);
     this.deps.mailQueued();
@@ -113,6 +117,7 @@ export class SignService {
         comment: null,
         ip: null,
         sources: [],
+        updatesConsent: consentGiven(signature.updates === true, confirmedAt),
       },
       confirmedAt,
     );

@@ -15,6 +15,8 @@ export interface SignatureFields {
   country: string | null;
   isPublic: boolean;
   comment: string | null;
+  /** The "Email me updates" box was ticked. */
+  updates: boolean;
 }
 
 /** Signing forms are small; anything larger is not a person typing. */
@@ -75,6 +77,12 @@ export const signatureInputSchema = z
       .transform((v) => (v ? v : null))
       .describe('Shown to the organizers only (at most 500 characters).'),
     public: z.boolean({ error: 'public must be true or false.' }).default(true).describe('List the name publicly (it counts either way).'),
+    updates: z
+      .boolean({ error: 'updates must be true or false.' })
+      .default(false)
+      .describe(
+        'Email me updates about this letter (false unless sent). Recorded with the time and the wording shown; every update has a one-click unsubscribe link. Signing again without it keeps an earlier consent.',
+      ),
   })
   .meta({ id: 'NewSignature' });
 
@@ -106,6 +114,7 @@ export function parseSignatureInput(input: unknown): ParseResult {
       country: v.country,
       isPublic: v.public,
       comment: v.comment,
+      updates: v.updates,
     },
   };
 }

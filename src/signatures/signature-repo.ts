@@ -22,6 +22,7 @@ import {
   transition,
 } from '../domain/signature-lifecycle.js';
 import { hashToken, VERIFY_LINK_TTL_MS, WITHDRAW_LINK_TTL_MS, withdrawTokenFor } from '../domain/tokens.js';
+import type { UpdateConsent } from '../domain/update-consent.js';
 import { LetterClosed, NotFound } from '../errors.js';
 import { type OutboxRepo, outboxValues } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
@@ -34,6 +35,8 @@ export type Signature = Tables['signatures']['$inferSelect'];
 export interface NewSignature extends SignerColumns {
   /** The spike guard's sources for this signing (IP, network, mail domain); empty to skip it. */
   sources: string[];
+  /** The "updates" box was ticked: given now, with these words (null: unticked, nothing changes). */
+  updatesConsent: UpdateConsent | null;
 }
 
 /** What the signer's mail says about the letter (the template adds the links). */
@@ -163,6 +166,13 @@ export class SignatureRepo {
             updatedAt: p('now'),
           })
           .returning(),
+      ),
+      // Ticking the box again consents again, and undoes an unsubscription from this letter.
+      recordConsent: prepared<{ id: number; at: Date; wording: string }, unknown>('sig_updates_consent', (db) =>
+        db
+          .update(s)
+          .set({ updatesConsentAt: param<Date>('at'), updatesConsentWording: param<string>('wording'), updatesUnsubscribedAt: null })
+          .where(eq(s.id, p('id'))),
       ),
       touchMail: prepared<{ id: number; now: Date }, unknown>('sig_touch_mail', (db) =>
         db
@@ -315,6 +325,7 @@ export class SignatureRepo {
       ...signer,
       ...nameBlockColumns(input.nameKey),
       holdReason: spike ? ('spike' as const) : null,
+      ...consentColumns(input.updatesConsent),
     };
     const mail: SignerMail = { to: input.email, name: input.name, letterTitle: letter.title, letterSlug: letter.slug };
     if (this.oneTrip) {
@@ -342,21 +353,24 @@ export class SignatureRepo {
     if (!existing) {
       const [signature] = await this.q.insertPending(tx, { ...fields, now });
       const created = signature as Signature;
+      await this.consentTx(tx, created.id, fields);
       await this.eventTx(tx, created, 'signed', null, 0, now);
       await this.queueVerifyTx(tx, created.id, mail, now);
       return 'created';
     }
 
+    await this.consentTx(tx, existing.id, fields);
     const t = transition(existing.status, 'sign_again');
     // Asking again without changing anything (a resend) is throttled; starting over is not.
     if (t.record === null && !mayMailAgain(existing.lastMailAt, now)) return 'throttled';
     if (t.record) {
+      const { updatesConsentAt: _at, updatesConsentWording: _wording, ...typedNow } = fields;
       // Starting over (after a withdrawal, or a refusal): what they typed now replaces what they
       // typed then; the sticky refusal mark stays, so confirming will be held.
       const [renewed] = await tx
         .update(this.t.signatures)
         .set({
-          ...fields,
+          ...typedNow,
           matchedSignatureId: null,
           matchedNotableId: null,
           possibleDuplicateOf: null,
@@ -382,6 +396,12 @@ export class SignatureRepo {
     const { to, ...data } = mail;
     await this.outbox.enqueueTx(tx, { kind: 'already_signed', to, data: { ...data, withdrawToken } }, now);
     return 'already_signed';
+  }
+
+  /** Ticking the box consents (again); leaving it unticked keeps an earlier consent as it was. */
+  private async consentTx(tx: Db, signatureId: number, consent: Pick<FirstSignature, 'updatesConsentAt' | 'updatesConsentWording'>) {
+    if (!consent.updatesConsentAt || !consent.updatesConsentWording) return;
+    await this.q.recordConsent(tx, { id: signatureId, at: consent.updatesConsentAt, wording: consent.updatesConsentWording });
   }
 
   /** A confirmation link and the withdrawal link derived from it, mailed together. */
@@ -427,6 +447,7 @@ export class SignatureRepo {
         holdReason: null,
         now: verifiedAt,
       });
+      await this.consentTx(tx, (pending as Signature).id, consentColumns(input.updatesConsent));
       await this.eventTx(tx, pending as Signature, 'signed', null, 0, verifiedAt);
       return this.applyTx(tx, pending as Signature, transition('pending', 'confirm'), verifiedAt, null);
     });
@@ -691,6 +712,10 @@ function transitionColumns() {
     matchedNotableId: param<number | null>('matchedNotableId'),
     possibleDuplicateOf: param<number | null>('possibleDuplicateOf'),
   };
+}
+
+function consentColumns(consent: UpdateConsent | null) {
+  return { updatesConsentAt: consent?.at ?? null, updatesConsentWording: consent?.wording ?? null };
 }
 
 function nameBlockColumns(key: string) {

@@ -1,4 +1,6 @@
-// A real SMTP server on 127.0.0.1 that keeps what it receives, parsed with mailparser.
+// A real SMTP server on 127.0.0.1 that keeps what it receives, parsed with mailparser. It can
+// refuse chosen recipients (a 550 at RCPT TO, as a mailbox that does not exist), put them off
+// (a 450), or refuse every sender (a 550 at MAIL FROM, as a relay refusing our account).
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -7,10 +9,25 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  messageId: string;
+  /** Raw header values by lower-case name (the last of a repeated header). */
+  headers: Record<string, string>;
+  /** When it arrived (ms). */
+  at: number;
+}
+
+function smtpError(message: string, responseCode: number): Error {
+  return Object.assign(new Error(message), { responseCode });
 }
 
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
+  /** Addresses refused at RCPT TO with 550 (lower case). */
+  readonly refusedRecipients = new Set<string>();
+  /** Addresses put off at RCPT TO with 450, a temporary failure (lower case). */
+  readonly deferredRecipients = new Set<string>();
+  /** Every MAIL FROM refused with 550 while set. */
+  refuseSender = false;
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -22,6 +39,14 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onMailFrom: (_address, _session, callback) =>
+        callback(this.refuseSender ? smtpError('5.7.1 Sender not allowed to relay', 550) : undefined),
+      onRcptTo: (address, _session, callback) => {
+        const to = address.address.toLowerCase();
+        if (this.refusedRecipients.has(to)) callback(smtpError('5.1.1 No such mailbox here', 550));
+        else if (this.deferredRecipients.has(to)) callback(smtpError('4.2.1 Mailbox busy, try again later', 450));
+        else callback();
+      },
       onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((mail: ParsedMail) => {
@@ -30,6 +55,17 @@ export class SmtpSink {
               subject: mail.subject ?? '',
               text: mail.text ?? '',
               html: typeof mail.html === 'string' ? mail.html : '',
+              messageId: mail.messageId ?? '',
+              headers: Object.fromEntries(
+                mail.headerLines.map(({ key, line }) => [
+                  key,
+                  line
+                    .slice(line.indexOf(':') + 1)
+                    .replace(/\r?\n\s+/g, ' ')
+                    .trim(),
+                ]),
+              ),
+              at: Date.now(),
             });
             callback();
           })
@@ -74,7 +110,7 @@ export class SmtpSink {
   }
 }
 
-export function linkIn(mail: ReceivedMail, path: 'verify' | 'withdraw'): string {
+export function linkIn(mail: Pick<ReceivedMail, 'text'>, path: 'verify' | 'withdraw'): string {
   const match = new RegExp(`https?://[^\\s]+/${path}/([A-Za-z0-9_-]{43})`).exec(mail.text);
   if (!match) throw new Error(`no ${path} link in mail: ${mail.text}`);
   return `/${path}/${match[1]}`;

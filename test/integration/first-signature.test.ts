@@ -30,6 +30,7 @@ describe('a new signer', () => {
       country: 'ES',
       public: false,
       comment: 'For every illustrator.',
+      updates: true,
     });
     expect(res.statusCode).toBe(202);
 
@@ -64,6 +65,9 @@ describe('a new signer', () => {
       created_at: now,
       verified_at: null,
       updated_at: now,
+      updates_consent_at: now,
+      updates_consent_wording: 'updates-v1',
+      updates_unsubscribed_at: null,
     });
     const id = signature?.id;
 
@@ -83,7 +87,9 @@ describe('a new signer', () => {
     ]);
 
     const mail = await queuedMail(t, 'Ana.Lopez@Example.org');
-    const [outbox] = await t.sql<{ data: string }>('SELECT kind, "to", status, attempts, next_attempt_at, created_at, data FROM outbox');
+    const [outbox] = await t.sql<{ data: string }>(
+      'SELECT kind, "to", status, attempts, next_attempt_at, created_at, priority, update_id, signature_id, data FROM outbox',
+    );
     const data = JSON.parse(String(outbox?.data));
     expect({ ...outbox, data: Object.keys(data).sort() }).toEqual({
       kind: 'verify',
@@ -92,6 +98,9 @@ describe('a new signer', () => {
       attempts: 0,
       next_attempt_at: now,
       created_at: now,
+      priority: 0,
+      update_id: null,
+      signature_id: null,
       data: ['letterSlug', 'letterTitle', 'name', 'verifyToken', 'withdrawToken'],
     });
     expect(data).toMatchObject({ name: 'Ana María López', letterTitle: 'Fair pay for artists', letterSlug: 'fair-pay' });

@@ -39,3 +39,31 @@ describe('query plans', () => {
     ]);
   });
 });
+
+// Updates (updates/update-repo.ts): the organizer's count of recipients and the fan-out's batches
+// read the recipients' partial index, never every signature of the letter; refused addresses are
+// counted from their own (small) table, one probe of the letter's address key each.
+const RECIPIENT = `"signatures"."letter_id" = ? AND "signatures"."status" = 'verified'
+  AND "signatures"."updates_consent_at" IS NOT NULL AND "signatures"."updates_unsubscribed_at" IS NULL`;
+
+describe('query plans of updates', () => {
+  it('count and walk the recipients through their partial index', async () => {
+    const plan = async (query: string, ...params: unknown[]) =>
+      (await t.sql<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, ...params)).map((row) => row.detail);
+    expect(await plan(`SELECT count(*) FROM signatures WHERE ${RECIPIENT}`, 1)).toEqual([
+      'SEARCH signatures USING INDEX signatures_update_recipients_idx (letter_id=? AND status=?)',
+    ]);
+    expect(await plan(`SELECT id FROM signatures WHERE ${RECIPIENT} AND id > ? AND id <= ? ORDER BY id LIMIT 500`, 1, 0, 10)).toEqual([
+      'SEARCH signatures USING INDEX signatures_update_recipients_idx (letter_id=? AND status=? AND id>? AND id<?)',
+    ]);
+    expect(
+      await plan(
+        `SELECT count(*) FROM email_suppressions CROSS JOIN signatures WHERE "signatures"."email_key" = "email_suppressions"."email_key" AND ${RECIPIENT}`,
+        1,
+      ),
+    ).toEqual([
+      'SCAN email_suppressions USING COVERING INDEX sqlite_autoindex_email_suppressions_1',
+      'SEARCH signatures USING INDEX signatures_letter_email_uq (letter_id=? AND email_key=?)',
+    ]);
+  });
+});

@@ -1,19 +1,13 @@
 // `import-letter PATH.md`: create or update a letter from Markdown with YAML front matter.
-import { readFileSync } from 'node:fs';
 import { LetterFileError, parseLetterFile } from '../../letters/letter-file.js';
-import { type Command, UsageError, withServices } from '../command.js';
+import { type Command, readTextFile, UsageError, withServices } from '../command.js';
 
 export const importLetterCommand: Command = {
   summary: 'PATH.md  create or update a letter from Markdown with YAML front matter',
   async run([path], cli) {
     if (!path) throw new UsageError('Usage: npm run cli -- import-letter PATH.md');
-    let source: string;
-    try {
-      source = readFileSync(path, 'utf8');
-    } catch (error) {
-      cli.stderr.write(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
-      return 1;
-    }
+    const source = readTextFile(path, cli);
+    if (source === null) return 1;
     let file: ReturnType<typeof parseLetterFile>;
     try {
       file = parseLetterFile(source);

@@ -18,6 +18,7 @@ import {
   SIGNATURE_EVENT_TYPES,
   SIGNATURE_STATUSES,
   TOKEN_PURPOSES,
+  UPDATE_STATUSES,
 } from '../vocabulary.js';
 
 /** Times to the millisecond, as the SQLite schema keeps them, with the time zone. */
@@ -115,6 +116,12 @@ export const signatures = pgTable(
     /** A counted signature whose name is one edit away from this one. */
     possibleDuplicateOf: integer('possible_duplicate_of'),
     ip: text('ip'),
+    /** When the signer ticked "Email me updates" (null: never mailed an update), and the wording they saw. */
+    updatesConsentAt: timestamp('updates_consent_at', TIME),
+    /** A key of domain/update-consent.ts's wordings: the exact words shown beside the box. */
+    updatesConsentWording: text('updates_consent_wording'),
+    /** Unsubscribed from this letter's updates (the signature still counts). */
+    updatesUnsubscribedAt: timestamp('updates_unsubscribed_at', TIME),
     lastMailAt: timestamp('last_mail_at', TIME),
     createdAt: createdAt(),
     verifiedAt: timestamp('verified_at', TIME),
@@ -131,6 +138,12 @@ export const signatures = pgTable(
     // The public list, newest first, keyset-paginated by (verified_at, id). Listed-ness is in the
     // key rather than the predicate, so both databases match it with bound parameters.
     index('signatures_public_list_idx').on(t.letterId, t.isPublic, t.hidden, t.verifiedAt, t.id).where(sql`status = 'verified'`),
+    // Who an update goes to (updates/update-repo.ts): counted, consenting, subscribed, in id order,
+    // so counting them and walking them in batches reads only them, at any size of letter. The
+    // status leads the key as in signatures_letter_status_idx, so SQLite prefers this one.
+    index('signatures_update_recipients_idx')
+      .on(t.letterId, t.status, t.id)
+      .where(sql`status = 'verified' AND updates_consent_at IS NOT NULL AND updates_unsubscribed_at IS NULL`),
   ],
 );
 
@@ -278,10 +291,18 @@ export const outbox = pgTable(
     claimedUntil: timestamp('claimed_until', TIME),
     /** Names the lease, so a sender whose lease ran out cannot mark someone else's send. */
     claim: text('claim'),
+    /** 0: sent first (confirmations, account mail); 1: bulk (updates), sent when nothing else waits. */
+    priority: integer('priority').notNull().default(0),
+    /** Bulk mail only: the update and the signature it goes to, unique together (one mail each). */
+    updateId: integer('update_id'),
+    signatureId: integer('signature_id'),
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', TIME),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.priority, t.nextAttemptAt),
+    uniqueIndex('outbox_update_signature_uq').on(t.updateId, t.signatureId).where(sql`update_id IS NOT NULL`),
+  ],
 );
 
 export const organizers = pgTable('organizers', {
@@ -356,3 +377,51 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_collective_idx').on(t.collectiveId, t.id)],
 );
+
+/**
+ * News from organizers to a letter's signers. Sending fixes the recipients (the total, and the
+ * highest signature id that may receive it); a background job then queues their mail in batches,
+ * in signature-id order after `cursor`, and the outbox worker sends it. The counters are kept in
+ * the same units of work as the outbox rows they count, so progress survives restarts.
+ */
+export const letterUpdates = pgTable(
+  'letter_updates',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id),
+    subject: text('subject').notNull(),
+    bodyMd: text('body_md').notNull().default(''),
+    /** Mailed to signers only, never shown on the letter's page or in its feed. */
+    signersOnly: boolean('signers_only').notNull().default(false),
+    status: text('status', { enum: UPDATE_STATUSES }).notNull().default('draft'),
+    createdBy: integer('created_by').references(() => organizers.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', TIME).notNull(),
+    /** Who sent it (null: the command line), and when. */
+    sentBy: integer('sent_by').references(() => organizers.id),
+    sentAt: timestamp('sent_at', TIME),
+    /** Recipients when it was sent, and the newest signature among them: later signers are not mailed. */
+    recipientTotal: integer('recipient_total'),
+    lastSignatureId: integer('last_signature_id'),
+    /** The fan-out's position: recipients up to this signature id have their mail queued. */
+    cursor: integer('cursor').notNull().default(0),
+    queuedCount: integer('queued_count').notNull().default(0),
+    sentCount: integer('sent_count').notNull().default(0),
+    /** Not sent: refused by the recipient's server, given up, or no longer subscribed when its turn came. */
+    unsentCount: integer('unsent_count').notNull().default(0),
+    /** When the last batch was queued, and when the last of its mail was sent. */
+    queuedAt: timestamp('queued_at', TIME),
+    finishedAt: timestamp('finished_at', TIME),
+  },
+  (t) => [index('letter_updates_letter_idx').on(t.letterId, t.id), index('letter_updates_status_idx').on(t.status)],
+);
+
+/** Addresses whose mail server refused them permanently (an SMTP 5xx for the recipient): no more updates. */
+export const emailSuppressions = pgTable('email_suppressions', {
+  /** The canonical mailbox (domain/email-key.ts), as signatures.email_key holds it. */
+  emailKey: text('email_key').primaryKey(),
+  reason: text('reason').notNull(),
+  createdAt: createdAt(),
+});
