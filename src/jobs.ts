@@ -10,6 +10,13 @@ export interface Job {
   name: string;
   everyMs: number;
   run: () => Promise<void>;
+  /**
+   * 'period' (the default): one run per period across all processes, for work whose result does
+   * not change within one (the hourly check). 'turn': every turn of every process, one at a time
+   * under the job's lock, for work that is safe to repeat and must not wait for the next period
+   * (moving queued work along).
+   */
+  runs?: 'period' | 'turn';
 }
 
 /** Where periods are claimed: the first hit of a key in its window counts 1 (WindowCounters). */
@@ -51,6 +58,10 @@ export class Jobs {
       .exclusively(`undersigned:job:${job.name}`, async () => {
         // Periods are aligned to the clock, so every process agrees which one it is; the window
         // of the claim ends with the period, and housekeeping sweeps it afterwards.
+        if (job.runs === 'turn') {
+          await job.run();
+          return true;
+        }
         const at = now().getTime();
         const period = Math.floor(at / job.everyMs);
         const { count } = await claims.hit(`job:${job.name}:${period}`, (period + 1) * job.everyMs - at, at);

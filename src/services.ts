@@ -12,7 +12,7 @@ import { openStore } from './db/open-store.js';
 import type { Store } from './db/store.js';
 import { generateToken as randomToken } from './domain/tokens.js';
 import { UnsubscribeTokens } from './domain/unsubscribe-token.js';
-import { Jobs } from './jobs.js';
+import { type Job, Jobs } from './jobs.js';
 import { LetterImports } from './letters/letter-imports.js';
 import { LetterPage } from './letters/letter-page.js';
 import { LetterRepo } from './letters/letter-repo.js';
@@ -228,7 +228,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
   };
 
   // ---- updates to signers ----------------------------------------------------------------------
-  const fanOut = { name: 'update-fan-out', everyMs: 1000, run: () => updates.fanOut() };
+  const fanOut: Job = { name: 'update-fan-out', everyMs: 1000, runs: 'turn', run: () => updates.fanOut() };
   const updates = new UpdateService({
     repo: updateRepo,
     letters: letterRepo,

@@ -62,3 +62,11 @@ describe('the hourly counter check on two app instances', () => {
     expect(runs()).toBe(3);
   });
 });
+
+describe('work that moves queued things along', () => {
+  it('runs on every turn of every instance, one at a time, whatever the clock says', async () => {
+    // The clock stands still: a per-period job would run once; the updates' fan-out runs each turn.
+    const outcomes = await Promise.all([a, b, a, b].map((t) => t.app.services.jobs.run('update-fan-out')));
+    expect(outcomes).toEqual(['ran', 'ran', 'ran', 'ran']);
+  });
+});
