@@ -64,9 +64,10 @@ describe('the hourly counter check on two app instances', () => {
 });
 
 describe('work that moves queued things along', () => {
-  it('runs on every turn of every instance, one at a time, whatever the clock says', async () => {
+  it('runs on every turn of every instance, whatever the clock says', async () => {
     // The clock stands still: a per-period job would run once; the updates' fan-out runs each turn.
-    const outcomes = await Promise.all([a, b, a, b].map((t) => t.app.services.jobs.run('update-fan-out')));
+    const outcomes: JobOutcome[] = [];
+    for (const t of [a, b, a, b]) outcomes.push(await t.app.services.jobs.run('update-fan-out'));
     expect(outcomes).toEqual(['ran', 'ran', 'ran', 'ran']);
   });
 });
