@@ -10,6 +10,7 @@ import { PressService } from './api/press-service.js';
 import type { Config } from './config.js';
 import { openStore } from './db/open-store.js';
 import type { Store } from './db/store.js';
+import { parseSigningKey } from './domain/signed-note.js';
 import { generateToken as randomToken } from './domain/tokens.js';
 import { Jobs } from './jobs.js';
 import { LetterImports } from './letters/letter-imports.js';
@@ -19,6 +20,8 @@ import { PublicLetters } from './letters/public-letters.js';
 import { LoginThrottle } from './limits/login-throttle.js';
 import { databaseRateLimitStore } from './limits/rate-limit-store.js';
 import { WindowCounters } from './limits/window-counters.js';
+import { LogRepo } from './log/log-repo.js';
+import { LogService } from './log/log-service.js';
 import { MailService } from './mail/mail-service.js';
 import { OutboxRepo } from './mail/outbox-repo.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
@@ -67,6 +70,8 @@ export interface Services {
   organizers: OrganizerServices;
   mail: MailService;
   counters: CounterCheck;
+  /** Each letter's public signature log. */
+  log: LogService;
   maintenance: Maintenance;
   /**
    * Where request rate limits are counted: undefined keeps them in memory (one process on
@@ -150,6 +155,17 @@ export async function createServices(config: Config, options: ServiceOptions): P
     changeMark,
   });
   const imports = new LetterImports(letterRepo, signing);
+  const signatureLog = new LogService({
+    repo: new LogRepo(store),
+    letters: publicLetters,
+    letterRepo,
+    signatures: signatureRepo,
+    key: parseSigningKey(config.LOG_SIGNING_KEY),
+    publicUrl: config.PUBLIC_URL,
+    now,
+    changeMark,
+    log,
+  });
 
   // ---- organizers ----------------------------------------------------------------------------
   const audit = new AuditRepo(store);
@@ -188,6 +204,8 @@ export async function createServices(config: Config, options: ServiceOptions): P
         await windowCounters.sweep(now());
       },
     },
+    // Entries queued by the signing units of work reach the public log within a second or two.
+    { name: LogService.JOB, everyMs: 1000, run: async () => void (await signatureLog.sequence()) },
     // The safety net behind "counts are kept in the same transaction", logged if it ever trips.
     { name: 'counter-check', everyMs: 60 * MINUTE_MS, run: () => counters.checkAndLog() },
   ]);
@@ -211,6 +229,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     organizers,
     mail,
     counters,
+    log: signatureLog,
     maintenance: new Maintenance(store, config),
     rateLimitBackend,
     ping: () => store.ping(),

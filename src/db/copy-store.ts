@@ -25,6 +25,10 @@ const ORDER: Array<keyof Tables> = [
   'auditLog',
   'rateLimits',
   'spikeCounts',
+  'logQueue',
+  'logEntries',
+  'logHashes',
+  'logCheckpoints',
 ];
 
 const BATCH = 1000;

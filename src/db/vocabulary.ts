@@ -1,6 +1,7 @@
 // The values the database's text columns may hold, shared by both schemas (sqlite.ts and
 // postgres.ts) and by the code that reads them. Statuses and hold reasons belong to the
 // signature lifecycle (domain/signature-lifecycle.ts).
+import { ENTRY_KINDS } from '../domain/log-entry.js';
 import { HOLD_REASONS, type HoldReason, SIGNATURE_STATES } from '../domain/signature-lifecycle.js';
 
 export { HOLD_REASONS, type HoldReason };
@@ -38,3 +39,6 @@ export const ROLES = ['owner', 'editor', 'moderator'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ORGANIZER_TOKEN_PURPOSES = ['signin', 'reset', 'invite'] as const;
+
+/** What an entry of a letter's public log records (domain/log-entry.ts). */
+export const LOG_ENTRY_KINDS = ENTRY_KINDS;

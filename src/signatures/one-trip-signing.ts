@@ -10,9 +10,10 @@
 // already on it, no row comes back and the general path decides, in a transaction.
 import { type Column, type SQL, sql } from 'drizzle-orm';
 import { type Store, typedParam } from '../db/store.js';
+import type { LogIdentity } from '../domain/log-entry.js';
 
 /** The signature's own columns as the general path inserts them (status pending, mail sent now). */
-export interface FirstSignature {
+export interface FirstSignature extends LogIdentity {
   letterId: number;
   name: string;
   nameKey: string;
@@ -63,6 +64,9 @@ export class OneTripSigning {
       isPublic: s.isPublic,
       comment: s.comment,
       ip: s.ip,
+      logSig: s.logSig,
+      logSalt: s.logSalt,
+      logCommitment: s.logCommitment,
       holdReason: s.holdReason,
     };
     const signature: Values = [

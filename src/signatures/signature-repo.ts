@@ -10,6 +10,7 @@ import { aliasedTable, and, eq, inArray, sql } from 'drizzle-orm';
 import { ConcurrentChange, type Db, param, type Store, type Tables } from '../db/store.js';
 import type { SignatureStatus } from '../db/vocabulary.js';
 import { isSignable } from '../domain/letter-rules.js';
+import type { LogIdentity } from '../domain/log-entry.js';
 import { isOneEditApart, NEAR_MATCH_MIN_LENGTH, nameBlocks } from '../domain/name-key.js';
 import {
   confirmationEvent,
@@ -23,6 +24,7 @@ import {
 } from '../domain/signature-lifecycle.js';
 import { hashToken, VERIFY_LINK_TTL_MS, WITHDRAW_LINK_TTL_MS, withdrawTokenFor } from '../domain/tokens.js';
 import { LetterClosed, NotFound } from '../errors.js';
+import { LogQueue } from '../log/log-queue.js';
 import { type OutboxRepo, outboxValues } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
 import { Counters } from './counters.js';
@@ -31,7 +33,8 @@ import type { SpikeWindows } from './spike-windows.js';
 
 export type Signature = Tables['signatures']['$inferSelect'];
 
-export interface NewSignature {
+/** A new signature, with its id, salt and commitment for the public log (computed by the caller). */
+export interface NewSignature extends LogIdentity {
   letterId: number;
   name: string;
   nameKey: string;
@@ -102,6 +105,8 @@ type LetterRules = Pick<Tables['letters']['$inferSelect'], 'id' | 'status' | 'cl
 export class SignatureRepo {
   private readonly t: Tables;
   private readonly counters: Counters;
+  /** Each change of the count queues its public log entry in the same unit of work. */
+  private readonly log: LogQueue;
   /** PostgreSQL's shortcut for a new signer (see one-trip-signing.ts); SQLite needs none. */
   private readonly oneTrip: OneTripSigning | null;
   private readonly q;
@@ -115,6 +120,7 @@ export class SignatureRepo {
     this.t = store.tables;
     const t = this.t;
     this.counters = new Counters(store);
+    this.log = new LogQueue(store);
     this.oneTrip = store.dialect === 'postgres' ? new OneTripSigning(store) : null;
     const p = sql.placeholder;
     const s = t.signatures;
@@ -167,6 +173,9 @@ export class SignatureRepo {
             isPublic: p('isPublic'),
             comment: p('comment'),
             ip: p('ip'),
+            logSig: p('logSig'),
+            logSalt: p('logSalt'),
+            logCommitment: p('logCommitment'),
             holdReason: p('holdReason'),
             status: 'pending',
             lastMailAt: p('now'),
@@ -333,6 +342,9 @@ export class SignatureRepo {
       isPublic: input.isPublic,
       comment: input.comment,
       ip: input.ip,
+      logSig: input.logSig,
+      logSalt: input.logSalt,
+      logCommitment: input.logCommitment,
       ...nameBlockColumns(input.nameKey),
       holdReason: spike ? ('spike' as const) : null,
     };
@@ -377,6 +389,8 @@ export class SignatureRepo {
         .update(this.t.signatures)
         .set({
           ...fields,
+          // The signature keeps its id in the log; its salt and commitment follow what was typed now.
+          logSig: existing.logSig ?? fields.logSig,
           matchedSignatureId: null,
           matchedNotableId: null,
           possibleDuplicateOf: null,
@@ -673,6 +687,7 @@ export class SignatureRepo {
     // The status moved under us (another process decided first): the unit of work runs again.
     if (!updated) throw new ConcurrentChange(`signature ${sig.id} is no longer ${sig.status}`);
     if (t.record) await this.eventTx(tx, updated, t.record, sig.status, t.countDelta, now, organizerId);
+    await this.log.recordTx(tx, sig.status, t, updated, now);
     // Counters last: their rows are shared, so they are held for as short a time as possible.
     if (t.countDelta !== 0) await this.counters.applyTx(tx, updated, t.countDelta, now);
     return updated;
