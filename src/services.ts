@@ -136,10 +136,22 @@ export async function createServices(config: Config, options: ServiceOptions): P
     isDisposableDomain: config.BLOCK_DISPOSABLE_EMAIL ? isDisposableEmailDomain : null,
     mailQueued,
   });
+  const signatureLog = new LogService({
+    repo: new LogRepo(store),
+    letters: publicLetters,
+    letterRepo,
+    signatures: signatureRepo,
+    key: parseSigningKey(config.LOG_SIGNING_KEY),
+    publicUrl: config.PUBLIC_URL,
+    now,
+    changeMark,
+    log,
+  });
   const press = new PressService({
     repo: new PressRepo(store),
     letters: letterRepo,
     cursors: new CursorCodec(config.SESSION_SECRET),
+    log: signatureLog,
     config,
     changeMark,
     now,
@@ -155,17 +167,6 @@ export async function createServices(config: Config, options: ServiceOptions): P
     changeMark,
   });
   const imports = new LetterImports(letterRepo, signing);
-  const signatureLog = new LogService({
-    repo: new LogRepo(store),
-    letters: publicLetters,
-    letterRepo,
-    signatures: signatureRepo,
-    key: parseSigningKey(config.LOG_SIGNING_KEY),
-    publicUrl: config.PUBLIC_URL,
-    now,
-    changeMark,
-    log,
-  });
 
   // ---- organizers ----------------------------------------------------------------------------
   const audit = new AuditRepo(store);

@@ -17,6 +17,12 @@ export interface LetterHead {
   countChangedAt: Date | null;
 }
 
+/** The head, with the latest checkpoint of the letter's public log (0 and 0 while it is empty). */
+export interface HeadWithLog extends LetterHead {
+  logSize: number;
+  logCount: number;
+}
+
 export interface LetterListRow extends LetterHead {
   publishedAt: Date | null;
   closesAt: Date | null;
@@ -32,6 +38,8 @@ export interface FeedRow extends LetterListRow {
 
 export interface SignatureRow {
   id: number;
+  logSig: string | null;
+  logSalt: string | null;
   name: string;
   title: string | null;
   organisation: string | null;
@@ -76,7 +84,7 @@ export class PressRepo {
         .limit(p('limit'));
     const signaturesPage = (after: boolean) => (db: Db) =>
       db
-        .select({ ...publicSignatureColumns(t), verifiedAt: s.verifiedAt })
+        .select({ ...publicSignatureColumns(t), verifiedAt: s.verifiedAt, logSig: s.logSig, logSalt: s.logSalt })
         .from(s)
         .where(
           and(
@@ -87,13 +95,19 @@ export class PressRepo {
         )
         .orderBy(desc(s.verifiedAt), desc(s.id))
         .limit(p('limit'));
+    // The latest checkpoint, read with the head: the count's one query stays one.
+    const checkpoints = t.logCheckpoints;
+    const latestCheckpoint = (column: typeof checkpoints.size | typeof checkpoints.count) =>
+      sql<number>`coalesce((SELECT ${column} FROM ${checkpoints} WHERE ${checkpoints.letterId} = ${l.id} ORDER BY ${checkpoints.size} DESC LIMIT 1), 0)`.mapWith(
+        Number,
+      );
     const countries = t.letterCountryCounts;
     const hours = t.letterHourCounts;
     const prepared = store.prepared.bind(store);
     this.q = {
-      head: prepared<{ slug: string }, LetterHead[]>('press_head', (db) =>
+      head: prepared<{ slug: string }, HeadWithLog[]>('press_head', (db) =>
         db
-          .select(headColumns)
+          .select({ ...headColumns, logSize: latestCheckpoint(checkpoints.size), logCount: latestCheckpoint(checkpoints.count) })
           .from(l)
           .where(eq(l.slug, p('slug'))),
       ),
@@ -143,7 +157,7 @@ export class PressRepo {
   }
 
   /** The few columns the count, badge and embed need: one indexed lookup on letters, and its slots. */
-  async head(slug: string): Promise<LetterHead | undefined> {
+  async head(slug: string): Promise<HeadWithLog | undefined> {
     const [row] = await this.q.head(this.db, { slug });
     return row;
   }
