@@ -288,21 +288,23 @@ function devSessionSecret(dataDir: string): string {
 }
 
 /**
- * Outside production the log's signing key is generated once and kept beside the database, for
- * PUBLIC_URL's host; a key made for another host (the port changed, say) is replaced.
+ * Outside production the log's signing keys are generated and kept beside the database, one a
+ * line, each named for the host of a PUBLIC_URL it ran under: another port gets a key of its
+ * own, and no key is ever replaced (logs already signed with it must keep verifying).
  */
 function devLogSigningKey(dataDir: string, name: string): string {
   const file = join(dataDir, 'log-signing-key');
-  if (existsSync(file)) {
-    const kept = readFileSync(file, 'utf8').trim();
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  const mine = kept.find((line) => {
     try {
-      if (parseSigningKey(kept).name === name) return kept;
+      return parseSigningKey(line).name === name;
     } catch {
-      // Not a key: replaced below.
+      return false;
     }
-  }
+  });
+  if (mine) return mine;
   const key = generateSigningKey(name);
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  writeFileSync(file, `${[...kept, key].join('\n')}\n`, { mode: 0o600 });
   return key;
 }
 

@@ -189,7 +189,13 @@ export async function createServices(config: Config, options: ServiceOptions): P
     access,
     letters: new LetterService({ repo: new LetterAdminRepo(store, letterRepo, audit), access, now }),
     notables: new NotableService(new NotableRepo(store, audit), now),
-    moderation: new ModerationService({ signatures: signatureRepo, admin: new SignatureAdminRepo(store, audit), letters: letterRepo, now }),
+    moderation: new ModerationService({
+      signatures: signatureRepo,
+      admin: new SignatureAdminRepo(store, audit),
+      letters: letterRepo,
+      outbox,
+      now,
+    }),
     members: new MemberService({ members, audit, now, generateToken, mailQueued }),
     exports: new ExportService(store, letterRepo, audit, now),
   };

@@ -658,6 +658,40 @@ export class SignatureRepo {
     return { signature: updated, before, after: { status: updated.status, hidden: updated.hidden } };
   }
 
+  // ---- erasure ------------------------------------------------------------------------------
+
+  /**
+   * Erases a signer from a letter: first the withdrawal the lifecycle allows from where the
+   * signature stands (a counted one stops counting, and the public log gets its `withdraw`
+   * entry), then its links and the row itself, with every personal field and the salt. The
+   * address may sign again later, as anyone new. `forgetTx` runs in the same unit of work before
+   * the row goes (what other features keep of the signer, the audit entry). Null when the
+   * signature is not on the letter.
+   */
+  erase(
+    letterId: number,
+    signatureId: number,
+    organizerId: number | null,
+    now: Date,
+    forgetTx: (tx: Db, signature: Signature) => Promise<void>,
+  ): Promise<Signature | null> {
+    return this.store.unitOfWork(async (tx) => {
+      const [sig] = await this.q.byId(tx, { id: signatureId });
+      if (!sig || sig.letterId !== letterId) return null;
+      const t = transition(sig.status, 'withdraw');
+      const settled = t.record ? await this.applyTx(tx, sig, t, now, organizerId) : sig;
+      await forgetTx(tx, sig);
+      const s = this.t.signatures;
+      await tx.delete(this.t.signatureTokens).where(eq(this.t.signatureTokens.signatureId, sig.id));
+      const [gone] = await tx
+        .delete(s)
+        .where(and(eq(s.id, sig.id), eq(s.status, settled.status)))
+        .returning({ id: s.id });
+      if (!gone) throw new ConcurrentChange(`signature ${sig.id} changed while it was being erased`);
+      return sig;
+    });
+  }
+
   // ---- carrying out a transition --------------------------------------------------------------
 
   /** Moves a signature as the lifecycle said, keeping every counter and the event log in step. */

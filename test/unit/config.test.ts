@@ -135,13 +135,16 @@ describe('config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'undersigned-config-'));
     const config = loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://letters.example' });
     expect(parseSigningKey(config.LOG_SIGNING_KEY).name).toBe('letters.example');
-    expect(readFileSync(join(dir, 'log-signing-key'), 'utf8').trim()).toBe(config.LOG_SIGNING_KEY);
+    expect(readFileSync(join(dir, 'log-signing-key'), 'utf8')).toBe(`${config.LOG_SIGNING_KEY}\n`);
     expect(loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://letters.example' }).LOG_SIGNING_KEY).toBe(
       config.LOG_SIGNING_KEY,
     );
-    // Another host gets a key of its own name.
+    // Another host gets a key of its own name; the first is kept.
     const moved = loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://petitions.example' });
     expect(parseSigningKey(moved.LOG_SIGNING_KEY).name).toBe('petitions.example');
+    expect(loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://letters.example' }).LOG_SIGNING_KEY).toBe(
+      config.LOG_SIGNING_KEY,
+    );
   });
 
   it('refuses a log signing key named for another host, without printing the key', () => {
