@@ -99,16 +99,20 @@ export class LogRepo {
   /** The kind of each signature's latest sequenced entry (absent for a signature with none). */
   async latestKinds(letterId: number, sigs: string[]): Promise<Map<string, EntryKind>> {
     const e = this.t.logEntries;
-    const kinds = new Map<string, EntryKind>();
+    const latest = new Map<string, { idx: number; kind: EntryKind }>();
     for (let i = 0; i < sigs.length; i += IDS_PER_LOOKUP) {
+      // No ORDER BY: sorting by idx would have the planner walk the whole log in idx order
+      // instead of looking each signature up in the (letter_id, sig, idx) index.
       const rows = await this.store.db
-        .select({ sig: e.sig, kind: e.kind })
+        .select({ sig: e.sig, idx: e.idx, kind: e.kind })
         .from(e)
-        .where(and(eq(e.letterId, letterId), inArray(e.sig, sigs.slice(i, i + IDS_PER_LOOKUP))))
-        .orderBy(asc(e.idx));
-      for (const row of rows) kinds.set(row.sig, row.kind);
+        .where(and(eq(e.letterId, letterId), inArray(e.sig, sigs.slice(i, i + IDS_PER_LOOKUP))));
+      for (const row of rows) {
+        const known = latest.get(row.sig);
+        if (!known || known.idx < row.idx) latest.set(row.sig, row);
+      }
     }
-    return kinds;
+    return new Map([...latest].map(([sig, row]) => [sig, row.kind]));
   }
 
   /**
