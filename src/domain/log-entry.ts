@@ -3,7 +3,8 @@
 // the same in all its entries), `at` (UTC, to the minute) and, for `confirm` and `restore`, the
 // letter `version` signed and `commit`, a salted hash of the public fields. Never an email, an
 // IP or a token. Which transition of the lifecycle writes which kind is decided here too.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 import { isModeratorRefused, type SignatureState, type Transition } from './signature-lifecycle.js';
 import { hasLoneSurrogate } from './text.js';
 
@@ -23,6 +24,7 @@ export interface LogEntry {
 /** Salts are 16 random bytes: the commitment of a short name cannot be guessed without one. */
 export const SALT_BYTES = 16;
 const SIG_BYTES = 16;
+const randomBytes = pooledRandomBytes();
 
 // ---- the replay rule ----------------------------------------------------------------------------
 

@@ -84,6 +84,10 @@ describe('commitments', () => {
     expect(a.logSig).not.toBe(b.logSig);
     expect(a.logCommitment).not.toBe(b.logCommitment);
     expect(commitment(Buffer.from(a.logSalt, 'base64'), fields)).toBe(a.logCommitment);
+    // Drawn from a pool refilled as it runs out: never the same bytes twice.
+    const many = Array.from({ length: 5000 }, () => logIdentity(fields));
+    expect(new Set(many.map((i) => i.logSig)).size).toBe(5000);
+    expect(new Set(many.map((i) => i.logSalt)).size).toBe(5000);
   });
 
   it.each([
