@@ -8,7 +8,7 @@
 //   npm run bench -- --quick           3 s per phase and 100,000 signatures at scale
 //   npm run bench -- --duration 5 --connections 20 --scale-size 200000
 //   npm run bench -- --profile         the app writes a CPU profile to bench/profiles/ at exit
-//   npm run bench -- --only reads,writes   a subset: count, letter, page (or reads), writes, scale, drain, spike, export
+//   npm run bench -- --only reads,writes   a subset: count, letter, page (or reads), log, writes, scale, drain, spike, export
 //   npm run bench -- --store postgres --workers 2   the same phases on PostgreSQL, with two app processes
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RequestSpec } from 'autocannon';
 import { CursorCodec } from '../src/api/cursor.js';
+import { generateSigningKey, parseSigningKey } from '../src/domain/signed-note.js';
 import { findDrift } from '../src/signatures/counter-check.js';
 import { type BenchDatabase, benchDatabase, type StoreKind } from './bench-db.js';
 import { Child } from './child.js';
@@ -26,9 +27,10 @@ import { load, median, Samples, type Stats } from './load.js';
 import { person, prng } from './names.js';
 import { type Row, renderResults, type Summary } from './report.js';
 import { createLetters, seedVerified } from './seed.js';
+import { seedLog } from './seed-log.js';
 import { recordRun } from './stores.js';
 
-const SECTIONS = ['count', 'letter', 'page', 'writes', 'scale', 'drain', 'spike', 'export'] as const;
+const SECTIONS = ['count', 'letter', 'page', 'log', 'writes', 'scale', 'drain', 'spike', 'export'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: flags } = parseArgs({
@@ -83,6 +85,8 @@ for (const section of only) if (!SECTIONS.includes(section)) throw new Error(`--
 if (only.has('drain')) only.add('writes');
 
 const BENCH = 'bench-letter';
+/** What the app believes its address is (mail links, the logs' origin and key name). */
+const PUBLIC_URL = 'http://127.0.0.1:8080';
 const BIG = 'scale-1m';
 const SMALL = 'scale-1k';
 const DAY_MS = 86_400_000;
@@ -203,6 +207,7 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'undersigned-bench-'));
   const db = await benchDatabase(settings.store, dir, flags.keep === true);
   const secret = randomBytes(32).toString('base64url');
+  const logKey = generateSigningKey(new URL(PUBLIC_URL).host);
   const children: Child[] = [];
   const failures: string[] = [];
   const rows: Row[] = [];
@@ -227,6 +232,12 @@ async function main(): Promise<number> {
       await seedVerified(db, letterId(SMALL), settings.smallSize, { ...seedOptions, seed: 3, tag: 'k' });
     }
     summary.seed = { rows: bigSeed.rows, seconds: round(bigSeed.ms / 1000, 1) };
+    // The seeded signatures' public logs, signed with the key the app is given.
+    const logStarted = performance.now();
+    for (const letter of letters) await seedLog(db, letter, parseSigningKey(logKey), new URL(PUBLIC_URL).host);
+    const logSeconds = round((performance.now() - logStarted) / 1000, 1);
+    summary.seedLog = { seconds: logSeconds };
+    log(`seeded the letters' logs in ${logSeconds} s`);
 
     // -- processes ----------------------------------------------------------------------------
     const bare = await Child.start('bare', './bare-server.ts');
@@ -240,7 +251,8 @@ async function main(): Promise<number> {
         BENCH_WORKERS: String(settings.workers),
         SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
         SESSION_SECRET: secret,
-        PUBLIC_URL: 'http://127.0.0.1:8080',
+        PUBLIC_URL,
+        LOG_SIGNING_KEY: logKey,
       },
       execArgv: flags.profile ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
     });
@@ -375,6 +387,12 @@ async function main(): Promise<number> {
       const bytes = (await (await fetch(`${appUrl}/letters/${BENCH}`)).arrayBuffer()).byteLength;
       const { phase } = await paired('page', { path: `/letters/${BENCH}`, sizedBytes: bytes });
       if (phase.sized) log(`page: a bare route sending the same ${fmt(bytes)} bytes: ${fmt(phase.sized.rps)} req/s`);
+    }
+
+    // -- the public log: a full tile (immutable, kept in memory) and the checkpoint --------------
+    if (only.has('log')) {
+      await paired('tile', { path: `/letters/${BENCH}/log/tile/0/000` });
+      await paired('checkpoint', { path: `/letters/${BENCH}/log/checkpoint` });
     }
 
     // -- 5-6. writes ----------------------------------------------------------------------------
@@ -575,6 +593,8 @@ async function main(): Promise<number> {
     ratioRow('count JSON', phases.count, 0.85, { p99Max: 20 });
     ratioRow('letter JSON', phases.letter, 0.7);
     ratioRow('letter HTML page', phases.page, 0.5);
+    ratioRow('public log: a full tile (8 KiB)', phases.tile, 0.8);
+    ratioRow('public log: the checkpoint', phases.checkpoint, 0.8);
     ratioRow('sign (JSON POST)', phases.sign, 0.35, { zeroErrors: true });
     ratioRow('verify (POST /verify/:token)', phases.verify, 0.35);
     if (drain) {
