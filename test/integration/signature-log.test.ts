@@ -129,6 +129,20 @@ describe('confirming, withdrawing and moderating', () => {
   });
 });
 
+describe('the /api page', () => {
+  it('explains the log to journalists, with the key and the verifier to download', async () => {
+    const page = await get(t, '/api');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('id="public-log"');
+    expect(page.body).toContain(t.app.services.log.verifierKey);
+    const link = /href="(\/static\/verify-log\.mjs\?v=[0-9a-f]{12})"/.exec(page.body)?.[1];
+    expect(link).toBeDefined();
+    const script = await get(t, link!);
+    expect(script.statusCode).toBe(200);
+    expect(script.body).toContain('verifyLog');
+  });
+});
+
 describe('the integrator', () => {
   it('runs in the background and sequences a confirmation within two seconds of its commit', async () => {
     await signAndConfirm(t, 'fair-pay', { name: 'Ada Lovelace', email: 'ada@example.org' });
