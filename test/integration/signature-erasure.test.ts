@@ -9,7 +9,7 @@ import { letterCount, makeTestApp, seedLetter, signViaApi, type TestApp } from '
 import { runCli } from '../helpers/cli.js';
 import { integrate, readLog } from '../helpers/log.js';
 import { type Browser, signedInOrganizer } from '../helpers/organizer.js';
-import { moderate, signAndConfirm } from '../helpers/signers.js';
+import { moderate, signAndConfirm, signatureIdOf } from '../helpers/signers.js';
 
 let t: TestApp;
 let letterId: number;
@@ -23,7 +23,7 @@ afterEach(async () => {
   await t.close();
 });
 
-const idOf = (email: string) => t.one<number>('SELECT id FROM signatures WHERE email_key = ?', email);
+const idOf = (email: string) => signatureIdOf(t, email);
 const page = (path = '') => `/organize/letters/${letterId}/signatures${path}`;
 const cli = (args: string[]) => runCli(args, { DATABASE_URL: t.databaseUrl, DATA_DIR: t.dir, PUBLIC_URL: t.config.PUBLIC_URL });
 

@@ -7,7 +7,7 @@ import { parseEntryBundle } from '../../src/domain/log-tiles.js';
 import { EMPTY_ROOT, leafHash, nodeHash, rootOf } from '../../src/domain/merkle.js';
 import { letterCount, makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
 import { get, integrate, readCheckpoint, readLog } from '../helpers/log.js';
-import { addConfirmed, latestLinks, moderate, signAndConfirm } from '../helpers/signers.js';
+import { addConfirmed, latestLinks, moderate, signAndConfirm, signatureIdOf } from '../helpers/signers.js';
 
 let t: TestApp;
 let letterId: number;
@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 const sigOf = (email: string) => t.one<string>('SELECT log_sig FROM signatures WHERE email = ?', email);
-const idOf = (email: string) => t.one<number>('SELECT id FROM signatures WHERE email = ?', email);
+const idOf = (email: string) => signatureIdOf(t, email);
 const apiCount = async () => JSON.parse((await get(t, '/api/v1/letters/fair-pay/count')).body).signature_count as number;
 
 describe('a new letter', () => {

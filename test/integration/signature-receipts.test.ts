@@ -12,7 +12,7 @@ import type { Receipt } from '../../src/log/log-service.js';
 import { makeTestApp, seedLetter, signViaApi, type TestApp } from '../helpers/app.js';
 import { STORE } from '../helpers/database.js';
 import { get, integrate, readLog } from '../helpers/log.js';
-import { latestLinks, moderate } from '../helpers/signers.js';
+import { latestLinks, moderate, signatureIdOf } from '../helpers/signers.js';
 
 let t: TestApp;
 
@@ -142,7 +142,7 @@ describe('a receipt', () => {
     expect((await get(t, `/verify/${'x'.repeat(43)}/receipt`)).statusCode).toBe(404);
     expect((await get(t, '/verify/short/receipt')).statusCode).toBe(404);
     const { verify } = await confirm({ name: 'Ada Lovelace', email: 'ada@example.org' });
-    await moderate(t, await t.one("SELECT id FROM signatures WHERE email = 'ada@example.org'"), 'reject');
+    await moderate(t, await signatureIdOf(t, 'ada@example.org'), 'reject');
     const res = await get(t, `${verify}/receipt`);
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
