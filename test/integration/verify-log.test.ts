@@ -74,10 +74,13 @@ async function rebuildLog() {
 
 describe('npm run verify-log', () => {
   it('verifies a letter’s log, saves its state, and finds the next one consistent with it', async () => {
+    const state = join(dir, 'state.json');
+    const empty = await verifyLog(url, '--state', state);
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toContain('Checkpoint: 0 entries');
     await signers(['Ada Lovelace', 'Grace Hopper', 'Alan Turing']);
     await moderate(t, await signatureIdOf(t, 'alan@example.org'), 'reject');
     await integrate(t);
-    const state = join(dir, 'state.json');
     const first = await verifyLog(url, '--state', state);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('Checkpoint: 4 entries');
