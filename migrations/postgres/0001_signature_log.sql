@@ -43,4 +43,5 @@ ALTER TABLE "log_entries" ADD CONSTRAINT "log_entries_letter_id_letters_id_fk" F
 ALTER TABLE "log_hashes" ADD CONSTRAINT "log_hashes_letter_id_letters_id_fk" FOREIGN KEY ("letter_id") REFERENCES "letters"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "log_queue" ADD CONSTRAINT "log_queue_letter_id_letters_id_fk" FOREIGN KEY ("letter_id") REFERENCES "letters"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "log_entries_sig_idx" ON "log_entries" USING btree ("letter_id","sig","idx");--> statement-breakpoint
-CREATE INDEX "log_queue_sig_idx" ON "log_queue" USING btree ("letter_id","sig");
+CREATE INDEX "log_queue_sig_idx" ON "log_queue" USING btree ("letter_id","sig");--> statement-breakpoint
+CREATE INDEX "signatures_unlogged_idx" ON "signatures" USING btree ("id") WHERE log_sig IS NULL;

@@ -43,4 +43,5 @@ CREATE TABLE `log_queue` (
 CREATE INDEX `log_queue_sig_idx` ON `log_queue` (`letter_id`,`sig`);--> statement-breakpoint
 ALTER TABLE `signatures` ADD `log_sig` text;--> statement-breakpoint
 ALTER TABLE `signatures` ADD `log_salt` text;--> statement-breakpoint
-ALTER TABLE `signatures` ADD `log_commitment` text;
+ALTER TABLE `signatures` ADD `log_commitment` text;--> statement-breakpoint
+CREATE INDEX `signatures_unlogged_idx` ON `signatures` (`id`) WHERE log_sig IS NULL;

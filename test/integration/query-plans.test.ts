@@ -82,6 +82,12 @@ describe('query plans', () => {
         [1, 'a'],
         /^SEARCH log_queue USING (COVERING )?INDEX log_queue_sig_idx \(letter_id=\? AND sig=\?\)$/,
       ],
+      // The backfill's look for signatures from before the log, at every start: its own small index.
+      [
+        'SELECT "id", "letter_id", "verified_at" FROM "signatures" WHERE ("signatures"."id" > ? AND "signatures"."status" = ? AND "signatures"."log_sig" IS NULL) ORDER BY "signatures"."id" ASC LIMIT ?',
+        [0, 'verified', 10_000],
+        /^SEARCH signatures USING INDEX signatures_unlogged_idx \(id>\?\)$/,
+      ],
     ];
     for (const [sql, params, expected] of cases) {
       // A composite primary key is an index of its own on SQLite (sqlite_autoindex_…).

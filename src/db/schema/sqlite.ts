@@ -135,6 +135,9 @@ export const signatures = sqliteTable(
     // The public list, newest first, keyset-paginated by (verified_at, id). Listed-ness is in the
     // key rather than the predicate, so both databases match it with bound parameters.
     index('signatures_public_list_idx').on(t.letterId, t.isPublic, t.hidden, t.verifiedAt, t.id).where(sql`status = 'verified'`),
+    // Signatures stored before the public log existed (every new one has its log id from the
+    // start): what the log's one-time backfill looks for at each start, without reading the table.
+    index('signatures_unlogged_idx').on(t.id).where(sql`log_sig IS NULL`),
   ],
 );
 
