@@ -16,7 +16,7 @@
 //   npm run bench -- --duration 5 --connections 20 --scale-size 200000
 //   npm run bench -- --spike-sign-rate 800 --sustained-seconds 120
 //   npm run bench -- --profile         node --cpu-prof: each app process writes a CPU profile to bench/profiles/ at exit
-//   npm run bench -- --only reads,writes   a subset: count, letter, page (or reads), writes, scale, spike, export
+//   npm run bench -- --only reads,writes   a subset: count, letter, page (or reads), log, writes, scale, spike, export
 //   npm run bench -- --store postgres --workers 2   the same phases on PostgreSQL, with WORKERS=2
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RequestSpec } from 'autocannon';
 import { CursorCodec } from '../src/api/cursor.js';
+import { generateSigningKey, parseSigningKey } from '../src/domain/signed-note.js';
 import { findDrift } from '../src/signatures/counter-check.js';
 import { freePort } from '../test/helpers/server.js';
 import { type AppExit, AppProcess } from './app-process.js';
@@ -37,12 +38,13 @@ import { type Latency, MailLedger, QueueWatch } from './mail.js';
 import { postgresCpuMs } from './proc.js';
 import { type Row, renderResults, type Summary } from './report.js';
 import { createLetters, seedVerified } from './seed.js';
+import { seedLog } from './seed-log.js';
 import { Signers } from './signers.js';
 import { type SpikeSecond, spikeChart } from './spike-chart.js';
 import { completeSeconds, type SpikeSetup, signConnections, spikeLoad, spread, sustainedSpike } from './spike-load.js';
 import { recordRun } from './stores.js';
 
-const SECTIONS = ['count', 'letter', 'page', 'writes', 'scale', 'spike', 'export'] as const;
+const SECTIONS = ['count', 'letter', 'page', 'log', 'writes', 'scale', 'spike', 'export'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: flags } = parseArgs({
@@ -161,6 +163,11 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'undersigned-bench-'));
   const db = await benchDatabase(settings.store, dir, flags.keep === true);
   const secret = randomBytes(32).toString('base64url');
+  // The app's port, chosen now: its address names the logs' signing key, which seeding needs.
+  const port = await freePort();
+  /** What the app believes its address is (mail links, the logs' origin and key name). */
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const logKey = generateSigningKey(new URL(publicUrl).host);
   const children: Child[] = [];
   /** The app while it runs, for the `finally` to stop should the run fail. */
   let running: AppProcess | null = null;
@@ -187,6 +194,12 @@ async function main(): Promise<number> {
       await seedVerified(db, letterId(SMALL), settings.smallSize, { ...seedOptions, seed: 3, tag: 'k' });
     }
     summary.seed = { rows: bigSeed.rows, seconds: round(bigSeed.ms / 1000, 1) };
+    // The seeded signatures' public logs, signed with the key the app is given.
+    const logStarted = performance.now();
+    for (const letter of letters) await seedLog(db, letter, parseSigningKey(logKey), new URL(publicUrl).host);
+    const logSeconds = round((performance.now() - logStarted) / 1000, 1);
+    summary.seedLog = { seconds: logSeconds };
+    log(`seeded the letters' logs in ${logSeconds} s`);
 
     // -- processes ----------------------------------------------------------------------------
     const bare = await Child.start('bare', './bare-server.ts');
@@ -194,7 +207,6 @@ async function main(): Promise<number> {
     const sink = await Child.start('smtp-sink', './smtp-sink.ts');
     children.push(sink);
     if (flags.profile) mkdirSync(PROFILE_DIR, { recursive: true });
-    const port = await freePort();
     // The production entry point, configured as an operator would: by environment only.
     // NODE_ENV=test because production refuses RATE_LIMIT=off, and all the load comes from one IP.
     const app = await AppProcess.start({
@@ -206,7 +218,8 @@ async function main(): Promise<number> {
         WORKERS: String(settings.workers),
         SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
         SESSION_SECRET: secret,
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        PUBLIC_URL: publicUrl,
+        LOG_SIGNING_KEY: logKey,
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
         RATE_LIMIT: 'off',
@@ -404,6 +417,12 @@ async function main(): Promise<number> {
       const bytes = (await (await fetch(`${appUrl}/letters/${BENCH}`)).arrayBuffer()).byteLength;
       const { phase } = await paired('page', { path: `/letters/${BENCH}`, sizedBytes: bytes });
       if (phase.sized) log(`page: a bare route sending the same ${fmt(bytes)} bytes: ${fmt(phase.sized.rps)} req/s`);
+    }
+
+    // -- the public log: a full tile (immutable, kept in memory) and the checkpoint --------------
+    if (only.has('log')) {
+      await paired('tile', { path: `/letters/${BENCH}/log/tile/0/000` });
+      await paired('checkpoint', { path: `/letters/${BENCH}/log/checkpoint` });
     }
 
     // -- 4-5. writes, with mail going out all along --------------------------------------------
@@ -678,6 +697,8 @@ async function main(): Promise<number> {
     ratioRow('count JSON', phases.count, 0.85, { p99Max: 20 });
     ratioRow('letter JSON', phases.letter, 0.7);
     ratioRow('letter HTML page', phases.page, 0.5);
+    ratioRow('public log: a full tile (8 KiB)', phases.tile, 0.8);
+    ratioRow('public log: the checkpoint', phases.checkpoint, 0.8);
     ratioRow('sign (JSON POST)', phases.sign, 0.35, { zeroErrors: true });
     latencyRow('mail latency during signing: 2xx → accepted by SMTP', mail.sign);
     if (mail.sign) {

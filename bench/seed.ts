@@ -2,13 +2,15 @@
 // writes verified signatures straight into the database in big transactions (prepared inserts
 // on SQLite, unnest() batches on PostgreSQL). Everything the app keeps in step on a verification
 // is kept in step here too: the signature's name blocks, the `signed` and `verified` events, the
-// letter's count, the per-country and per-hour counters, so `findDrift` stays empty.
+// letter's count, the per-country and per-hour counters, its id, salt and commitment in the public
+// log (the log itself: seed-log.ts), so `findDrift` stays empty.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { PostgresStore } from '../src/db/postgres-store.js';
 import type { SqliteStore } from '../src/db/sqlite-store.js';
 import { emailKey } from '../src/domain/email-key.js';
+import { logIdentity } from '../src/domain/log-entry.js';
 import { nameBlocks, nameKey } from '../src/domain/name-key.js';
 import { parseLetterFile } from '../src/letters/letter-file.js';
 import { importLetterFile } from '../src/letters/letter-imports.js';
@@ -100,6 +102,9 @@ interface Signer {
   ip: string;
   createdAt: number;
   verifiedAt: number;
+  logSig: string;
+  logSalt: string;
+  logCommitment: string;
 }
 
 /** The seeded signers, one at a time, the same sequence for a seed on either database. */
@@ -129,6 +134,7 @@ function* signers(count: number, options: SeedOptions): Generator<Signer> {
       ip,
       createdAt,
       verifiedAt,
+      ...logIdentity({ name: p.name, title: p.title, organisation: null, country: p.country }),
     };
   }
 }
@@ -150,11 +156,11 @@ async function seedPostgres(store: PostgresStore, letterId: number, count: numbe
       await client.query('BEGIN');
       const inserted = await client.query<{ id: number }>(
         `INSERT INTO signatures (letter_id, letter_version, name, name_key, name_head, name_tail, name_len, email, email_key,
-           title, country, is_public, hidden, status, ip, last_mail_at, created_at, verified_at, updated_at)
-         SELECT $1, $2, n, k, h, t, l, e, ek, ti, c, p, false, 'verified', ip, ca, ca, va, va
+           title, country, is_public, hidden, status, ip, last_mail_at, created_at, verified_at, updated_at, log_sig, log_salt, log_commitment)
+         SELECT $1, $2, n, k, h, t, l, e, ek, ti, c, p, false, 'verified', ip, ca, ca, va, va, ls, lt, lc
            FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[],
-                       $11::text[], $12::bool[], $13::text[], $14::timestamptz[], $15::timestamptz[])
-             AS s(n, k, h, t, l, e, ek, ti, c, p, ip, ca, va)
+                       $11::text[], $12::bool[], $13::text[], $14::timestamptz[], $15::timestamptz[], $16::text[], $17::text[], $18::text[])
+             AS s(n, k, h, t, l, e, ek, ti, c, p, ip, ca, va, ls, lt, lc)
          RETURNING id`,
         [
           letterId,
@@ -172,6 +178,9 @@ async function seedPostgres(store: PostgresStore, letterId: number, count: numbe
           column('ip'),
           times('createdAt'),
           times('verifiedAt'),
+          column('logSig'),
+          column('logSalt'),
+          column('logCommitment'),
         ],
       );
       const ids = inserted.rows.map((r) => r.id);
@@ -225,8 +234,9 @@ function seedSqlite(sqlite: Database.Database, letterId: number, count: number, 
   const version = (sqlite.prepare('SELECT version FROM letters WHERE id = ?').pluck().get(letterId) as number | undefined) ?? 1;
   const insert = sqlite.prepare(
     `INSERT INTO signatures (letter_id, letter_version, name, name_key, name_head, name_tail, name_len, email, email_key,
-       title, organisation, country, is_public, hidden, comment, status, ip, last_mail_at, created_at, verified_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 0, NULL, 'verified', ?, ?, ?, ?, ?)`,
+       title, organisation, country, is_public, hidden, comment, status, ip, last_mail_at, created_at, verified_at, updated_at,
+       log_sig, log_salt, log_commitment)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 0, NULL, 'verified', ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // The two events a confirmation by link writes (signed: 0, verified: +1), derived in SQL.
   const signedEvents = sqlite.prepare(
@@ -274,6 +284,9 @@ function seedSqlite(sqlite: Database.Database, letterId: number, count: number, 
         s.createdAt,
         s.verifiedAt,
         s.verifiedAt,
+        s.logSig,
+        s.logSalt,
+        s.logCommitment,
       );
       const id = Number(result.lastInsertRowid);
       if (i === 0) first = id;

@@ -14,6 +14,8 @@ import { shareRoutes } from './api/share-routes.js';
 import type { Config } from './config.js';
 import type { Store } from './db/store.js';
 import { letterRoutes } from './letters/routes.js';
+import { receiptRoutes } from './log/receipt-routes.js';
+import { logRoutes } from './log/routes.js';
 import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
 import { authRoutes } from './organizers/auth-routes.js';
 import { collectiveRoutes } from './organizers/collective-routes.js';
@@ -107,7 +109,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(signatureApiRoutes, { signing, limits, prefix: '/api/v1' });
   await app.register(pressApiRoutes, { press, config, prefix: '/api/v1' });
   await app.register(shareRoutes, { press, letters, eta, config, now });
-  await app.register(apiDocsRoutes, { press, config });
+  await app.register(apiDocsRoutes, { press, config, verifierKey: services.log.verifierKey });
+  await app.register(logRoutes, { log: services.log, config });
+  await app.register(receiptRoutes, { log: services.log });
 
   // The organizer area: sessions and CSRF exist only here. Sign-in pages at the root, the rest
   // under /organize behind a session.

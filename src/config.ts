@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseMs } from '@lukeed/ms';
 import { z } from 'zod';
+import { generateSigningKey, NoteError, parseSigningKey } from './domain/signed-note.js';
 import { makeFolder } from './make-folder.js';
 
 const bool = (fallback: boolean) =>
@@ -109,6 +110,8 @@ const envSchema = z
     MAIL_TRANSPORT: z.enum(['smtp', 'file']).optional(),
     MAIL_FROM: z.string().min(3).default('Undersigned <no-reply@undersigned.localhost>'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Signs the letters' public logs: PRIVATE+KEY+<name>+<hex id>+<base64 key>, named for PUBLIC_URL's host. */
+    LOG_SIGNING_KEY: z.string().superRefine(signingKeyIssue).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: trustProxy,
     SEED_DEMO: bool(true),
@@ -165,6 +168,13 @@ const envSchema = z
     if (!env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
     }
+    if (!env.LOG_SIGNING_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['LOG_SIGNING_KEY'],
+        message: 'is required in production: create one with `npm run cli -- log-key` and keep it secret',
+      });
+    }
     for (const key of ['RATE_LIMIT', 'SPIKE_GUARD'] as const) {
       if (env[key] === 'off') {
         ctx.addIssue({ code: 'custom', path: [key], message: 'cannot be off in production' });
@@ -177,9 +187,14 @@ export type Env = z.infer<typeof envSchema>;
 export type StoreChoice = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 export interface Config
-  extends Omit<Env, 'PUBLIC_URL' | 'SESSION_SECRET' | 'DATABASE_URL' | 'DATA_DIR' | 'MAIL_TRANSPORT' | 'COUNTER_SLOTS' | 'WORKERS'> {
+  extends Omit<
+    Env,
+    'PUBLIC_URL' | 'SESSION_SECRET' | 'LOG_SIGNING_KEY' | 'DATABASE_URL' | 'DATA_DIR' | 'MAIL_TRANSPORT' | 'COUNTER_SLOTS' | 'WORKERS'
+  > {
   PUBLIC_URL: string;
   SESSION_SECRET: string;
+  /** The private key the public logs are signed with (generated into the data folder outside production). */
+  LOG_SIGNING_KEY: string;
   MAIL_TRANSPORT: 'smtp' | 'file';
   COUNTER_SLOTS: number;
   WORKERS: number;
@@ -224,10 +239,17 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   });
   const publicUrl = (parsed.PUBLIC_URL ?? `http://${hostForUrl(parsed.HOST)}:${parsed.PORT}`).replace(/\/+$/, '');
   const mailTransport = parsed.MAIL_TRANSPORT ?? (parsed.SMTP_URL ? 'smtp' : 'file');
+  const logKeyName = new URL(publicUrl).host;
+  if (parsed.LOG_SIGNING_KEY && parseSigningKey(parsed.LOG_SIGNING_KEY).name !== logKeyName) {
+    throw new ConfigError(
+      `Invalid configuration: LOG_SIGNING_KEY: it is named "${parseSigningKey(parsed.LOG_SIGNING_KEY).name}", not "${logKeyName}" (the host of PUBLIC_URL): create one for this host with \`npm run cli -- log-key\``,
+    );
+  }
   return {
     ...parsed,
     PUBLIC_URL: publicUrl,
     SESSION_SECRET: sessionSecret,
+    LOG_SIGNING_KEY: parsed.LOG_SIGNING_KEY ?? inDataDir(folderFrom, dataDir, () => devLogSigningKey(dataDir, logKeyName)),
     MAIL_TRANSPORT: mailTransport,
     COUNTER_SLOTS: parsed.COUNTER_SLOTS ?? (store.kind === 'sqlite' ? 1 : 16),
     WORKERS: parsed.WORKERS ?? (store.kind === 'sqlite' ? 1 : availableParallelism()),
@@ -282,4 +304,34 @@ function devSessionSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * Outside production the log's signing keys are generated and kept beside the database, one a
+ * line, each named for the host of a PUBLIC_URL it ran under: another port gets a key of its
+ * own, and no key is ever replaced (logs already signed with it must keep verifying).
+ */
+function devLogSigningKey(dataDir: string, name: string): string {
+  const file = join(dataDir, 'log-signing-key');
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  const mine = kept.find((line) => {
+    try {
+      return parseSigningKey(line).name === name;
+    } catch {
+      return false;
+    }
+  });
+  if (mine) return mine;
+  const key = generateSigningKey(name);
+  writeFileSync(file, `${[...kept, key].join('\n')}\n`, { mode: 0o600 });
+  return key;
+}
+
+function signingKeyIssue(text: string, ctx: z.RefinementCtx): void {
+  try {
+    parseSigningKey(text);
+  } catch (error) {
+    if (!(error instanceof NoteError)) throw error;
+    ctx.addIssue({ code: 'custom', message: `not a signing key (${error.message}); create one with \`npm run cli -- log-key\`` });
+  }
 }

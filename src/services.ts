@@ -10,6 +10,7 @@ import { PressService } from './api/press-service.js';
 import type { Config } from './config.js';
 import { openStore } from './db/open-store.js';
 import type { Store } from './db/store.js';
+import { parseSigningKey } from './domain/signed-note.js';
 import { generateToken as randomToken } from './domain/tokens.js';
 import { UnsubscribeTokens } from './domain/unsubscribe-token.js';
 import { type Job, Jobs } from './jobs.js';
@@ -20,6 +21,8 @@ import { PublicLetters } from './letters/public-letters.js';
 import { LoginThrottle } from './limits/login-throttle.js';
 import { databaseRateLimitStore, type RateLimitStore } from './limits/rate-limit-store.js';
 import { WindowCounters } from './limits/window-counters.js';
+import { LogRepo } from './log/log-repo.js';
+import { LogService } from './log/log-service.js';
 import { MailService } from './mail/mail-service.js';
 import { OutboxRepo } from './mail/outbox-repo.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
@@ -75,6 +78,8 @@ export interface Services {
   updates: UpdateService;
   mail: MailService;
   counters: CounterCheck;
+  /** Each letter's public signature log. */
+  log: LogService;
   maintenance: Maintenance;
   /** The background jobs (their timers start with startBackground; `run` gives one its turn now). */
   jobs: Jobs;
@@ -181,11 +186,23 @@ export async function createServices(config: Config, options: ServiceOptions): P
     isDisposableDomain: config.BLOCK_DISPOSABLE_EMAIL ? isDisposableEmailDomain : null,
     mailQueued,
   });
+  const signatureLog = new LogService({
+    repo: new LogRepo(store),
+    letters: publicLetters,
+    letterRepo,
+    signatures: signatureRepo,
+    key: parseSigningKey(config.LOG_SIGNING_KEY),
+    publicUrl: config.PUBLIC_URL,
+    now,
+    changeMark,
+    log,
+  });
   const press = new PressService({
     repo: new PressRepo(store),
     letters: letterRepo,
     publicLetters,
     cursors: new CursorCodec(config.SESSION_SECRET),
+    log: signatureLog,
     config,
     changeMark,
     now,
@@ -222,7 +239,13 @@ export async function createServices(config: Config, options: ServiceOptions): P
     access,
     letters: new LetterService({ repo: new LetterAdminRepo(store, letterRepo, audit), access, now }),
     notables: new NotableService(new NotableRepo(store, audit), now),
-    moderation: new ModerationService({ signatures: signatureRepo, admin: new SignatureAdminRepo(store, audit), letters: letterRepo, now }),
+    moderation: new ModerationService({
+      signatures: signatureRepo,
+      admin: new SignatureAdminRepo(store, audit),
+      letters: letterRepo,
+      outbox,
+      now,
+    }),
     members: new MemberService({ members, audit, now, generateToken, mailQueued }),
     exports: new ExportService(store, letterRepo, audit, now),
   };
@@ -251,6 +274,8 @@ export async function createServices(config: Config, options: ServiceOptions): P
         await windowCounters.sweep(now());
       },
     },
+    // Entries queued by the signing units of work reach the public log within a second or two.
+    { name: LogService.JOB, everyMs: 1000, runs: 'turn', run: async () => void (await signatureLog.sequence()) },
     // The safety net behind "counts are kept in the same transaction", logged if it ever trips.
     { name: 'counter-check', everyMs: 60 * MINUTE_MS, run: () => counters.checkAndLog() },
   ]);
@@ -279,6 +304,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     mail,
     counters,
     jobs,
+    log: signatureLog,
     maintenance: new Maintenance(store, config),
     rateLimitStore,
     ping: () => store.ping(),

@@ -11,7 +11,7 @@ export interface DocsExamples {
   error: { error: { code: string; message: string } };
 }
 
-export function docsExamples(base: string, slug: string): DocsExamples {
+export function docsExamples(base: string, slug: string, verifierKey: string): DocsExamples {
   const url = `${base}/letters/${slug}`;
   const updated = '2026-06-02T09:41:12.345Z';
   return {
@@ -49,8 +49,14 @@ export function docsExamples(base: string, slug: string): DocsExamples {
         { name: 'Sam Okafor', description: 'Producer', verified: false },
       ],
       signatures_by_country: { GB: 8421, IE: 1302, US: 977 },
+      log: {
+        origin: `${new URL(base).host}/letters/${slug}`,
+        verifier_key: verifierKey,
+        checkpoint_url: `${url}/log/checkpoint`,
+        size: 13410,
+      },
     },
-    count: { slug, signature_count: 12873, updated_at: updated },
+    count: { slug, signature_count: 12873, updated_at: updated, checkpoint: { size: 13410, count: 12871 } },
     signatures: {
       data: [
         {
@@ -59,8 +65,16 @@ export function docsExamples(base: string, slug: string): DocsExamples {
           organisation: 'City Chamber Orchestra',
           country: 'ES',
           signed_at: '2026-06-02T09:41:12.345Z',
+          log: { sig: 'Xq3Bf0hT2kVn8sLw5yPe1A', salt: 'k4Qz1m8Vx2Tn7Rb0Lc5Hyw==' },
         },
-        { name: 'Tom Reed', title: null, organisation: null, country: 'GB', signed_at: '2026-06-02T09:40:58.102Z' },
+        {
+          name: 'Tom Reed',
+          title: null,
+          organisation: null,
+          country: 'GB',
+          signed_at: '2026-06-02T09:40:58.102Z',
+          log: { sig: 'b7Yw2Nq9Dk1Fs6Jh0Ta4Ug', salt: 'P0sL9xQ2vB7nW4kT1mZ8cA==' },
+        },
       ],
       next_cursor: 'c2lnbmF0dXJlc3w0fDE3ODA0MDMyNTgxMDJ8OTkx.2f1QmXk7r0aTzW4c',
     },

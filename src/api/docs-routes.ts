@@ -7,7 +7,10 @@ import { API_VERSION, openApiDocument } from './openapi.js';
 import type { PressService } from './press-service.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schemas.js';
 
-export const apiDocsRoutes: FastifyPluginAsync<{ press: PressService; config: Config }> = async (app, { press, config }) => {
+export const apiDocsRoutes: FastifyPluginAsync<{ press: PressService; config: Config; verifierKey: string }> = async (
+  app,
+  { press, config, verifierKey },
+) => {
   const policies = cachePolicies(config);
 
   app.get('/api', async (_request, reply) => {
@@ -21,7 +24,8 @@ export const apiDocsRoutes: FastifyPluginAsync<{ press: PressService; config: Co
       base: config.PUBLIC_URL,
       slug,
       hasLetter: newest !== undefined,
-      examples: docsExamples(config.PUBLIC_URL, slug),
+      examples: docsExamples(config.PUBLIC_URL, slug, verifierKey),
+      verifierKey,
       json: (value: unknown) => JSON.stringify(value, null, 2),
       version: API_VERSION,
       maxPage: MAX_PAGE_SIZE,

@@ -17,6 +17,12 @@ export interface LetterHead {
   countChangedAt: Date | null;
 }
 
+/** The head, with the latest checkpoint of the letter's public log (0 and 0 while it is empty). */
+export interface HeadWithLog extends LetterHead {
+  logSize: number;
+  logCount: number;
+}
+
 export interface LetterListRow extends LetterHead {
   publishedAt: Date | null;
   closesAt: Date | null;
@@ -28,6 +34,12 @@ export interface FeedRow extends LetterListRow {
   editedAt: Date | null;
   closedAt: Date | null;
   createdAt: Date;
+}
+
+/** A listed signature as the press API shows it: with what anyone needs to find it in the log. */
+export interface PressSignature extends PublicSignature {
+  logSig: string | null;
+  logSalt: string | null;
 }
 
 export interface CountRow {
@@ -67,7 +79,7 @@ export class PressRepo {
         .limit(p('limit'));
     const signaturesPage = (after: boolean) => (db: Db) =>
       db
-        .select({ ...publicSignatureColumns(t), verifiedAt: s.verifiedAt })
+        .select({ ...publicSignatureColumns(t), verifiedAt: s.verifiedAt, logSig: s.logSig, logSalt: s.logSalt })
         .from(s)
         .where(
           and(
@@ -78,13 +90,19 @@ export class PressRepo {
         )
         .orderBy(desc(s.verifiedAt), desc(s.id))
         .limit(p('limit'));
+    // The latest checkpoint, read with the head: the count's one query stays one.
+    const checkpoints = t.logCheckpoints;
+    const latestCheckpoint = (column: typeof checkpoints.size | typeof checkpoints.count) =>
+      sql<number>`coalesce((SELECT ${column} FROM ${checkpoints} WHERE ${checkpoints.letterId} = ${l.id} ORDER BY ${checkpoints.size} DESC LIMIT 1), 0)`.mapWith(
+        Number,
+      );
     const countries = t.letterCountryCounts;
     const hours = t.letterHourCounts;
     const prepared = store.prepared.bind(store);
     this.q = {
-      head: prepared<{ slug: string }, LetterHead[]>('press_head', (db) =>
+      head: prepared<{ slug: string }, HeadWithLog[]>('press_head', (db) =>
         db
-          .select(headColumns)
+          .select({ ...headColumns, logSize: latestCheckpoint(checkpoints.size), logCount: latestCheckpoint(checkpoints.count) })
           .from(l)
           .where(eq(l.slug, p('slug'))),
       ),
@@ -108,8 +126,8 @@ export class PressRepo {
       ),
       lettersFirst: prepared<Record<string, unknown>, LetterListRow[]>('press_letters', lettersPage(false)),
       lettersAfter: prepared<Record<string, unknown>, LetterListRow[]>('press_letters_after', lettersPage(true)),
-      signaturesFirst: prepared<Record<string, unknown>, PublicSignature[]>('press_signatures', signaturesPage(false)),
-      signaturesAfter: prepared<Record<string, unknown>, PublicSignature[]>('press_signatures_after', signaturesPage(true)),
+      signaturesFirst: prepared<Record<string, unknown>, PressSignature[]>('press_signatures', signaturesPage(false)),
+      signaturesAfter: prepared<Record<string, unknown>, PressSignature[]>('press_signatures_after', signaturesPage(true)),
       feed: prepared<{ limit: number }, FeedRow[]>('press_feed', (db) =>
         db
           .select({
@@ -134,7 +152,7 @@ export class PressRepo {
   }
 
   /** The few columns the count, badge and embed need: one indexed lookup on letters, and its slots. */
-  async head(slug: string): Promise<LetterHead | undefined> {
+  async head(slug: string): Promise<HeadWithLog | undefined> {
     const [row] = await this.q.head(this.db, { slug });
     return row;
   }
@@ -162,7 +180,7 @@ export class PressRepo {
   }
 
   /** Listed signatures, newest first, after a (verified_at, id) keyset: stable under concurrent signing. */
-  async publicSignatures(letterId: number, limit: number, after?: { verifiedAt: number; id: number }): Promise<PublicSignature[]> {
+  async publicSignatures(letterId: number, limit: number, after?: { verifiedAt: number; id: number }): Promise<PressSignature[]> {
     if (!after) return this.q.signaturesFirst(this.db, { letterId, limit });
     const verifiedAt = this.store.tables.signatures.verifiedAt.mapToDriverValue(new Date(after.verifiedAt));
     return this.q.signaturesAfter(this.db, { letterId, limit, verifiedAt, id: after.id });

@@ -10,8 +10,16 @@ import { FreshCache } from '../fresh-cache.js';
 import type { LetterRepo } from '../letters/letter-repo.js';
 import { type PublicLetters, publicOrNotFound } from '../letters/public-letters.js';
 import type { CursorCodec } from './cursor.js';
-import type { CountRow, FeedRow, LetterHead, LetterListRow, PressRepo } from './press-repo.js';
-import type { Interval, LetterCountDto, LetterDetailDto, LetterSummaryDto, PublicSignatureDto, TimeseriesDto } from './schemas.js';
+import type { CountRow, FeedRow, HeadWithLog, LetterListRow, PressRepo } from './press-repo.js';
+import type {
+  Interval,
+  LetterCountDto,
+  LetterDetailDto,
+  LetterSummaryDto,
+  LogInfoDto,
+  PublicSignatureDto,
+  TimeseriesDto,
+} from './schemas.js';
 
 /** The feed's rows, as the share routes render them. */
 export type { FeedRow } from './press-repo.js';
@@ -26,7 +34,7 @@ const FEED_SIZE = 50;
 /** What a count looks like at one version of a letter, with a validator that names that version. */
 export interface CountSnapshot {
   etag: string;
-  head: LetterHead;
+  head: HeadWithLog;
   data: LetterCountDto;
 }
 
@@ -48,6 +56,8 @@ export interface PressServiceDeps {
   publicLetters: PublicLetters;
   cursors: CursorCodec;
   config: Pick<Config, 'PUBLIC_URL'>;
+  /** What the API says of a letter's public log (src/log/). */
+  log: { summary(letter: { id: number; slug: string }): Promise<LogInfoDto> };
   /** The store's change mark (see FreshCache). */
   changeMark: () => number;
   now: () => Date;
@@ -98,15 +108,21 @@ export class PressService {
         stale.head.id === head.id &&
         stale.head.signatureCount === head.signatureCount &&
         lastChangedAt(stale.head).getTime() === changedAt.getTime() &&
-        stale.head.title === head.title
+        stale.head.title === head.title &&
+        stale.head.logSize === head.logSize
       ) {
         return stale;
       }
       return {
-        // Strong: the same letter, change time and count always give the same bytes.
-        etag: `"${head.id}-${changedAt.getTime().toString(36)}-${head.signatureCount.toString(36)}"`,
+        // Strong: the same letter, change time, count and checkpoint always give the same bytes.
+        etag: `"${head.id}-${changedAt.getTime().toString(36)}-${head.signatureCount.toString(36)}-${head.logSize.toString(36)}"`,
         head,
-        data: { slug: head.slug, signature_count: head.signatureCount, updated_at: changedAt.toISOString() },
+        data: {
+          slug: head.slug,
+          signature_count: head.signatureCount,
+          updated_at: changedAt.toISOString(),
+          checkpoint: { size: head.logSize, count: head.logCount },
+        },
       };
     });
   }
@@ -133,7 +149,11 @@ export class PressService {
 
   private async loadLetter(slug: string): Promise<LetterDetailDto> {
     const letter = await this.deps.publicLetters.publicLetter(slug);
-    const [notables, countries] = await Promise.all([this.deps.letters.notables(letter.id), this.deps.repo.countries(letter.id)]);
+    const [notables, countries, log] = await Promise.all([
+      this.deps.letters.notables(letter.id),
+      this.deps.repo.countries(letter.id),
+      this.deps.log.summary(letter),
+    ]);
     return {
       slug: letter.slug,
       title: letter.title,
@@ -149,6 +169,7 @@ export class PressService {
       url: this.letterUrl(letter.slug),
       notable_signatories: notables.map((n) => ({ name: n.name, description: n.description, verified: n.signatureId !== null })),
       signatures_by_country: Object.fromEntries(countries.map((c) => [c.key, c.count])),
+      log: { origin: log.origin, verifier_key: log.verifier_key, checkpoint_url: log.checkpoint_url, size: log.size },
     };
   }
 
@@ -170,6 +191,8 @@ export class PressService {
         organisation: row.organisation,
         country: row.country,
         signed_at: row.verifiedAt.toISOString(),
+        // The public fields above are exactly what the salt commits to (a missing one as "").
+        log: row.logSig && row.logSalt ? { sig: row.logSig, salt: row.logSalt } : null,
       })),
       next_cursor: rows.length > limit && last ? this.deps.cursors.encode(scope, [last.verifiedAt.getTime(), last.id]) : null,
     };
@@ -215,7 +238,7 @@ export class PressService {
     return bucketsOf(await this.deps.repo.hours(letterId), interval);
   }
 
-  private async head(slug: string): Promise<LetterHead> {
+  private async head(slug: string): Promise<HeadWithLog> {
     return publicOrNotFound(await this.deps.repo.head(slug));
   }
 

@@ -79,6 +79,25 @@ export const notableSignatory = z
   })
   .meta({ id: 'NotableSignatory' });
 
+export const logInfo = z
+  .object({
+    origin: z.string().describe('The log’s origin, the first line of its checkpoints: `<host>/letters/<slug>`.'),
+    verifier_key: z
+      .string()
+      .describe(
+        'The key that signs every checkpoint, as a signed-note verifier key `<name>+<hex key id>+<base64(0x01 ‖ Ed25519 public key)>`.',
+      ),
+    checkpoint_url: z
+      .url()
+      .describe('The latest signed checkpoint (C2SP tlog-checkpoint); tiles and entry bundles are beside it under `tile/`.'),
+    size: z.number().int().min(0).describe('Entries in the log at its latest checkpoint.'),
+  })
+  .meta({
+    id: 'SignatureLog',
+    description:
+      'The letter’s public, append-only log of confirmations, withdrawals and removals (C2SP tlog-tiles), from which anyone can recompute the count.',
+  });
+
 export const letterDetail = z
   .object({
     slug: z.string(),
@@ -97,6 +116,7 @@ export const letterDetail = z
     signatures_by_country: z
       .record(z.string().regex(/^[A-Z]{2}$/), z.number().int().positive())
       .describe('ISO 3166-1 alpha-2 code → counted signatures, largest first. Signers may leave the country out.'),
+    log: logInfo,
   })
   .meta({ id: 'Letter' });
 
@@ -105,6 +125,14 @@ export const letterCount = z
     slug: z.string(),
     signature_count: count,
     updated_at: timestamp('Last public change, counts included.'),
+    checkpoint: z
+      .object({
+        size: z.number().int().min(0).describe('Entries in the log.'),
+        count: z.number().int().min(0).describe('Signatures that count when those entries are replayed.'),
+      })
+      .describe(
+        'The latest checkpoint of the letter’s public log. Entries reach it within seconds, so its count can trail `signature_count` briefly; it never runs ahead of it.',
+      ),
   })
   .meta({ id: 'Count' });
 
@@ -115,6 +143,19 @@ export const publicSignature = z
     organisation: z.string().nullable(),
     country: z.string().nullable().describe('ISO 3166-1 alpha-2 code.'),
     signed_at: timestamp('When the signature was confirmed.'),
+    log: z
+      .object({
+        sig: z.string().describe('The signature’s id in the letter’s log: every entry about it carries this `sig`.'),
+        salt: z
+          .string()
+          .describe(
+            'base64. The `commit` of its confirm entry is base64(SHA-256(salt ‖ UTF-8 of JSON.stringify([name, title, organisation, country]))), a missing value written as "".',
+          ),
+      })
+      .nullable()
+      .describe(
+        'How to find and check this signature in the public log (null only until a site upgraded from before the log has run once).',
+      ),
   })
   .meta({ id: 'Signature' });
 
@@ -149,6 +190,7 @@ export const signatureAccepted = z
 
 export type LetterSummaryDto = z.output<typeof letterSummary>;
 export type LetterDetailDto = z.output<typeof letterDetail>;
+export type LogInfoDto = z.output<typeof logInfo>;
 export type LetterCountDto = z.output<typeof letterCount>;
 export type PublicSignatureDto = z.output<typeof publicSignature>;
 export type TimeseriesDto = z.output<typeof timeseries>;

@@ -5,8 +5,10 @@ import { backupCommand } from './commands/backup.js';
 import { checkCommand } from './commands/check.js';
 import { copyStoreCommand } from './commands/copy-store.js';
 import { createOrganizerCommand } from './commands/create-organizer.js';
+import { eraseSignerCommand } from './commands/erase-signer.js';
 import { exportCommand } from './commands/export.js';
 import { importLetterCommand } from './commands/import-letter.js';
+import { logKeyCommand } from './commands/log-key.js';
 import { approveCommand, heldCommand, rejectCommand } from './commands/moderation.js';
 import { sendUpdateCommand } from './commands/send-update.js';
 
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, Command> = {
   backup: backupCommand,
   'create-organizer': createOrganizerCommand,
   export: exportCommand,
+  'erase-signer': eraseSignerCommand,
+  'log-key': logKeyCommand,
   'copy-store': copyStoreCommand,
   'send-update': sendUpdateCommand,
 };

@@ -27,6 +27,10 @@ const ORDER: Array<keyof Tables> = [
   'spikeCounts',
   'letterUpdates',
   'emailSuppressions',
+  'logQueue',
+  'logEntries',
+  'logHashes',
+  'logCheckpoints',
 ];
 
 const BATCH = 1000;

@@ -1,6 +1,7 @@
 // The values the database's text columns may hold, shared by both schemas (sqlite.ts and
 // postgres.ts) and by the code that reads them. Statuses and hold reasons belong to the
 // signature lifecycle (domain/signature-lifecycle.ts).
+import { ENTRY_KINDS } from '../domain/log-entry.js';
 import { HOLD_REASONS, type HoldReason, SIGNATURE_STATES } from '../domain/signature-lifecycle.js';
 
 export { HOLD_REASONS, type HoldReason };
@@ -42,3 +43,6 @@ export const ORGANIZER_TOKEN_PURPOSES = ['signin', 'reset', 'invite'] as const;
 /** An update to signers: written, then being sent (its mail queued in batches), then sent. */
 export const UPDATE_STATUSES = ['draft', 'sending', 'sent'] as const;
 export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
+
+/** What an entry of a letter's public log records (domain/log-entry.ts). */
+export const LOG_ENTRY_KINDS = ENTRY_KINDS;

@@ -8,7 +8,12 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function hasControlCharacters(value: string): boolean {
-  return CONTROL.test(value) || LONE_SURROGATE.test(value) || value.includes('\uFFFD');
+  return CONTROL.test(value) || hasLoneSurrogate(value) || value.includes('\uFFFD');
+}
+
+/** Half of a surrogate pair alone: not a character, and UTF-8 cannot hold it. */
+export function hasLoneSurrogate(value: string): boolean {
+  return LONE_SURROGATE.test(value);
 }
 
 /** One line of text: NFC, invisible tricks removed, whitespace collapsed, trimmed. */

@@ -47,6 +47,17 @@ export class OutboxRepo {
   }
 
   /**
+   * Forgets mail to an address, for the erasure of a signer from a letter: what was sent or
+   * given up on, and what still waits about that letter. Mail waiting about other letters stays.
+   */
+  async forgetTx(tx: Db, address: string, letterSlug: string): Promise<void> {
+    const o = this.t.outbox;
+    await tx
+      .delete(o)
+      .where(and(eq(o.to, address), sql`(${o.status} <> 'pending' OR ${o.data} LIKE ${`%"letterSlug":${JSON.stringify(letterSlug)}%`})`));
+  }
+
+  /**
    * Claims up to `limit` due messages for `leaseMs`: pending, due, and not claimed by a sender
    * whose lease is still running. Oldest first. On PostgreSQL, rows another sender is claiming
    * at this moment are skipped, not waited for.

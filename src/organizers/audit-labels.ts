@@ -19,6 +19,7 @@ const LABELS: Record<string, string> = {
   'signature.hide': 'Signature hidden from the public list',
   'signature.unhide': 'Signature shown again',
   'signature.fraudulent': 'Signature removed as fraudulent',
+  'signature.erase': 'Signer’s personal data erased',
   'signatures.export': 'Signatures exported (with emails)',
   'member.invite': 'Member invited',
   'member.invite_revoked': 'Invitation revoked',

@@ -7,7 +7,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { HOLD_REASONS, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vocabulary.js';
 import { type LifecycleEvent, transition } from '../domain/signature-lifecycle.js';
-import { idParams } from '../http/params.js';
+import { NotFound } from '../errors.js';
+import { idParams, ids } from '../http/params.js';
 import { MODERATION_ACTIONS, moderationSchema } from './curation-forms.js';
 import { formFields, parseForm } from './form.js';
 import { tabsFor } from './letter-tabs.js';
@@ -113,6 +114,31 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
       changed === 0 ? withNotice(back, 'nothing_changed') : withNotice(back, 'moderated', { n: changed, action: form.value.action }),
       303,
     );
+  });
+
+  // Erasing a signer's personal data: a page that says what it does, then a POST from it.
+  const eraseParams = ids('id', 'signatureId');
+  const NOT_ON_LETTER = 'That signature is not on this letter (it may have been erased already).';
+
+  app.get('/letters/:id/signatures/:signatureId/erase', { schema: { params: eraseParams } }, async (request, reply) => {
+    const entry = await access.letter(signedIn(request), request.params.id, 'moderate');
+    const signature = await moderation.signature(entry.letter.id, request.params.signatureId);
+    if (!signature) throw new NotFound(NOT_ON_LETTER);
+    return reply.view('organizers/erase', {
+      ...PAGE_DEFAULTS,
+      pageTitle: `Erase a signer: ${entry.letter.title}`,
+      letter: entry.letter,
+      tabs: tabsFor(entry, 'signatures'),
+      s: signature,
+    });
+  });
+
+  app.post('/letters/:id/signatures/:signatureId/erase', { schema: { params: eraseParams } }, async (request, reply) => {
+    const organizer = signedIn(request);
+    const entry = await access.letter(organizer, request.params.id, 'moderate');
+    const erased = await moderation.erase(entry.letter, organizer.id, request.params.signatureId);
+    if (!erased) throw new NotFound(NOT_ON_LETTER);
+    return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}/signatures`, erased.counted ? 'erased_counted' : 'erased'), 303);
   });
 
   app.get('/letters/:id/export.csv', { schema: { params: idParams, querystring: exportQuery } }, async (request, reply) => {

@@ -1,7 +1,10 @@
 // The moderation queue and decisions. Counters and signature events change inside
 // SignatureRepo.moderateMany, with an audit entry for each real change, in one unit of work.
 import type { HoldReason } from '../db/vocabulary.js';
+import { emailKey } from '../domain/email-key.js';
+import { isCounted } from '../domain/signature-lifecycle.js';
 import type { LetterRepo, Notable } from '../letters/letter-repo.js';
+import type { OutboxRepo } from '../mail/outbox-repo.js';
 import type { ModerationAction, Signature, SignatureRepo } from '../signatures/signature-repo.js';
 
 /** What an organizer (or the CLI) can decide about a signature. */
@@ -31,7 +34,14 @@ export interface ModerationServiceDeps {
   signatures: SignatureRepo;
   admin: SignatureAdminRepo;
   letters: LetterRepo;
+  outbox: OutboxRepo;
   now: () => Date;
+}
+
+/** An erased signer: which signature it was, and whether it counted until then. */
+export interface Erasure {
+  signatureId: number;
+  counted: boolean;
 }
 
 /** What a decision did to one signature, for the CLI's answer. */
@@ -102,6 +112,41 @@ export class ModerationService {
     if (!signature || !letter) return null;
     const [result] = await this.decide(letter, null, action, [signatureId]);
     return result ?? null;
+  }
+
+  /** One signature of a letter, for the erasure's confirmation page. */
+  async signature(letterId: number, signatureId: number): Promise<Signature | null> {
+    const signature = await this.deps.admin.findById(signatureId);
+    return signature?.letterId === letterId ? signature : null;
+  }
+
+  /**
+   * Erases a signer's personal data from a letter (SignatureRepo.erase), with what the site
+   * keeps of them elsewhere: a notable entry made from the signature, and their mail. Audited
+   * (organizerId null: from the command line). Null when the signature is not on the letter.
+   */
+  async erase(
+    letter: { id: number; collectiveId: number; slug: string },
+    organizerId: number | null,
+    signatureId: number,
+  ): Promise<Erasure | null> {
+    const now = this.deps.now();
+    const context = { collectiveId: letter.collectiveId, letterId: letter.id, organizerId, now };
+    const erased = await this.deps.signatures.erase(letter.id, signatureId, organizerId, now, async (tx, signature) => {
+      await this.deps.admin.forgetSignerTx(tx, context, signature);
+      await this.deps.outbox.forgetTx(tx, signature.email, letter.slug);
+    });
+    return erased ? { signatureId: erased.id, counted: isCounted(erased.status) } : null;
+  }
+
+  /** The erasure from the command line, by letter and address. */
+  async eraseByEmail(slug: string, address: string): Promise<Erasure | 'no_letter' | 'no_signature'> {
+    const letter = await this.deps.letters.findBySlug(slug);
+    if (!letter) return 'no_letter';
+    const key = emailKey(address);
+    const signature = key ? await this.deps.admin.findByEmailKey(letter.id, key) : undefined;
+    if (!signature) return 'no_signature';
+    return (await this.erase(letter, null, signature.id)) ?? 'no_signature';
   }
 
   /** The decision and its audit entries (for those it changed) commit in one unit of work. */

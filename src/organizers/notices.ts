@@ -17,6 +17,8 @@ const MESSAGES = {
   moderated: '', // built from the action and count below
   nothing_changed: 'Nothing changed: the selected signatures were already in that state.',
   nothing_selected: 'Select at least one signature, then choose what to do with it.',
+  erased: 'The signer’s personal data was erased.',
+  erased_counted: 'The signer’s personal data was erased. Their signature no longer counts, and the public log records it as withdrawn.',
   invited: 'Invitation sent.',
   role_changed: 'Role changed.',
   member_removed: 'Member removed from the collective.',

@@ -49,6 +49,17 @@ export class SignatureAdminRepo {
     return rows.sort((a, b) => b.id - a.id).slice(0, search.limit);
   }
 
+  /** A letter's signature by canonical address (see domain/email-key.ts). */
+  async findByEmailKey(letterId: number, emailKey: string): Promise<Signature | undefined> {
+    const s = this.t.signatures;
+    const [row] = await this.store.db
+      .select()
+      .from(s)
+      .where(and(eq(s.letterId, letterId), eq(s.emailKey, emailKey)))
+      .limit(1);
+    return row;
+  }
+
   async findById(id: number): Promise<Signature | undefined> {
     const s = this.t.signatures;
     const [row] = await this.store.db.select().from(s).where(eq(s.id, id)).limit(1);
@@ -119,6 +130,30 @@ export class SignatureAdminRepo {
       .from(n)
       .where(and(eq(n.letterId, letterId), inArray(n.id, ids)));
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * What organizers keep of an erased signer (a notable entry promoted from the signature: its
+   * name), and the audit entry of the erasure, which names the signature by id only.
+   */
+  async forgetSignerTx(
+    tx: Db,
+    context: { collectiveId: number; letterId: number; organizerId: number | null; now: Date },
+    signature: Signature,
+  ): Promise<void> {
+    const n = this.t.notableSignatories;
+    await tx.delete(n).where(and(eq(n.letterId, context.letterId), eq(n.signatureId, signature.id)));
+    await this.audit.recordTx(tx, {
+      collectiveId: context.collectiveId,
+      letterId: context.letterId,
+      organizerId: context.organizerId,
+      action: 'signature.erase',
+      targetType: 'signature',
+      targetId: signature.id,
+      before: { status: signature.status, hidden: signature.hidden },
+      after: context.organizerId === null ? { erased: true, via: 'cli' } : { erased: true },
+      at: context.now,
+    });
   }
 
   /**

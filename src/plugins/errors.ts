@@ -26,8 +26,11 @@ const HEADINGS: Record<number, string> = {
   503: 'Back in a moment',
 };
 
+/** A letter's public log (src/log/): read by programs, like the API. */
+const LOG_PATH = /^\/letters\/[^/?#]+\/log(?:[/?#]|$)/;
+
 export function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/');
+  return request.url.startsWith('/api/') || LOG_PATH.test(request.url);
 }
 
 interface Problem {

@@ -4,11 +4,13 @@
 // each counter's slots together.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db, Store } from '../db/store.js';
+import { logDrift } from '../log/log-check.js';
 
 export interface Drift {
   letterId: number;
   slug: string;
-  counter: 'total' | 'country' | 'hour' | 'events';
+  /** `log`: the letter's public log disagrees (it is append-only: no repair rewrites it). */
+  counter: 'total' | 'country' | 'hour' | 'events' | 'log';
   key: string;
   stored: number;
   actual: number;
@@ -53,6 +55,9 @@ async function driftIn(store: Store, db: Db): Promise<Drift[]> {
     }
   }
   const slugs = new Map(totals.map((r) => [r.id, r.slug]));
+  const counted = new Map(totals.map((r) => [Number(r.id), Number(r.actual)]));
+  for (const d of await logDrift(store, db, counted))
+    drift.push({ ...d, slug: slugs.get(d.letterId) ?? String(d.letterId), counter: 'log' });
   for (const b of breakdowns(store)) {
     const stored = await store.rows<Row>(
       sql`SELECT letter_id AS "letterId", ${b.key} AS key, sum(count) AS n FROM ${b.table}
@@ -136,7 +141,7 @@ export async function repairCounters(store: Store, now: Date): Promise<Drift[]> 
     // lock waits for transactions already writing and holds off new ones until this commits (on
     // SQLite the unit of work is the only writer anyway), so every count below reads the same rows.
     if (store.dialect === 'postgres') await store.rows(sql`LOCK TABLE signatures IN SHARE MODE`, tx);
-    const drift = (await findDrift(store, tx)).filter((d) => d.counter !== 'events');
+    const drift = (await findDrift(store, tx)).filter((d) => d.counter !== 'events' && d.counter !== 'log');
     if (drift.length === 0) return drift;
     const t = store.tables;
     await tx.delete(t.letterCountSlots);

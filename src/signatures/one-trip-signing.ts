@@ -10,10 +10,11 @@
 // already on it, no row comes back and the general path decides, in a transaction.
 import { type Column, type SQL, sql } from 'drizzle-orm';
 import { type Store, typedParam } from '../db/store.js';
+import type { LogIdentity } from '../domain/log-entry.js';
 
 /** The signature's own columns as the general path inserts them (status pending, mail sent now). */
 /** What a signer gave, as stored, whichever way the signature is written. */
-export interface SignerColumns {
+export interface SignerColumns extends LogIdentity {
   letterId: number;
   name: string;
   nameKey: string;
@@ -69,6 +70,9 @@ export class OneTripSigning {
       isPublic: s.isPublic,
       comment: s.comment,
       ip: s.ip,
+      logSig: s.logSig,
+      logSalt: s.logSalt,
+      logCommitment: s.logCommitment,
       holdReason: s.holdReason,
       updatesConsentWording: s.updatesConsentWording,
     };

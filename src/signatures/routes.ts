@@ -117,7 +117,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
     if (found.state === 'unknown' || !found.letter) return linkProblem(reply, 'unknown');
     const status = found.signature.status;
     if (isConfirmed(status)) {
-      return thanks(reply, found.letter, { status, already: true, withdrawToken: found.withdrawToken });
+      return thanks(reply, found.letter, { status, already: true, withdrawToken: found.withdrawToken, token });
     }
     if (status !== 'pending') return linkProblem(reply, 'inactive', found.letter);
     if (found.state !== 'valid') return linkProblem(reply, 'expired', found.letter, token);
@@ -134,7 +134,12 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
       if (outcome.kind === 'unknown' || !letter) return linkProblem(reply, 'unknown');
       if (outcome.kind === 'expired') return linkProblem(reply, 'expired', letter, token);
       if (outcome.kind === 'inactive') return linkProblem(reply, 'inactive', letter);
-      return thanks(reply, letter, { status: outcome.status, already: outcome.kind === 'already', withdrawToken: outcome.withdrawToken });
+      return thanks(reply, letter, {
+        status: outcome.status,
+        already: outcome.kind === 'already',
+        withdrawToken: outcome.withdrawToken,
+        token,
+      });
     },
   );
 
@@ -178,7 +183,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
   function thanks(
     reply: FastifyReply,
     letter: LetterWithCollective,
-    signer: { status: string; already: boolean; withdrawToken: string | null },
+    signer: { status: string; already: boolean; withdrawToken: string | null; token: string },
   ) {
     const now = services.now();
     const url = `${config.PUBLIC_URL}/letters/${letter.slug}`;
@@ -190,6 +195,8 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
       already: signer.already,
       endedAt: late ? signingEndedAt(letter, now) : null,
       withdrawUrl: signer.withdrawToken ? `/withdraw/${signer.withdrawToken}` : null,
+      // A counted signature is in the letter's public log: its receipt proves it (log/receipt-routes.ts).
+      receiptUrl: signer.status === 'verified' ? `/verify/${signer.token}/receipt` : null,
       // Asking others to sign makes sense only while they can.
       share: isSignable(letter, now) ? shareLinks(url, letter.title) : [],
       pageTitle: late ? 'Signing has closed' : signer.status === 'held' ? 'Signature received' : 'Thank you for signing',

@@ -1,5 +1,6 @@
 // Signing, confirming and withdrawing: the rules around the signature repository.
 import { isSignable } from '../domain/letter-rules.js';
+import { logIdentity } from '../domain/log-entry.js';
 import { nameKey } from '../domain/name-key.js';
 import { sourceKeys } from '../domain/spike.js';
 import { consentGiven } from '../domain/update-consent.js';
@@ -65,6 +66,8 @@ export class SignService {
       ip: meta.ip,
       sources: this.deps.spikeGuard ? sourceKeys(meta.ip, fields.emailDomain) : [],
       updatesConsent: consentGiven(fields.updates, now),
+      // Hashed here, not in the unit of work: confirming only copies the commitment into the log.
+      ...logIdentity(fields),
     };
     await this.deps.signatures.createPendingSignature(input, letter, now);
     this.deps.mailQueued();
@@ -103,21 +106,25 @@ export class SignService {
 
   /** Records a signature confirmed outside the site: no mail, the same counters and events. */
   addConfirmed(signature: ConfirmedSignature, confirmedAt: Date): Promise<Signature> {
+    const fields = {
+      name: signature.name,
+      title: signature.title ?? null,
+      organisation: signature.organisation ?? null,
+      country: signature.country ?? null,
+    };
     return this.deps.signatures.addVerifiedSignature(
       {
         letterId: signature.letterId,
-        name: signature.name,
+        ...fields,
         nameKey: nameKey(signature.name),
         email: signature.email,
         emailKey: signature.emailKey,
-        title: signature.title ?? null,
-        organisation: signature.organisation ?? null,
-        country: signature.country ?? null,
         isPublic: signature.isPublic ?? true,
         comment: null,
         ip: null,
         sources: [],
         updatesConsent: consentGiven(signature.updates === true, confirmedAt),
+        ...logIdentity(fields),
       },
       confirmedAt,
     );

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isCountryCode } from '../domain/countries.js';
 import { parseEmail } from '../domain/email-key.js';
+import { isPortableText } from '../domain/log-entry.js';
 import { cleanLine, cleanText, hasControlCharacters, looksLikeUrl } from '../domain/text.js';
 
 export interface SignatureFields {
@@ -32,6 +33,9 @@ const text = (max: number, label: string) =>
     .max(2000, `${label} is too long.`)
     .refine((v) => !hasControlCharacters(v), `${label} contains characters we cannot accept.`)
     .transform(cleanLine)
+    // Public fields are committed to in the letter's public log as JSON (domain/log-entry.ts):
+    // what is kept must be written alike by every JSON encoder, or no one else could check it.
+    .refine(isPortableText, `${label} contains characters we cannot accept.`)
     .refine((v) => v.length <= max, `${label} must be at most ${max} characters.`);
 
 const optionalText = (max: number, label: string) =>

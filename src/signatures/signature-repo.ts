@@ -24,6 +24,7 @@ import {
 import { hashToken, VERIFY_LINK_TTL_MS, WITHDRAW_LINK_TTL_MS, withdrawTokenFor } from '../domain/tokens.js';
 import type { UpdateConsent } from '../domain/update-consent.js';
 import { LetterClosed, NotFound } from '../errors.js';
+import { LogQueue } from '../log/log-queue.js';
 import { type OutboxRepo, outboxValues } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
 import { Counters } from './counters.js';
@@ -32,6 +33,7 @@ import type { SpikeWindows } from './spike-windows.js';
 
 export type Signature = Tables['signatures']['$inferSelect'];
 
+/** A new signature, with its id, salt and commitment for the public log (computed by the caller). */
 export interface NewSignature extends SignerColumns {
   /** The spike guard's sources for this signing (IP, network, mail domain); empty to skip it. */
   sources: string[];
@@ -94,6 +96,8 @@ type LetterRules = Pick<Tables['letters']['$inferSelect'], 'id' | 'status' | 'cl
 export class SignatureRepo {
   private readonly t: Tables;
   private readonly counters: Counters;
+  /** Each change of the count queues its public log entry in the same unit of work. */
+  private readonly log: LogQueue;
   /** PostgreSQL's shortcut for a new signer (see one-trip-signing.ts); SQLite needs none. */
   private readonly oneTrip: OneTripSigning | null;
   private readonly q;
@@ -107,6 +111,7 @@ export class SignatureRepo {
     this.t = store.tables;
     const t = this.t;
     this.counters = new Counters(store);
+    this.log = new LogQueue(store);
     this.oneTrip = store.dialect === 'postgres' ? new OneTripSigning(store) : null;
     const p = sql.placeholder;
     const s = t.signatures;
@@ -159,6 +164,9 @@ export class SignatureRepo {
             isPublic: p('isPublic'),
             comment: p('comment'),
             ip: p('ip'),
+            logSig: p('logSig'),
+            logSalt: p('logSalt'),
+            logCommitment: p('logCommitment'),
             holdReason: p('holdReason'),
             status: 'pending',
             lastMailAt: p('now'),
@@ -371,6 +379,8 @@ export class SignatureRepo {
         .update(this.t.signatures)
         .set({
           ...typedNow,
+          // The signature keeps its id in the log; its salt and commitment follow what was typed now.
+          logSig: existing.logSig ?? fields.logSig,
           matchedSignatureId: null,
           matchedNotableId: null,
           possibleDuplicateOf: null,
@@ -645,6 +655,40 @@ export class SignatureRepo {
     return { signature: updated, before, after: { status: updated.status, hidden: updated.hidden } };
   }
 
+  // ---- erasure ------------------------------------------------------------------------------
+
+  /**
+   * Erases a signer from a letter: first the withdrawal the lifecycle allows from where the
+   * signature stands (a counted one stops counting, and the public log gets its `withdraw`
+   * entry), then its links and the row itself, with every personal field and the salt. The
+   * address may sign again later, as anyone new. `forgetTx` runs in the same unit of work before
+   * the row goes (what other features keep of the signer, the audit entry). Null when the
+   * signature is not on the letter.
+   */
+  erase(
+    letterId: number,
+    signatureId: number,
+    organizerId: number | null,
+    now: Date,
+    forgetTx: (tx: Db, signature: Signature) => Promise<void>,
+  ): Promise<Signature | null> {
+    return this.store.unitOfWork(async (tx) => {
+      const [sig] = await this.q.byId(tx, { id: signatureId });
+      if (!sig || sig.letterId !== letterId) return null;
+      const t = transition(sig.status, 'withdraw');
+      const settled = t.record ? await this.applyTx(tx, sig, t, now, organizerId) : sig;
+      await forgetTx(tx, sig);
+      const s = this.t.signatures;
+      await tx.delete(this.t.signatureTokens).where(eq(this.t.signatureTokens.signatureId, sig.id));
+      const [gone] = await tx
+        .delete(s)
+        .where(and(eq(s.id, sig.id), eq(s.status, settled.status)))
+        .returning({ id: s.id });
+      if (!gone) throw new ConcurrentChange(`signature ${sig.id} changed while it was being erased`);
+      return sig;
+    });
+  }
+
   // ---- carrying out a transition --------------------------------------------------------------
 
   /** Moves a signature as the lifecycle said, keeping every counter and the event log in step. */
@@ -674,6 +718,7 @@ export class SignatureRepo {
     // The status moved under us (another process decided first): the unit of work runs again.
     if (!updated) throw new ConcurrentChange(`signature ${sig.id} is no longer ${sig.status}`);
     if (t.record) await this.eventTx(tx, updated, t.record, sig.status, t.countDelta, now, organizerId);
+    await this.log.recordTx(tx, sig.status, t, updated, now);
     // Counters last: their rows are shared, so they are held for as short a time as possible.
     if (t.countDelta !== 0) await this.counters.applyTx(tx, updated, t.countDelta, now);
     return updated;

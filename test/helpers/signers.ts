@@ -75,3 +75,8 @@ export async function moderate(t: TestApp, signatureId: number, action: Moderati
   if (!result) throw new Error(`no signature #${signatureId}`);
   return result;
 }
+
+/** A signature's id by the address it was signed with (for decisions and assertions). */
+export function signatureIdOf(t: TestApp, email: string): Promise<number> {
+  return t.one<number>('SELECT id FROM signatures WHERE email = ?', email);
+}

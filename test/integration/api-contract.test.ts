@@ -119,6 +119,7 @@ describe('GET /api/v1/letters/:slug', () => {
         'closes_at',
         'collective',
         'goal',
+        'log',
         'notable_signatories',
         'published_at',
         'signature_count',
@@ -150,7 +151,17 @@ describe('GET /api/v1/letters/:slug', () => {
       ],
       // The private signer counts here; the pending one does not. Largest first.
       signatures_by_country: { GB: 2, US: 1 },
+      // Its public log, as of its latest checkpoint (none yet: the integrator has not run).
+      log: {
+        origin: '127.0.0.1:3000/letters/fair-pay',
+        verifier_key: expect.stringMatching(/^127\.0\.0\.1:3000\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/),
+        checkpoint_url: 'http://127.0.0.1:3000/letters/fair-pay/log/checkpoint',
+        size: 0,
+      },
     });
+    expect((body.log as { verifier_key: string }).verifier_key).toBe(t.app.services.log.verifierKey);
+    await t.app.services.log.integrate();
+    expect(json<{ log: { size: number } }>(await get('/api/v1/letters/fair-pay')).log.size).toBe(3);
     expect(Object.keys(body.signatures_by_country as object)).toEqual(['GB', 'US']);
     expect(body.updated_at).toBe(new Date(t.clock.now().getTime() - 60_000).toISOString());
   });
@@ -182,20 +193,27 @@ describe('GET /api/v1/letters/:slug', () => {
 });
 
 describe('GET /api/v1/letters/:slug/count', () => {
-  it('answers slug, signature_count and updated_at from the letters row', async () => {
+  it('answers slug, signature_count and updated_at from the letters row, and the latest checkpoint of its log', async () => {
     expect(json(await get('/api/v1/letters/fair-pay/count'))).toEqual({
       slug: 'fair-pay',
       signature_count: 0,
       updated_at: '2026-06-01T12:00:00.000Z',
+      checkpoint: { size: 0, count: 0 },
     });
     await signers();
     const res = await get('/api/v1/letters/fair-pay/count');
     expect(res.statusCode).toBe(200);
+    // Counted at once; the log catches up when the integrator runs.
     expect(json(res)).toEqual({
       slug: 'fair-pay',
       signature_count: 3,
       updated_at: new Date(t.clock.now().getTime() - 60_000).toISOString(),
+      checkpoint: { size: 0, count: 0 },
     });
+    await t.app.services.log.integrate();
+    const after = await get('/api/v1/letters/fair-pay/count', { 'if-none-match': String(res.headers.etag) });
+    expect(after.statusCode).toBe(200);
+    expect(json(after)).toMatchObject({ signature_count: 3, checkpoint: { size: 3, count: 3 } });
   });
 
   it('follows withdrawals at once', async () => {
@@ -228,9 +246,27 @@ describe('GET /api/v1/letters/:slug/signatures', () => {
     expect(res.statusCode).toBe(200);
     const body = json<{ data: Array<Record<string, unknown>>; next_cursor: unknown }>(res);
     expect(body.next_cursor).toBeNull();
+    const log = async (email: string) => ({
+      sig: await t.one<string>('SELECT log_sig FROM signatures WHERE email = ?', email),
+      salt: await t.one<string>('SELECT log_salt FROM signatures WHERE email = ?', email),
+    });
     expect(body.data).toEqual([
-      { name: 'Alan Turing', title: null, organisation: 'Bletchley', country: 'GB', signed_at: '2026-06-01T12:01:00.000Z' },
-      { name: 'Grace Hopper', title: 'Admiral', organisation: null, country: 'US', signed_at: '2026-06-01T12:00:00.000Z' },
+      {
+        name: 'Alan Turing',
+        title: null,
+        organisation: 'Bletchley',
+        country: 'GB',
+        signed_at: '2026-06-01T12:01:00.000Z',
+        log: await log('alan@example.org'),
+      },
+      {
+        name: 'Grace Hopper',
+        title: 'Admiral',
+        organisation: null,
+        country: 'US',
+        signed_at: '2026-06-01T12:00:00.000Z',
+        log: await log('grace@example.org'),
+      },
     ]);
     expect(res.body).not.toContain('@');
     expect(res.body).not.toContain('Private Person');

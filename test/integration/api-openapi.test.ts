@@ -83,6 +83,7 @@ describe('the OpenAPI document', () => {
         'Signature',
         'SignatureAccepted',
         'SignatureList',
+        'SignatureLog',
         'Timeseries',
       ].sort(),
     );

@@ -3,6 +3,7 @@
 // the same expectation, so neither can drift from the other.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commitment } from '../../src/domain/log-entry.js';
 import { nameBlocks, nameKey } from '../../src/domain/name-key.js';
 import { makeTestApp, seedLetter, signViaApi, type TestApp } from '../helpers/app.js';
 import { queuedMail } from '../helpers/signers.js';
@@ -61,6 +62,15 @@ describe('a new signer', () => {
       matched_notable_id: null,
       possible_duplicate_of: null,
       ip: '127.0.0.1',
+      // Its id in the public log, its salt, and the commitment confirming will copy into the log.
+      log_sig: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      log_salt: expect.stringMatching(/^[A-Za-z0-9+/]{22}==$/),
+      log_commitment: commitment(Buffer.from(String(signature?.log_salt), 'base64'), {
+        name: 'Ana María López',
+        title: 'Illustrator',
+        organisation: 'Studio Norte',
+        country: 'ES',
+      }),
       last_mail_at: now,
       created_at: now,
       verified_at: null,

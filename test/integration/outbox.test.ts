@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateSigningKey } from '../../src/domain/signed-note.js';
 import { makeTestApp, seedLetter, signViaApi, signViaForm, type TestApp } from '../helpers/app.js';
 import { testDatabase } from '../helpers/database.js';
 import { linkIn, SmtpSink } from '../helpers/smtp-sink.js';
@@ -105,7 +106,12 @@ describe('outbox', () => {
     const elsewhere: Array<Record<string, string>> = [
       { NODE_ENV: 'test' },
       { NODE_ENV: 'development', HOST: '0.0.0.0' },
-      { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MAIL_TRANSPORT: 'file' },
+      {
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(40),
+        MAIL_TRANSPORT: 'file',
+        LOG_SIGNING_KEY: generateSigningKey('127.0.0.1:3000'),
+      },
     ];
     for (const env of elsewhere) {
       const other = await makeTestApp(env);

@@ -1,7 +1,8 @@
 // Signing must stay fast at any size (issue 5): the near-match lookup made on every confirmation
 // reads only its two covering indexes, never the table and never the whole letter. The lookup is
 // two prepared queries, one per blocking index ('sig_near_head' and 'sig_near_tail' in
-// signature-repo.ts); their SQL is repeated here to ask SQLite for its plans.
+// signature-repo.ts); their SQL is repeated here to ask SQLite for its plans. The public log's
+// reads (log/log-repo.ts) are held the same way: each is a search on a key, never a scan or a sort.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 
@@ -37,6 +38,61 @@ describe('query plans', () => {
         /^SEARCH signatures USING COVERING INDEX signatures_letter_tail_idx \(letter_id=\? AND name_tail=\? AND name_len>\? AND name_len<\?\)$/,
       ),
     ]);
+  });
+
+  it('reads the public log by key only: tiles and bundles as ranges, signatures through their index', async () => {
+    const plan = async (sql: string, ...params: unknown[]) =>
+      (await t.sql<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, ...params)).map((row) => row.detail);
+    const cases: Array<[string, unknown[], RegExp]> = [
+      // A tile of hashes, an entry bundle.
+      [
+        'SELECT hash FROM log_hashes WHERE letter_id = ? AND level = ? AND idx >= ? AND idx < ? ORDER BY idx',
+        [1, 0, 0, 256],
+        /^SEARCH log_hashes USING (PRIMARY KEY|INDEX sqlite_autoindex_log_hashes_1) \(letter_id=\? AND level=\? AND idx>\? AND idx<\?\)$/,
+      ],
+      [
+        'SELECT entry FROM log_entries WHERE letter_id = ? AND idx >= ? AND idx < ? ORDER BY idx',
+        [1, 0, 256],
+        /^SEARCH log_entries USING (PRIMARY KEY|INDEX sqlite_autoindex_log_entries_1) \(letter_id=\? AND idx>\? AND idx<\?\)$/,
+      ],
+      // The latest checkpoint, and the first holding an entry (receipts).
+      [
+        'SELECT * FROM log_checkpoints WHERE letter_id = ? ORDER BY size DESC LIMIT 1',
+        [1],
+        /^SEARCH log_checkpoints USING (PRIMARY KEY|INDEX sqlite_autoindex_log_checkpoints_1) \(letter_id=\?\)$/,
+      ],
+      [
+        'SELECT * FROM log_checkpoints WHERE letter_id = ? AND size > ? ORDER BY size LIMIT 1',
+        [1, 5],
+        /^SEARCH log_checkpoints USING (PRIMARY KEY|INDEX sqlite_autoindex_log_checkpoints_1) \(letter_id=\? AND size>\?\)$/,
+      ],
+      // The integrator's look-up of signatures' latest entries, and a receipt's.
+      [
+        'SELECT sig, idx, kind FROM log_entries WHERE letter_id = ? AND sig IN (?, ?, ?)',
+        [1, 'a', 'b', 'c'],
+        /^SEARCH log_entries USING (COVERING )?INDEX log_entries_sig_idx \(letter_id=\? AND sig=\?\)$/,
+      ],
+      [
+        'SELECT idx, kind, entry FROM log_entries WHERE letter_id = ? AND sig = ? ORDER BY idx DESC LIMIT 1',
+        [1, 'a'],
+        /^SEARCH log_entries USING INDEX log_entries_sig_idx \(letter_id=\? AND sig=\?\)$/,
+      ],
+      [
+        'SELECT id FROM log_queue WHERE letter_id = ? AND sig = ? LIMIT 1',
+        [1, 'a'],
+        /^SEARCH log_queue USING (COVERING )?INDEX log_queue_sig_idx \(letter_id=\? AND sig=\?\)$/,
+      ],
+      // The backfill's look for signatures from before the log, at every start: its own small index.
+      [
+        'SELECT "id", "letter_id", "verified_at" FROM "signatures" WHERE ("signatures"."id" > ? AND "signatures"."status" = ? AND "signatures"."log_sig" IS NULL) ORDER BY "signatures"."id" ASC LIMIT ?',
+        [0, 'verified', 10_000],
+        /^SEARCH signatures USING INDEX signatures_unlogged_idx \(id>\?\)$/,
+      ],
+    ];
+    for (const [sql, params, expected] of cases) {
+      // A composite primary key is an index of its own on SQLite (sqlite_autoindex_…).
+      expect(await plan(sql, ...params), sql).toEqual([expect.stringMatching(expected)]);
+    }
   });
 });
 

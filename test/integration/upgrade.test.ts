@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { commitment, parseEntry } from '../../src/domain/log-entry.js';
 import { findDrift } from '../../src/signatures/counter-check.js';
 import { letterCount, makeTestApp, signViaApi, type TestApp } from '../helpers/app.js';
+import { integrate, readLog } from '../helpers/log.js';
 import { latestLinks, queuedMail } from '../helpers/signers.js';
 
 const FIXTURE = new URL('../fixtures/db-before-lifecycle.sql', import.meta.url);
@@ -44,6 +46,12 @@ describe('a database from before the signature lifecycle', () => {
       { email: 'rej@example.org', status: 'rejected', refused: 1 },
     ]);
     expect(await letterCount(t, 'fair-pay')).toBe(2);
+    // Until the log's first run (within a second of starting) the counted signatures are not in it.
+    expect((await findDrift(t.store)).map((d) => [d.counter, d.key])).toEqual([
+      ['log', 'replayed count'],
+      ['log', 'counted without a counting entry'],
+    ]);
+    await integrate(t);
     expect(await findDrift(t.store)).toEqual([]);
     // Withdrawal links had no expiry: they now last a year from when they were issued.
     expect(await sql('SELECT count(*) AS n FROM signature_tokens WHERE expires_at IS NULL')).toEqual([{ n: 0 }]);
@@ -76,5 +84,44 @@ describe('a database from before the signature lifecycle', () => {
     ]);
     expect(await letterCount(t, 'fair-pay')).toBe(2);
     expect(await findDrift(t.store)).toEqual([]);
+  });
+
+  it('gives the signatures counted before the log a log of their own, in confirmation order, that replays to the counter', async () => {
+    const t = await upgrade();
+    // Ada confirmed after Grace (in the same hour, so no counter moves).
+    await t.sql("UPDATE signatures SET verified_at = verified_at + 70000 WHERE email = 'ada@example.org'");
+    expect(await integrate(t)).toBe(2);
+    const log = await readLog(t, 'fair-pay');
+    expect(log.checkpoint).toMatchObject({ size: 2, count: 2 });
+    const rows = await t.sql<{ email: string; name: string; country: string; sig: string; salt: string; commit: string; at: number }>(
+      'SELECT email, name, country, log_sig AS sig, log_salt AS salt, log_commitment AS "commit", verified_at AS at FROM signatures WHERE status = \'verified\' ORDER BY verified_at',
+    );
+    expect(rows.map((r) => r.email)).toEqual(['grace@example.org', 'ada@example.org']);
+    rows.forEach((row, i) => {
+      expect(row.commit).toBe(
+        commitment(Buffer.from(row.salt, 'base64'), { name: row.name, title: null, organisation: null, country: row.country }),
+      );
+      expect(parseEntry(log.entries[i] ?? '')).toMatchObject({
+        kind: 'confirm',
+        sig: row.sig,
+        commit: row.commit,
+        at: `${new Date(row.at).toISOString().slice(0, 16)}Z`,
+      });
+    });
+    // Nothing else was given an id yet: the others are not counted.
+    expect(await t.one('SELECT count(*) FROM signatures WHERE log_sig IS NOT NULL')).toBe(2);
+    // Runs once: a second integration finds nothing more to backfill.
+    expect(await integrate(t)).toBe(0);
+
+    // A signature pending since before the upgrade gets its id when it is confirmed; a withdrawal follows.
+    const pending = await latestLinks(t, 'pending@example.org');
+    const grace = await latestLinks(t, 'grace@example.org');
+    expect((await t.app.inject({ method: 'POST', url: pending.verify! })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: grace.withdraw! })).statusCode).toBe(200);
+    await integrate(t);
+    const after = await readLog(t, 'fair-pay');
+    expect(after.entries.slice(2).map((e) => parseEntry(e)?.kind)).toEqual(['confirm', 'withdraw']);
+    expect(after.checkpoint).toMatchObject({ size: 4, count: 2 });
+    expect(await letterCount(t, 'fair-pay')).toBe(2);
   });
 });

@@ -145,7 +145,11 @@ describe('atomFeed', () => {
 
 describe('docs examples', () => {
   it('satisfy the schemas the API serializes with', () => {
-    const ex = docsExamples('https://undersigned.example', 'fair-pay');
+    const ex = docsExamples(
+      'https://undersigned.example',
+      'fair-pay',
+      'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
+    );
     expect(() => letterList.parse(ex.letters)).not.toThrow();
     expect(() => letterDetail.parse(ex.letter)).not.toThrow();
     expect(() => letterCount.parse(ex.count)).not.toThrow();

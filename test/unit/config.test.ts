@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseEnv } from '../../src/config.js';
+import { generateSigningKey, parseSigningKey } from '../../src/domain/signed-note.js';
+
+/** A log signing key for the default PUBLIC_URL's host, as production requires one. */
+const LOG_SIGNING_KEY = generateSigningKey('127.0.0.1:3000');
 
 describe('config', () => {
   it('works with nothing set', () => {
@@ -69,6 +73,8 @@ describe('config', () => {
     [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), SPIKE_GUARD: 'off' }, 'SPIKE_GUARD'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ SPIKE_SHARE: '2' }, 'SPIKE_SHARE'],
+    [{ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MAIL_TRANSPORT: 'file' }, 'LOG_SIGNING_KEY: is required in production'],
+    [{ LOG_SIGNING_KEY: 'PRIVATE+KEY+oops' }, 'LOG_SIGNING_KEY: not a signing key'],
   ])('refuses %j naming %s', (env, variable) => {
     expect(() => parseEnv(env)).toThrow(ConfigError);
     expect(() => parseEnv(env)).toThrow(new RegExp(`^Invalid configuration: .*${variable}`));
@@ -96,7 +102,7 @@ describe('config', () => {
     const base = { DATABASE_URL: `file:${dir}/x.db` };
     expect(loadConfig(base).MAIL_TRANSPORT).toBe('file');
     expect(loadConfig({ ...base, SMTP_URL: 'smtp://mail.example:587' }).MAIL_TRANSPORT).toBe('smtp');
-    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) };
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LOG_SIGNING_KEY };
     expect(loadConfig({ ...production, MAIL_TRANSPORT: 'file' }).MAIL_TRANSPORT).toBe('file');
     expect(() => loadConfig(production)).toThrow(/SMTP_URL: is required in production/);
   });
@@ -108,7 +114,9 @@ describe('config', () => {
     expect(loadConfig({ ...base, HOST: '0.0.0.0' }).devOutbox).toBe(false);
     expect(loadConfig({ ...base, NODE_ENV: 'test' }).devOutbox).toBe(false);
     expect(loadConfig({ ...base, SMTP_URL: 'smtp://mail.example:587' }).devOutbox).toBe(false);
-    expect(loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MAIL_TRANSPORT: 'file' }).devOutbox).toBe(false);
+    expect(
+      loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MAIL_TRANSPORT: 'file', LOG_SIGNING_KEY }).devOutbox,
+    ).toBe(false);
   });
 
   it.each([
@@ -209,6 +217,31 @@ describe('config', () => {
         await new Promise((resolve) => silent.close(resolve));
       }
     });
+  });
+
+  it('keeps a generated log signing key beside the database, named for the host of PUBLIC_URL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'undersigned-config-'));
+    const config = loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://letters.example' });
+    expect(parseSigningKey(config.LOG_SIGNING_KEY).name).toBe('letters.example');
+    expect(readFileSync(join(dir, 'log-signing-key'), 'utf8')).toBe(`${config.LOG_SIGNING_KEY}\n`);
+    expect(loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://letters.example' }).LOG_SIGNING_KEY).toBe(
+      config.LOG_SIGNING_KEY,
+    );
+    // Another host gets a key of its own name; the first is kept.
+    const moved = loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://petitions.example' });
+    expect(parseSigningKey(moved.LOG_SIGNING_KEY).name).toBe('petitions.example');
+    expect(loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://letters.example' }).LOG_SIGNING_KEY).toBe(
+      config.LOG_SIGNING_KEY,
+    );
+  });
+
+  it('refuses a log signing key named for another host, without printing the key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'undersigned-config-'));
+    const key = generateSigningKey('elsewhere.example');
+    const load = () => loadConfig({ DATABASE_URL: `file:${dir}/site.db`, PUBLIC_URL: 'https://letters.example', LOG_SIGNING_KEY: key });
+    expect(load).toThrow(/^Invalid configuration: LOG_SIGNING_KEY: it is named "elsewhere.example", not "letters.example"/);
+    expect(load).not.toThrow(key.split('+')[4] as string);
+    expect(loadConfig({ DATABASE_URL: `file:${dir}/site.db`, LOG_SIGNING_KEY: LOG_SIGNING_KEY }).LOG_SIGNING_KEY).toBe(LOG_SIGNING_KEY);
   });
 
   it('treats empty values as unset', () => {

@@ -12,6 +12,7 @@ import {
   DUPLICATE_NAME_POLICIES,
   HOLD_REASONS,
   LETTER_STATUSES,
+  LOG_ENTRY_KINDS,
   ORGANIZER_TOKEN_PURPOSES,
   OUTBOX_STATUSES,
   ROLES,
@@ -115,6 +116,12 @@ export const signatures = pgTable(
     matchedNotableId: integer('matched_notable_id'),
     /** A counted signature whose name is one edit away from this one. */
     possibleDuplicateOf: integer('possible_duplicate_of'),
+    /** The signature's opaque id in its letter's public log, the same in all its entries. */
+    logSig: text('log_sig'),
+    /** base64 of the random salt of its commitment (deleted with the person's data on erasure). */
+    logSalt: text('log_salt'),
+    /** base64(SHA-256(salt ‖ public fields)), computed when signing: confirming copies it into the log. */
+    logCommitment: text('log_commitment'),
     ip: text('ip'),
     /** When the signer ticked "Email me updates" (null: never mailed an update), and the wording they saw. */
     updatesConsentAt: timestamp('updates_consent_at', TIME),
@@ -144,6 +151,9 @@ export const signatures = pgTable(
     index('signatures_update_recipients_idx')
       .on(t.letterId, t.status, t.id)
       .where(sql`status = 'verified' AND updates_consent_at IS NOT NULL AND updates_unsubscribed_at IS NULL`),
+    // Signatures stored before the public log existed (every new one has its log id from the
+    // start): what the log's one-time backfill looks for at each start, without reading the table.
+    index('signatures_unlogged_idx').on(t.id).where(sql`log_sig IS NULL`),
   ],
 );
 
@@ -425,3 +435,82 @@ export const emailSuppressions = pgTable('email_suppressions', {
   reason: text('reason').notNull(),
   createdAt: createdAt(),
 });
+
+// ---- the public signature log (src/log/, domain/merkle.ts, domain/log-tiles.ts) ------------------
+
+/**
+ * Entries waiting to be sequenced into their letter's log: written in the same unit of work as the
+ * change of the count they record, taken in id order by the one integrator, deleted once in.
+ */
+export const logQueue = pgTable(
+  'log_queue',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id),
+    sig: text('sig').notNull(),
+    kind: text('kind', { enum: LOG_ENTRY_KINDS }).notNull(),
+    /** The entry's exact bytes (ASCII JSON, domain/log-entry.ts). */
+    entry: text('entry').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('log_queue_sig_idx').on(t.letterId, t.sig)],
+);
+
+/** A letter's log, append-only: entry `idx` is leaf `idx` of its Merkle tree. */
+export const logEntries = pgTable(
+  'log_entries',
+  {
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id),
+    idx: integer('idx').notNull(),
+    sig: text('sig').notNull(),
+    kind: text('kind', { enum: LOG_ENTRY_KINDS }).notNull(),
+    entry: text('entry').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.letterId, t.idx] }), index('log_entries_sig_idx').on(t.letterId, t.sig, t.idx)],
+);
+
+/**
+ * The tree's stored hashes (base64): level L holds the hashes of its complete subtrees of height
+ * 8·L in order, so a tile of the log is a range of at most 256 rows of one level.
+ */
+export const logHashes = pgTable(
+  'log_hashes',
+  {
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id),
+    level: integer('level').notNull(),
+    idx: integer('idx').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.letterId, t.level, t.idx] })],
+);
+
+/**
+ * Every signed checkpoint, never changed: the latest is a letter's log now (it never shrinks),
+ * earlier ones say when an entry was first included. Each keeps the tree's frontier, so the
+ * next append reads one row instead of the tree.
+ */
+export const logCheckpoints = pgTable(
+  'log_checkpoints',
+  {
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id),
+    size: integer('size').notNull(),
+    /** base64 root hash. */
+    root: text('root').notNull(),
+    /** Signatures counted after replaying the first `size` entries. */
+    count: integer('count').notNull(),
+    /** base64 of the frontier's hashes, largest subtree first (domain/merkle.ts). */
+    frontier: text('frontier').notNull(),
+    /** The signed note as served. */
+    note: text('note').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.letterId, t.size] })],
+);
