@@ -41,6 +41,8 @@ export class MailLedger {
    */
   strangers = 0;
   private readonly mailed = new Set<string>();
+  /** Mail to people the benchmark did not sign up itself: the seeded signers' update mail. */
+  others = 0;
   /** Messages for benchmark signers without a /verify/ link in them. */
   withoutToken = 0;
   /** Verify requests that found the pool empty and repeated a used token. */
@@ -60,6 +62,10 @@ export class MailLedger {
     this.received = take.received;
     for (const [to, acceptedAt, token] of take.receipts) {
       this.acceptedTimes.push(acceptedAt);
+      if (!to.startsWith('s-')) {
+        this.others++;
+        continue;
+      }
       const signing = this.waiting.get(to);
       if (!signing) {
         if (this.mailed.has(to)) this.repeats++;
