@@ -11,7 +11,7 @@ import type { LetterPage } from '../letters/letter-page.js';
 import type { LetterAccess } from './access.js';
 import { type FieldErrors, formFields, parseForm, typedValues } from './form.js';
 import { letterFormSchema, letterFormValues } from './letter-form.js';
-import { allowedTransitions, transitionLabel } from './letter-status.js';
+import { allowedTransitions, statusQuestion, transitionLabel } from './letter-status.js';
 import { tabsFor } from './letter-tabs.js';
 import { type Notice, type NoticeCode, noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
@@ -19,7 +19,11 @@ import { ROLE_LABELS } from './permissions.js';
 import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePoints } from './sparkline.js';
 
-const statusSchema = z.object({ to: z.enum(LETTER_STATUSES, { error: 'Choose a status.' }) });
+const statusSchema = z.object({
+  to: z.enum(LETTER_STATUSES, { error: 'Choose a status.' }),
+  // Only the confirmation page sends it; anything else asks first.
+  confirm: z.string().optional(),
+});
 const collectiveSchema = z.object({ collective: z.coerce.number().int().positive({ error: 'Choose a collective.' }) });
 
 export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServices; letterPage: LetterPage }> = async (
@@ -189,12 +193,32 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
       reply.code(422);
       return renderOverview(reply, entry, null, form.errors.to ?? 'Choose a status.');
     }
-    const result = await letters.setStatus(entry, organizer, form.value.to);
+    const { to } = form.value;
+    const problem = letters.statusProblem(entry.letter, to);
+    if (problem) {
+      reply.code(409);
+      return renderOverview(reply, entry, null, problem);
+    }
+    // Moves that cannot be taken back are asked first: this POST changes nothing.
+    const question =
+      form.value.confirm === 'yes'
+        ? null
+        : statusQuestion(entry.letter, to, { pending: (await letters.statusCounts(entry.letter.id)).pending });
+    if (question) {
+      return reply.view('organizers/confirm-status', {
+        ...PAGE_DEFAULTS,
+        pageTitle: question.question,
+        letter: entry.letter,
+        to,
+        question,
+      });
+    }
+    const result = await letters.setStatus(entry, organizer, to);
     if (!result.ok) {
       reply.code(409);
       return renderOverview(reply, entry, null, result.message);
     }
-    const notice: NoticeCode = form.value.to === 'closed' ? 'closed' : entry.letter.status === 'closed' ? 'reopened' : 'published';
+    const notice: NoticeCode = to === 'closed' ? 'closed' : entry.letter.status === 'closed' ? 'reopened' : 'published';
     return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}`, notice), 303);
   });
 };

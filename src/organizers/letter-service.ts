@@ -78,21 +78,26 @@ export class LetterService {
     return saved.ok ? saved : { ok: false, errors: { slug: SLUG_TAKEN } };
   }
 
+  /** Why the letter cannot move to `to` now, or null when it can (or already is there). */
+  statusProblem(letter: Letter, to: LetterStatus): string | null {
+    if (letter.status === to) return null;
+    if (!canMove(letter.status, to)) return `A ${letter.status} letter cannot become ${to}.`;
+    if (to === 'published' && letter.closesAt && letter.closesAt <= this.deps.now()) {
+      return 'The closing date has passed. Move it later (or clear it) in the editor first.';
+    }
+    return null;
+  }
+
   async setStatus(
     access: LetterAccess,
     organizer: SignedInOrganizer,
     to: LetterStatus,
   ): Promise<{ ok: true; letter: Letter } | { ok: false; message: string }> {
     const { letter } = access;
+    const problem = this.statusProblem(letter, to);
+    if (problem) return { ok: false, message: problem };
     if (letter.status === to) return { ok: true, letter };
-    if (!canMove(letter.status, to)) {
-      return { ok: false, message: `A ${letter.status} letter cannot become ${to}.` };
-    }
-    const now = this.deps.now();
-    if (to === 'published' && letter.closesAt && letter.closesAt <= now) {
-      return { ok: false, message: 'The closing date has passed. Move it later (or clear it) in the editor first.' };
-    }
-    return { ok: true, letter: await this.deps.repo.setStatus(letter.id, to, organizer.id, now) };
+    return { ok: true, letter: await this.deps.repo.setStatus(letter.id, to, organizer.id, this.deps.now()) };
   }
 
   statusCounts(letterId: number) {

@@ -111,7 +111,14 @@ describe.skipIf(!run)('organizing in a browser', () => {
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     await page.goBack();
 
+    // Publishing is asked first, saying what follows; nothing changes until it is confirmed.
     await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: 'Publish ‘Pay the testers’?' }).waitFor();
+    await page.getByText('Once published it cannot become a draft again.').waitFor();
+    expect((await fetch(`${e2e.server.url}/letters/pay-the-testers`)).status).toBe(404);
+    await shootBoth(page, 'confirm-publish');
+    await expectAccessible(page, 'confirm-publish');
+    await page.getByRole('button', { name: 'Publish now' }).click();
     await page.getByRole('heading', { name: 'Status: published' }).waitFor();
     expect((await fetch(`${e2e.server.url}/letters/pay-the-testers`)).status).toBe(200);
 

@@ -161,14 +161,14 @@ describe('status lifecycle and previews', () => {
     expect((await editor.post(`${base}/status`, { to: 'closed' })).statusCode).toBe(409);
     expect((await letterRow('credit-the-colourists'))!.status).toBe('draft');
 
-    expect((await editor.post(`${base}/status`, { to: 'published' })).headers.location).toBe(`${base}?notice=published`);
+    expect((await editor.post(`${base}/status`, { to: 'published', confirm: 'yes' })).headers.location).toBe(`${base}?notice=published`);
     const published = (await letterRow('credit-the-colourists'))!;
     expect(published.status).toBe('published');
     expect(published.published_at).toBe(t.clock.now().getTime());
     expect((await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' })).body).toContain('Add your name');
 
     t.clock.advance(3600_000);
-    expect((await editor.post(`${base}/status`, { to: 'closed' })).headers.location).toBe(`${base}?notice=closed`);
+    expect((await editor.post(`${base}/status`, { to: 'closed', confirm: 'yes' })).headers.location).toBe(`${base}?notice=closed`);
     const closedPage = await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' });
     expect(closedPage.body).toContain('no longer takes signatures');
     expect((await signViaApi(t, 'credit-the-colourists', { name: 'Late Signer', email: 'late@example.org' })).statusCode).toBe(409);
@@ -177,11 +177,65 @@ describe('status lifecycle and previews', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('A closed letter cannot become draft.');
 
+    // Reopening can be undone (close again): it is not asked first.
     expect((await editor.post(`${base}/status`, { to: 'published' })).headers.location).toBe(`${base}?notice=reopened`);
     const reopened = (await letterRow('credit-the-colourists'))!;
     expect(reopened).toMatchObject({ status: 'published', published_at: published.published_at, closed_at: null });
     expect((await editor.post(`${base}/status`, { to: 'archived' })).statusCode).toBe(422);
     expect(await auditActions(id)).toEqual(['letter.create', 'letter.status', 'letter.status', 'letter.status']);
+  });
+
+  it('asks before publishing, saying what follows, and the first POST changes nothing', async () => {
+    const id = await createDraft();
+    const base = `/organize/letters/${id}`;
+    const overview = await editor.get(base);
+    expect(overview.body).toContain('name="to" value="published"');
+
+    const asked = await editor.post(`${base}/status`, { to: 'published' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Publish ‘Credit the colourists’?');
+    expect(asked.body).toContain('Once published it cannot become a draft again.');
+    expect(asked.body).toContain('Signing opens at once');
+    expect(asked.body).toContain('/letters/credit-the-colourists, is fixed from then on');
+    // The confirming form carries the CSRF token, the move and the confirmation; Cancel goes back.
+    expect(asked.body).toMatch(/name="_csrf" value="[^"]+"/);
+    expect(asked.body).toContain('<button type="submit" name="confirm" value="yes">Publish now</button>');
+    expect(asked.body).toContain(`<a class="button secondary" href="${base}">Cancel</a>`);
+    expect((await letterRow('credit-the-colourists'))!).toMatchObject({ status: 'draft', published_at: null });
+    expect(await auditActions(id)).toEqual(['letter.create']);
+    expect((await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' })).statusCode).toBe(404);
+
+    // Without the CSRF token the confirmation is refused like any other form.
+    expect((await editor.post(`${base}/status`, { to: 'published', confirm: 'yes', _csrf: '' })).statusCode).toBe(403);
+    expect((await letterRow('credit-the-colourists'))!.status).toBe('draft');
+
+    const confirmed = await editor.post(`${base}/status`, { to: 'published', confirm: 'yes' });
+    expect(confirmed.headers.location).toBe(`${base}?notice=published`);
+    expect((await letterRow('credit-the-colourists'))!.status).toBe('published');
+    expect(await auditActions(id)).toEqual(['letter.create', 'letter.status']);
+  });
+
+  it('asks before closing, counting the signers who have not confirmed yet', async () => {
+    const id = (await letterRow('fair-pay'))!.id as number;
+    const base = `/organize/letters/${id}`;
+    for (const n of [1, 2])
+      expect((await signViaApi(t, 'fair-pay', { name: `Waiting ${n}`, email: `w${n}@example.org` })).statusCode).toBe(202);
+    await editor.get(base);
+    const asked = await editor.post(`${base}/status`, { to: 'closed' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Close signing on ‘Fair pay for artists’?');
+    expect(asked.body).toContain('2 signers have not confirmed by email yet');
+    expect(asked.body).toContain('You can reopen it for signing later.');
+    expect((await letterRow('fair-pay'))!).toMatchObject({ status: 'published', closed_at: null });
+    expect((await signViaApi(t, 'fair-pay', { name: 'Still Open', email: 'open@example.org' })).statusCode).toBe(202);
+
+    // A move that is not allowed is refused before anything is asked.
+    const refused = await editor.post(`${base}/status`, { to: 'draft' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('A published letter cannot become draft.');
+
+    expect((await editor.post(`${base}/status`, { to: 'closed', confirm: 'yes' })).headers.location).toBe(`${base}?notice=closed`);
+    expect((await letterRow('fair-pay'))!.status).toBe('closed');
   });
 
   it('shows drafts to members of the collective only', async () => {
