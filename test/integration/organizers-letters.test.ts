@@ -133,6 +133,58 @@ describe('creating and editing', () => {
     expect(await sql('SELECT id FROM letters')).toHaveLength(1);
   });
 
+  it('says in the preview what will not be shown, and why, and refuses an image without a description', async () => {
+    await editor.get('/organize/letters/new');
+    const body =
+      'Look: ![](https://img.example/crowd.jpg) ![A banner](banner.png) ![The march](https://img.example/march.jpg)\n\n<div>boxed</div>';
+    const res = await editor.post('/organize/letters/new', { ...NEW_LETTER, body, intent: 'preview' });
+    expect(res.statusCode).toBe(200);
+    const warnings = res.body.slice(res.body.indexOf('Not shown as written'), res.body.indexOf('Preview, not saved yet'));
+    expect(warnings).toContain('The image ‘https://img.example/crowd.jpg’ has no description');
+    expect(warnings).toContain('Fix this before saving.');
+    expect(warnings).toContain('The image ‘banner.png’ will not be shown: only https images are allowed.');
+    expect(warnings).toContain('Raw HTML is not allowed: ‘&lt;div&gt;’ will appear as text.');
+    // The preview shows what the page will: the described https image, nothing else.
+    const start = res.body.indexOf('Preview, not saved yet');
+    const preview = res.body.slice(start, res.body.indexOf('</section>', start));
+    expect(preview).toContain('<img src="https://img.example/march.jpg" alt="The march"');
+    expect(preview).not.toContain('crowd.jpg');
+    expect(preview).not.toContain('banner.png');
+    // The editor's CSP lets the preview's https images load.
+    expect(res.headers['content-security-policy']).toContain("img-src 'self' data: https:");
+
+    const saved = await editor.post('/organize/letters/new', { ...NEW_LETTER, body });
+    expect(saved.statusCode).toBe(422);
+    expect(saved.body).toContain('has no description: write one between the brackets');
+    expect(await sql('SELECT id FROM letters')).toHaveLength(1);
+
+    // Described, it saves; the http image is left out with a warning, never a refusal.
+    const fixed = body.replace('![]', '![A crowd outside the theatre]');
+    const created = await editor.post('/organize/letters/new', { ...NEW_LETTER, body: fixed });
+    expect(created.statusCode).toBe(303);
+    expect(await sql('SELECT id FROM letters')).toHaveLength(2);
+    // Asked to publish, the organizer is told once more.
+    const base = (created.headers.location as string).replace(/\?.*/, '');
+    await editor.get(base);
+    const asked = await editor.post(`${base}/status`, { to: 'published' });
+    expect(asked.body).toContain('Not shown as written');
+    expect(asked.body).toContain('The image ‘banner.png’ will not be shown: only https images are allowed.');
+    expect(asked.body).not.toContain('crowd.jpg');
+  });
+
+  it('gives letter pages, and no other page, a CSP that lets https images load', async () => {
+    await seedLetter(t.app, { slug: 'with-image', body: 'Look: ![A crowd outside](https://img.example/crowd.jpg)' });
+    const letter = await t.app.inject('/letters/with-image');
+    expect(letter.body).toContain(
+      '<img src="https://img.example/crowd.jpg" alt="A crowd outside" loading="lazy" referrerpolicy="no-referrer"',
+    );
+    expect(letter.headers['content-security-policy']).toContain("img-src 'self' data: https:");
+    expect((await t.app.inject('/letters/with-image/versions')).headers['content-security-policy']).toContain('https:');
+    for (const url of ['/', '/api', '/login']) {
+      expect((await t.app.inject(url)).headers['content-security-policy'], url).toContain("img-src 'self' data:;");
+    }
+  });
+
   it('never answers bad input with a 500', async () => {
     const id = await createDraft();
     const bodies: Array<Record<string, string | string[]>> = [
