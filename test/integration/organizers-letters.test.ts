@@ -313,7 +313,11 @@ describe('versions', () => {
 
     const form = await editor.get(`/organize/letters/${id}/edit`);
     expect(form.body).toContain('Saving changes to the title, addressee or text creates version 2.');
-    expect(form.body).toMatch(/name="slug"[^>]*readonly/);
+    // The address is shown as fixed, not as a field that could be typed in.
+    expect(form.body).not.toContain('name="slug"');
+    expect(form.body).toContain('<span class="label" id="f-slug-label">Address <span class="tag">fixed</span></span>');
+    expect(form.body).toContain('<a href="/letters/fair-pay">/letters/fair-pay</a>');
+    expect(form.body).toContain('It cannot change now that the letter has been published');
 
     t.clock.advance(86_400_000);
     const edited = await editor.post(`/organize/letters/${id}/edit`, {
