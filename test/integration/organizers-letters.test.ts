@@ -434,6 +434,12 @@ describe('notable signatories', () => {
 
     const search = await editor.get(`${base}?q=lindq`);
     expect(search.body).toContain('Ada Lindqvist');
+    await signAndConfirm('Amélie Dupont', 'amelie@example.org', 'fair-pay');
+    for (const q of ['amelie', 'AMELIE', 'dupont amé']) {
+      const found = await editor.get(`${base}?q=${encodeURIComponent(q)}`);
+      expect(found.body, q).toContain('Amélie Dupont');
+      expect(found.body, q).not.toContain('Ada Lindqvist');
+    }
     expect((await editor.post(`${base}/promote`, { signature_id: String(ada.id), description: 'illustrator' })).statusCode).toBe(303);
     const twice = await editor.post(`${base}/promote`, { signature_id: String(ada.id), description: 'again' });
     expect(twice.statusCode).toBe(422);
