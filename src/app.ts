@@ -104,7 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(signatureApiRoutes, { signing, limits, prefix: '/api/v1' });
   await app.register(pressApiRoutes, { press, config, prefix: '/api/v1' });
   await app.register(shareRoutes, { press, letters, eta, config, now });
-  await app.register(apiDocsRoutes, { press, config });
+  await app.register(apiDocsRoutes, { config, now });
 
   // The organizer area: sessions and CSRF exist only here. Sign-in pages at the root, the rest
   // under /organize behind a session.
