@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import type { Store } from './db/store.js';
 import { letterRoutes } from './letters/routes.js';
 import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
+import { accountRoutes } from './organizers/account-routes.js';
 import { authRoutes } from './organizers/auth-routes.js';
 import { collectiveRoutes } from './organizers/collective-routes.js';
 import { letterAdminRoutes } from './organizers/letter-routes.js';
@@ -118,6 +119,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await pages.register(notableRoutes, { organizers });
         await pages.register(moderationRoutes, { organizers });
         await pages.register(collectiveRoutes, { organizers });
+        await pages.register(accountRoutes, { organizers });
       },
       { prefix: '/organize' },
     );

@@ -25,6 +25,7 @@ const LABELS: Record<string, string> = {
   'member.join': 'Member joined',
   'member.role': 'Member role changed',
   'member.remove': 'Member removed',
+  'member.digest_mail': 'Mail about held signatures turned on or off',
 };
 
 export function describeAction(action: string): string {

@@ -24,6 +24,7 @@ const MESSAGES = {
   signed_in: 'Welcome. You are signed in.',
   signed_out: 'You are signed out.',
   joined: 'You have joined the collective.',
+  digest_saved: 'Mail settings saved.',
 } as const;
 
 export type NoticeCode = keyof typeof MESSAGES;
