@@ -17,6 +17,7 @@ import { letterRoutes } from './letters/routes.js';
 import { receiptRoutes } from './log/receipt-routes.js';
 import { logRoutes } from './log/routes.js';
 import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
+import { accountRoutes } from './organizers/account-routes.js';
 import { authRoutes } from './organizers/auth-routes.js';
 import { collectiveRoutes } from './organizers/collective-routes.js';
 import { letterAdminRoutes } from './organizers/letter-routes.js';
@@ -109,7 +110,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(signatureApiRoutes, { signing, limits, prefix: '/api/v1' });
   await app.register(pressApiRoutes, { press, config, prefix: '/api/v1' });
   await app.register(shareRoutes, { press, letters, eta, config, now });
-  await app.register(apiDocsRoutes, { press, config, verifierKey: services.log.verifierKey });
+  await app.register(apiDocsRoutes, { config, now, verifierKey: services.log.verifierKey });
   await app.register(logRoutes, { log: services.log, config });
   await app.register(receiptRoutes, { log: services.log });
 
@@ -126,6 +127,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await pages.register(moderationRoutes, { organizers });
         await pages.register(collectiveRoutes, { organizers });
         await pages.register(updateAdminRoutes, { access: organizers.access, updates });
+        await pages.register(accountRoutes, { organizers });
       },
       { prefix: '/organize' },
     );

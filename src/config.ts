@@ -237,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     makeFolder(dataDir);
     return parsed.SESSION_SECRET ?? devSessionSecret(dataDir);
   });
-  const publicUrl = (parsed.PUBLIC_URL ?? `http://${hostForUrl(parsed.HOST)}:${parsed.PORT}`).replace(/\/+$/, '');
+  const publicUrl = publicUrlOf(parsed);
   const mailTransport = parsed.MAIL_TRANSPORT ?? (parsed.SMTP_URL ? 'smtp' : 'file');
   const logKeyName = new URL(publicUrl).host;
   if (parsed.LOG_SIGNING_KEY && parseSigningKey(parsed.LOG_SIGNING_KEY).name !== logKeyName) {
@@ -260,6 +260,16 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     production: parsed.NODE_ENV === 'production',
     https: publicUrl.startsWith('https://'),
   };
+}
+
+/**
+ * The site's address in every link it gives out (mail, canonical URLs, the feed, the CLI's
+ * sign-in links): PUBLIC_URL, else where the server listens, http://HOST:PORT (a wildcard HOST
+ * as 127.0.0.1). The server and the CLI both take it from here, so the same variables give the
+ * same links.
+ */
+export function publicUrlOf(env: Pick<Env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  return (env.PUBLIC_URL ?? `http://${hostForUrl(env.HOST)}:${env.PORT}`).replace(/\/+$/, '');
 }
 
 function isDatabaseUrl(url: string): boolean {

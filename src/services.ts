@@ -32,11 +32,13 @@ import { Access } from './organizers/access.js';
 import { AccountRepo } from './organizers/account-repo.js';
 import { AuditRepo } from './organizers/audit-repo.js';
 import { AuthService } from './organizers/auth-service.js';
+import { DigestRepo } from './organizers/digest-repo.js';
 import { ExportService } from './organizers/export-service.js';
 import { LetterAdminRepo } from './organizers/letter-admin-repo.js';
 import { LetterService } from './organizers/letter-service.js';
 import { MemberRepo } from './organizers/member-repo.js';
 import { MemberService } from './organizers/member-service.js';
+import { DIGEST_JOB_EVERY_MS, ModerationDigest } from './organizers/moderation-digest.js';
 import { ModerationService } from './organizers/moderation-service.js';
 import { NotableRepo } from './organizers/notable-repo.js';
 import { NotableService } from './organizers/notable-service.js';
@@ -234,6 +236,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
           windowMs: config.LOGIN_LIMIT_WINDOW,
         });
   const access = new Access(letterRepo);
+  const digest = new ModerationDigest({ repo: new DigestRepo(store, outbox, audit), now, mailQueued });
   const organizers: OrganizerServices = {
     auth: new AuthService({ config, accounts, sessions, members, now, generateToken, mailQueued, throttle }),
     access,
@@ -248,6 +251,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     }),
     members: new MemberService({ members, audit, now, generateToken, mailQueued }),
     exports: new ExportService(store, letterRepo, audit, now),
+    digest,
   };
 
   // ---- updates to signers ----------------------------------------------------------------------
@@ -278,6 +282,8 @@ export async function createServices(config: Config, options: ServiceOptions): P
     { name: LogService.JOB, everyMs: 1000, runs: 'turn', run: async () => void (await signatureLog.sequence()) },
     // The safety net behind "counts are kept in the same transaction", logged if it ever trips.
     { name: 'counter-check', everyMs: 60 * MINUTE_MS, run: () => counters.checkAndLog() },
+    // Moderators hear about held signatures: at most hourly per collective (the digest's rule).
+    { name: 'moderation-digest', everyMs: DIGEST_JOB_EVERY_MS, run: async () => void (await digest.run()) },
   ]);
   // Redis's client is loaded only when configured: most sites never need it.
   const redisLimits =

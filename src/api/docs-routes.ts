@@ -1,32 +1,42 @@
-// The API for people: GET /api, a page of examples, and /openapi.json beside it for tools.
+// The API for people: GET /api, a page of examples made from the site itself, and /openapi.json
+// beside it for tools.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.js';
-import { docsExamples } from './docs-examples.js';
+import { DocsExampleSource, SIGNING_EXAMPLE } from './docs-examples.js';
 import { CORS_HEADERS, cachePolicies, DOCUMENT_MAX_AGE, LIST_MAX_AGE, LIST_STALE_WHILE_REVALIDATE, notModified } from './http-cache.js';
 import { API_VERSION, openApiDocument } from './openapi.js';
-import type { PressService } from './press-service.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schemas.js';
 
-export const apiDocsRoutes: FastifyPluginAsync<{ press: PressService; config: Config; verifierKey: string }> = async (
+/** Where the letter examples point when the site has published nothing yet (they answer 404 then). */
+const PLACEHOLDER_SLUG = 'example-letter';
+
+export const apiDocsRoutes: FastifyPluginAsync<{ config: Config; now: () => Date; verifierKey: string }> = async (
   app,
-  { press, config, verifierKey },
+  { config, now, verifierKey },
 ) => {
   const policies = cachePolicies(config);
+  // The examples are this site's own answers: each is asked of the app in-process, as a client would.
+  const source = new DocsExampleSource({
+    base: config.PUBLIC_URL,
+    now,
+    request: async (url, headers) => {
+      const res = await app.inject({ method: 'GET', url, headers });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    },
+  });
 
   app.get('/api', async (_request, reply) => {
-    // A real slug makes every example work when pasted; a placeholder when nothing is published.
-    const newest = (await press.letters(1)).data[0];
-    const slug = newest?.slug ?? 'example-letter';
+    const examples = await source.examples();
     return reply.view('api/docs', {
       pageTitle: 'Press API',
       description: 'Live signature counts, letters and public signatures as JSON, with badges, embeds and a feed.',
       nav: 'api',
       base: config.PUBLIC_URL,
-      slug,
-      hasLetter: newest !== undefined,
-      examples: docsExamples(config.PUBLIC_URL, slug, verifierKey),
+      slug: examples.slug ?? PLACEHOLDER_SLUG,
+      hasLetter: examples.slug !== null,
+      examples,
+      signing: { body: JSON.stringify(SIGNING_EXAMPLE.body), answer: JSON.stringify(SIGNING_EXAMPLE.answer) },
       verifierKey,
-      json: (value: unknown) => JSON.stringify(value, null, 2),
       version: API_VERSION,
       maxPage: MAX_PAGE_SIZE,
       defaultPage: DEFAULT_PAGE_SIZE,

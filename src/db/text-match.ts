@@ -1,5 +1,6 @@
-// Case-insensitive "contains" for the organizers' name and email searches, written once so it
-// behaves alike on SQLite (whose LIKE ignores ASCII case only) and PostgreSQL (whose LIKE does not).
+// "Contains" for the organizers' searches, written once so it behaves alike on SQLite (whose LIKE
+// ignores ASCII case only) and PostgreSQL (whose LIKE does not): emails ignoring case, names by
+// their folded key.
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 
 /**
@@ -9,6 +10,22 @@ import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
  * ("Émile"); lowered by the same function, the two always agree.
  */
 export function containsIgnoringCase(column: AnyColumn, text: string): SQL {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`lower(${column}) LIKE lower(${pattern}) ESCAPE '\\'`;
+  return sql`lower(${column}) LIKE lower(${containing(text)}) ESCAPE '\\'`;
+}
+
+/** A LIKE pattern for "contains text", wildcards typed in text escaped. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * `column` (a key already folded by domain/name-key.ts, such as name_key) contains every word
+ * of `key` (a searchKey), in any order. Both sides are folded alike before they get here, so
+ * the database compares plain lower-case text and the two stores agree. No words: no match.
+ */
+export function containsEveryWord(column: AnyColumn, key: string): SQL {
+  const words = key.split(' ').filter(Boolean);
+  if (words.length === 0) return sql`1 = 0`;
+  const each = words.map((word) => sql`${column} LIKE ${containing(word)} ESCAPE '\\'`);
+  return sql`(${sql.join(each, sql` AND `)})`;
 }

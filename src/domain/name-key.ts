@@ -83,7 +83,8 @@ function foldLetters(text: string): string {
     .replace(FOLD_RE, (c) => FOLDS[c] ?? c);
 }
 
-export function nameKey(name: string): string {
+/** The words of a name as keys compare them: folded, in the order typed, titles dropped. */
+function foldedWords(name: string): string[] {
   const folded = name.normalize('NFKC').replace(/\s+/g, ' ').replace(INVISIBLE, '').toLowerCase().replace(APOSTROPHES, '');
   // Marks go before splitting: a lower-cased "İ" is "i" plus a combining dot, not two words.
   const tokens = foldLetters(folded)
@@ -94,7 +95,23 @@ export function nameKey(name: string): string {
     .filter(Boolean);
   const meaningful = tokens.filter((t) => !TITLE_SKELETONS.has(t));
   // A name made only of titles ("Dr") still needs a key.
-  return (meaningful.length > 0 ? meaningful : tokens).sort().join(' ');
+  return meaningful.length > 0 ? meaningful : tokens;
+}
+
+export function nameKey(name: string): string {
+  return foldedWords(name).sort().join(' ');
+}
+
+/**
+ * What someone searching for a name typed, folded exactly as names are (case, accents, letters
+ * that look alike, titles), its words in the order typed and separated by one space. Every word
+ * of it that begins a word of a name, or is part of one, is part of that name's nameKey, so a
+ * search compares it with the stored (and indexed) name_key column instead of folding names at
+ * query time: `amelie` finds Amélie, `lindqvist ada` finds Dr Ada Lindqvist. One function for
+ * every search on names (organizers' and the public's), so they all fold alike.
+ */
+export function searchKey(text: string): string {
+  return foldedWords(text).join(' ');
 }
 
 /** Blocking keys for the near-match search: an edit of one character leaves one of them intact. */

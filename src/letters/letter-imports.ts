@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emailKey } from '../domain/email-key.js';
+import { type MarkdownWarning, markdownWarnings } from '../domain/markdown.js';
 import type { SignService } from '../signatures/sign-service.js';
 import { ROOT_DIR } from '../views.js';
 import { type LetterFile, parseLetterFile } from './letter-file.js';
@@ -52,9 +53,13 @@ export class LetterImports {
     private readonly signing: SignService,
   ) {}
 
-  /** Creates or updates the letter the file describes, in one unit of work. */
-  importFile(file: LetterFile, now: Date): Promise<{ letter: Letter; created: boolean }> {
-    return importLetterFile(this.letters, file, now);
+  /**
+   * Creates or updates the letter the file describes, in one unit of work, and says what of its
+   * text the page will not show as written (the editor's preview says the same).
+   */
+  async importFile(file: LetterFile, now: Date): Promise<{ letter: Letter; created: boolean; warnings: MarkdownWarning[] }> {
+    const imported = await importLetterFile(this.letters, file, now);
+    return { ...imported, warnings: markdownWarnings(file.body) };
   }
 
   /** Imports the demo letters and a few confirmed signatures when the database has no letters. */

@@ -19,13 +19,14 @@ export const letterRoutes: FastifyPluginAsync<{ letters: PublicLetters; letterPa
     });
   });
 
-  // Rendered once per change and shared by every reader (see letter-page.ts).
-  app.get('/letters/:slug', { schema: { params: slugParams } }, async (request, reply) => {
+  // Rendered once per change and shared by every reader (see letter-page.ts). Letter texts may
+  // show https images: these pages' CSP allows them (plugins/security-headers.ts).
+  app.get('/letters/:slug', { config: { securityHeaders: 'letter' }, schema: { params: slugParams } }, async (request, reply) => {
     const page = await letterPage.shared(request.params.slug);
     return reply.type('text/html; charset=utf-8').send(page);
   });
 
-  app.get('/letters/:slug/versions', { schema: { params: slugParams } }, async (request, reply) => {
+  app.get('/letters/:slug/versions', { config: { securityHeaders: 'letter' }, schema: { params: slugParams } }, async (request, reply) => {
     const letter = await letters.publicLetter(request.params.slug);
     return reply.view('letters/versions', {
       letter,

@@ -10,6 +10,13 @@ export interface MailData {
   already_signed: { name: string; letterTitle: string; letterSlug: string; withdrawToken: string };
   organizer_reset: { name: string; token: string; hours: number };
   organizer_invite: { inviter: string; collective: string; role: string; roleDescription: string; token: string; days: number };
+  /** Signatures held for review in a collective since its last digest (organizers/moderation-digest.ts). */
+  moderation_digest: {
+    name: string;
+    collective: string;
+    letters: Array<{ id: number; title: string; total: number; reasons: Array<{ label: string; count: number }> }>;
+    minutes: number;
+  };
   /** Mail rendered before it was queued (rows written by earlier versions of the site). */
   rendered: { subject: string; text: string; html: string; kind?: string };
 }
@@ -52,6 +59,7 @@ const TEMPLATES: { [K in Exclude<MailKind, 'rendered'>]: { view: string; subject
   already_signed: { view: 'already-signed', subject: (d) => `You have already signed: ${d.letterTitle}` },
   organizer_reset: { view: 'organizer-reset', subject: () => 'Reset your Undersigned password' },
   organizer_invite: { view: 'organizer-invite', subject: (d) => `${d.inviter} invites you to ${d.collective} on Undersigned` },
+  moderation_digest: { view: 'moderation-digest', subject: (d) => `Signatures waiting for review: ${d.collective}` },
 };
 
 /** The links a template shows, built from the site's public address and the tokens in the data. */
@@ -70,6 +78,8 @@ function links(publicUrl: string, kind: MailKind, data: Record<string, unknown>)
       return { url: at('reset', data.token) };
     case 'organizer_invite':
       return { url: at('invite', data.token) };
+    case 'moderation_digest':
+      return { siteUrl: publicUrl, settingsUrl: `${publicUrl}/organize/account` };
     default:
       return {};
   }

@@ -30,6 +30,7 @@ const LABELS: Record<string, string> = {
   'update.edit': 'Update to signers edited',
   'update.test': 'Update tested (mailed to the organizer only)',
   'update.send': 'Update sent to signers',
+  'member.digest_mail': 'Mail about held signatures turned on or off',
 };
 
 export function describeAction(action: string): string {

@@ -5,13 +5,13 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LETTER_STATUSES } from '../db/vocabulary.js';
-import { renderMarkdown } from '../domain/markdown.js';
+import { type MarkdownWarning, markdownWarnings, renderMarkdown } from '../domain/markdown.js';
 import { idParams, queryText } from '../http/params.js';
 import type { LetterPage } from '../letters/letter-page.js';
 import type { LetterAccess } from './access.js';
 import { type FieldErrors, formFields, parseForm, typedValues } from './form.js';
 import { letterFormSchema, letterFormValues } from './letter-form.js';
-import { allowedTransitions, transitionLabel } from './letter-status.js';
+import { allowedTransitions, statusQuestion, transitionLabel } from './letter-status.js';
 import { tabsFor } from './letter-tabs.js';
 import { type Notice, type NoticeCode, noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
@@ -19,8 +19,20 @@ import { ROLE_LABELS } from './permissions.js';
 import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePoints } from './sparkline.js';
 
-const statusSchema = z.object({ to: z.enum(LETTER_STATUSES, { error: 'Choose a status.' }) });
+const statusSchema = z.object({
+  to: z.enum(LETTER_STATUSES, { error: 'Choose a status.' }),
+  // Only the confirmation page sends it; anything else asks first.
+  confirm: z.string().optional(),
+});
 const collectiveSchema = z.object({ collective: z.coerce.number().int().positive({ error: 'Choose a collective.' }) });
+
+/** The editor's preview: the text as the page will show it, and what it will not show, and why. */
+function preview(body: string) {
+  return { previewHtml: renderMarkdown(body), warnings: markdownWarnings(body) };
+}
+
+/** Pages that show a letter's text carry the CSP that lets its https images load. */
+const letterText = { config: { securityHeaders: 'letter' } } as const;
 
 export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServices; letterPage: LetterPage }> = async (
   root,
@@ -54,6 +66,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
       access?: LetterAccess;
       collectives?: Array<{ collectiveId: number; name: string }>;
       previewHtml?: string | null;
+      warnings?: MarkdownWarning[];
     },
   ) {
     const letter = data.access?.letter;
@@ -67,12 +80,13 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
       versionNote: letter?.publishedAt ? `Saving changes to the title, addressee or text creates version ${letter.version + 1}.` : null,
       errors: {},
       previewHtml: null,
+      warnings: [],
       collectives: [],
       ...data,
     });
   }
 
-  app.get('/letters/new', { schema: { querystring: z.object({ collective: queryText(200) }) } }, async (request, reply) => {
+  app.get('/letters/new', { ...letterText, schema: { querystring: z.object({ collective: queryText(200) }) } }, async (request, reply) => {
     const organizer = signedIn(request);
     const collectives = letters.writableCollectives(organizer);
     if (collectives.length === 0) {
@@ -93,7 +107,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
     });
   });
 
-  app.post('/letters/new', async (request, reply) => {
+  app.post('/letters/new', letterText, async (request, reply) => {
     const organizer = signedIn(request);
     const collectives = letters.writableCollectives(organizer);
     const values = typedValues(request.body);
@@ -105,7 +119,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
       return renderEditor(reply, { mode: 'new', collectives, values, errors });
     }
     if (form.value.intent === 'preview') {
-      return renderEditor(reply, { mode: 'new', collectives, values, previewHtml: renderMarkdown(form.value.body) });
+      return renderEditor(reply, { mode: 'new', collectives, values, ...preview(form.value.body) });
     }
     const saved = await letters.create(organizer, collective.value.collective, form.value);
     if (!saved.ok) {
@@ -143,12 +157,12 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
     return renderOverview(reply, entry, noticeFrom(request.query));
   });
 
-  app.get('/letters/:id/edit', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/letters/:id/edit', { ...letterText, schema: { params: idParams } }, async (request, reply) => {
     const entry = await access.letter(signedIn(request), request.params.id, 'edit_letter');
     return renderEditor(reply, { mode: 'edit', access: entry, values: letterFormValues(entry.letter) });
   });
 
-  app.post('/letters/:id/edit', { schema: { params: idParams } }, async (request, reply) => {
+  app.post('/letters/:id/edit', { ...letterText, schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
     const entry = await access.letter(organizer, request.params.id, 'edit_letter');
     const values = typedValues(request.body);
@@ -162,7 +176,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
       return renderEditor(reply, { mode: 'edit', access: entry, values, errors: form.errors });
     }
     if (form.value.intent === 'preview') {
-      return renderEditor(reply, { mode: 'edit', access: entry, values, previewHtml: renderMarkdown(form.value.body) });
+      return renderEditor(reply, { mode: 'edit', access: entry, values, ...preview(form.value.body) });
     }
     const saved = await letters.update(entry, organizer, form.value);
     if (!saved.ok) {
@@ -174,7 +188,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
   });
 
   // Drafts are visible here, to members of the collective only.
-  app.get('/letters/:id/preview', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/letters/:id/preview', { ...letterText, schema: { params: idParams } }, async (request, reply) => {
     const entry = await access.letter(signedIn(request), request.params.id, 'view');
     reply.header('cache-control', 'no-store');
     const html = await letterPage.html(entry.letter, {}, { preview: true, locals: reply.locals });
@@ -189,12 +203,34 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
       reply.code(422);
       return renderOverview(reply, entry, null, form.errors.to ?? 'Choose a status.');
     }
-    const result = await letters.setStatus(entry, organizer, form.value.to);
+    const { to } = form.value;
+    const problem = letters.statusProblem(entry.letter, to);
+    if (problem) {
+      reply.code(409);
+      return renderOverview(reply, entry, null, problem);
+    }
+    // Moves that cannot be taken back are asked first: this POST changes nothing.
+    const question =
+      form.value.confirm === 'yes'
+        ? null
+        : statusQuestion(entry.letter, to, { pending: (await letters.statusCounts(entry.letter.id)).pending });
+    if (question) {
+      return reply.view('organizers/confirm-status', {
+        ...PAGE_DEFAULTS,
+        pageTitle: question.question,
+        letter: entry.letter,
+        to,
+        question,
+        // Before publishing, once more: what of the text will not be shown.
+        warnings: to === 'published' ? markdownWarnings(entry.letter.bodyMd) : [],
+      });
+    }
+    const result = await letters.setStatus(entry, organizer, to);
     if (!result.ok) {
       reply.code(409);
       return renderOverview(reply, entry, null, result.message);
     }
-    const notice: NoticeCode = form.value.to === 'closed' ? 'closed' : entry.letter.status === 'closed' ? 'reopened' : 'published';
+    const notice: NoticeCode = to === 'closed' ? 'closed' : entry.letter.status === 'closed' ? 'reopened' : 'published';
     return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}`, notice), 303);
   });
 };

@@ -1,6 +1,7 @@
 // The rules of letter editing: who sees which letters, slugs that stay put once published,
 // deadlines in the future, and the status lifecycle. Versioning is LetterRepo's job.
 import type { LetterStatus } from '../db/vocabulary.js';
+import { markdownWarnings } from '../domain/markdown.js';
 import type { Letter } from '../letters/letter-repo.js';
 import type { Access, LetterAccess } from './access.js';
 import type { FieldErrors } from './form.js';
@@ -20,6 +21,12 @@ export interface LetterServiceDeps {
   repo: LetterAdminRepo;
   access: Access;
   now: () => Date;
+}
+
+/** Text the editor will not save: an image without a description (see domain/markdown.ts). */
+function bodyErrors(form: LetterForm): FieldErrors {
+  const refused = markdownWarnings(form.body).find((w) => w.refused);
+  return refused ? { body: refused.message } : {};
 }
 
 export class LetterService {
@@ -57,7 +64,9 @@ export class LetterService {
     const collective = this.writableCollectives(organizer).find((m) => m.collectiveId === collectiveId);
     if (!collective) return { ok: false, errors: { collective: 'Choose one of your collectives where you can write letters.' } };
     const now = this.deps.now();
-    if (form.closes_at && form.closes_at <= now) return { ok: false, errors: { closes_at: 'The closing date must be in the future.' } };
+    const errors: FieldErrors = { ...bodyErrors(form) };
+    if (form.closes_at && form.closes_at <= now) errors.closes_at = 'The closing date must be in the future.';
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
     const saved = await this.deps.repo.create(collectiveId, toLetterFields(form), organizer.id, now);
     return saved.ok ? saved : { ok: false, errors: { slug: SLUG_TAKEN } };
   }
@@ -66,7 +75,7 @@ export class LetterService {
     const { letter } = access;
     const fields = toLetterFields(form);
     const now = this.deps.now();
-    const errors: FieldErrors = {};
+    const errors: FieldErrors = { ...bodyErrors(form) };
     // Links to a published letter are out in the world: its address stays.
     if (letter.publishedAt && fields.slug !== letter.slug) {
       errors.slug = 'The address cannot change once the letter has been published: links to it are already shared.';
@@ -78,21 +87,26 @@ export class LetterService {
     return saved.ok ? saved : { ok: false, errors: { slug: SLUG_TAKEN } };
   }
 
+  /** Why the letter cannot move to `to` now, or null when it can (or already is there). */
+  statusProblem(letter: Letter, to: LetterStatus): string | null {
+    if (letter.status === to) return null;
+    if (!canMove(letter.status, to)) return `A ${letter.status} letter cannot become ${to}.`;
+    if (to === 'published' && letter.closesAt && letter.closesAt <= this.deps.now()) {
+      return 'The closing date has passed. Move it later (or clear it) in the editor first.';
+    }
+    return null;
+  }
+
   async setStatus(
     access: LetterAccess,
     organizer: SignedInOrganizer,
     to: LetterStatus,
   ): Promise<{ ok: true; letter: Letter } | { ok: false; message: string }> {
     const { letter } = access;
+    const problem = this.statusProblem(letter, to);
+    if (problem) return { ok: false, message: problem };
     if (letter.status === to) return { ok: true, letter };
-    if (!canMove(letter.status, to)) {
-      return { ok: false, message: `A ${letter.status} letter cannot become ${to}.` };
-    }
-    const now = this.deps.now();
-    if (to === 'published' && letter.closesAt && letter.closesAt <= now) {
-      return { ok: false, message: 'The closing date has passed. Move it later (or clear it) in the editor first.' };
-    }
-    return { ok: true, letter: await this.deps.repo.setStatus(letter.id, to, organizer.id, now) };
+    return { ok: true, letter: await this.deps.repo.setStatus(letter.id, to, organizer.id, this.deps.now()) };
   }
 
   statusCounts(letterId: number) {

@@ -4,8 +4,8 @@
 // unit of work.
 import { and, asc, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.js';
-import { containsIgnoringCase } from '../db/text-match.js';
-import { nameKey } from '../domain/name-key.js';
+import { containsEveryWord } from '../db/text-match.js';
+import { nameKey, searchKey } from '../domain/name-key.js';
 import { listedSignature, type Notable, publicSignatureColumns } from '../letters/letter-repo.js';
 import type { AuditRepo } from './audit-repo.js';
 
@@ -64,7 +64,7 @@ export class NotableRepo {
     return row;
   }
 
-  /** Verified signatures whose name contains `query`, not yet on the list (for promotion). */
+  /** Verified signatures whose name has every word of `query` (case and accents ignored), not yet on the list (for promotion). */
   async candidates(letterId: number, query: string, limit = 20): Promise<PromotionCandidate[]> {
     const t = this.t;
     const s = t.signatures;
@@ -78,7 +78,7 @@ export class NotableRepo {
             eq(s.letterId, letterId),
             // Only signers who chose to be listed, and whom no moderator hid, can be made notable.
             listedSignature(t),
-            containsIgnoringCase(s.name, query),
+            containsEveryWord(s.nameKey, searchKey(query)),
             promoted.length > 0 ? notInArray(s.id, promoted) : undefined,
           ),
         )

@@ -29,6 +29,7 @@ const MESSAGES = {
   update_saved: 'Update saved as a draft. Nobody receives it until you send it.',
   update_test_sent: 'Update saved, and a test is on its way to your own address only.',
   update_sending: 'Sending. The mail goes out in the background; this page shows how far it has got.',
+  digest_saved: 'Mail settings saved.',
 } as const;
 
 export type NoticeCode = keyof typeof MESSAGES;

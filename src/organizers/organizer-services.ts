@@ -4,6 +4,7 @@ import type { AuthService } from './auth-service.js';
 import type { ExportService } from './export-service.js';
 import type { LetterService } from './letter-service.js';
 import type { MemberService } from './member-service.js';
+import type { ModerationDigest } from './moderation-digest.js';
 import type { ModerationService } from './moderation-service.js';
 import type { NotableService } from './notable-service.js';
 
@@ -15,4 +16,6 @@ export interface OrganizerServices {
   moderation: ModerationService;
   members: MemberService;
   exports: ExportService;
+  /** The moderators' hourly mail about held signatures, and each member's choice. */
+  digest: ModerationDigest;
 }

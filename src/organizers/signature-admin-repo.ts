@@ -3,8 +3,9 @@
 // belong to SignatureRepo.moderate*. Reads are batched: one query per list, never one per row.
 import { and, asc, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.js';
-import { containsIgnoringCase } from '../db/text-match.js';
+import { containsEveryWord, containsIgnoringCase } from '../db/text-match.js';
 import { HOLD_REASONS, type HoldReason, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vocabulary.js';
+import { searchKey } from '../domain/name-key.js';
 import type { Notable } from '../letters/letter-repo.js';
 import type { ModerationAction, ModerationResult, Signature } from '../signatures/signature-repo.js';
 import type { AuditRepo } from './audit-repo.js';
@@ -27,14 +28,16 @@ export class SignatureAdminRepo {
   }
 
   /**
-   * Newest first, by id, after a keyset cursor; a query with @ searches emails, otherwise names.
+   * Newest first, by id, after a keyset cursor; a query with @ searches emails, otherwise names
+   * (every word typed, in any order, ignoring case and accents).
    * Without a status filter it reads each status's (letter_id, status, id) index range and merges
    * them: `ORDER BY id` over a whole letter would sort every row of it for one page.
    */
   async search(letterId: number, search: SignatureSearch): Promise<Signature[]> {
     const s = this.t.signatures;
     const q = search.query.trim();
-    const match = q === '' ? undefined : containsIgnoringCase(q.includes('@') ? s.email : s.name, q);
+    // Names by their folded key (case, accents and look-alike letters ignored), emails as typed.
+    const match = q === '' ? undefined : q.includes('@') ? containsIgnoringCase(s.email, q) : containsEveryWord(s.nameKey, searchKey(q));
     const page = (status: SignatureStatus) =>
       this.store.db
         .select()

@@ -3,6 +3,8 @@
 // largest per-request cost of a cached letter page; the headers never vary per request here.
 //
 // Every route gets the site's headers unless its config names another set:
+//   { config: { securityHeaders: 'letter' } }  pages that show a letter's text, whose images may
+//                                              come from any https address (domain/markdown.ts)
 //   { config: { securityHeaders: 'embed' } }   the one framable page
 //   { config: { securityHeaders: 'none' } }    routes that set their own (the press API, badges)
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,14 +13,15 @@ import helmet, { type HelmetOptions } from 'helmet';
 import type { Config } from '../config.js';
 
 export type HeaderSet = Readonly<Record<string, string>>;
-export type SecurityHeaderSetName = 'page' | 'embed' | 'none';
+export type SecurityHeaderSetName = 'page' | 'letter' | 'embed' | 'none';
+type HeaderSetName = Exclude<SecurityHeaderSetName, 'none'>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     securityHeaders?: SecurityHeaderSetName;
   }
   interface FastifyInstance {
-    securityHeaders: Record<'page' | 'embed', HeaderSet>;
+    securityHeaders: Record<HeaderSetName, HeaderSet>;
   }
 }
 
@@ -53,9 +56,9 @@ export function helmetHeaders(options: HelmetOptions): HeaderSet {
   return Object.freeze(headers);
 }
 
-export function securityHeaderSets(config: Pick<Config, 'https'>): Record<'page' | 'embed', HeaderSet> {
-  const site = (frameAncestors: string[]): HelmetOptions => ({
-    contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES, frameAncestors } },
+export function securityHeaderSets(config: Pick<Config, 'https'>): Record<HeaderSetName, HeaderSet> {
+  const site = (frameAncestors: string[], imgSrc = CSP_DIRECTIVES.imgSrc): HelmetOptions => ({
+    contentSecurityPolicy: { useDefaults: false, directives: { ...CSP_DIRECTIVES, frameAncestors, imgSrc } },
     strictTransportSecurity: config.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     crossOriginEmbedderPolicy: false,
@@ -64,7 +67,11 @@ export function securityHeaderSets(config: Pick<Config, 'https'>): Record<'page'
     // Only the embed card may be framed, and CSP says by whom.
     frameguard: frameAncestors.includes("'none'") ? { action: 'sameorigin' } : false,
   });
-  return { page: helmetHeaders(site(["'none'"])), embed: helmetHeaders(site(['*'])) };
+  return {
+    page: helmetHeaders(site(["'none'"])),
+    letter: helmetHeaders(site(["'none'"], [...CSP_DIRECTIVES.imgSrc, 'https:'])),
+    embed: helmetHeaders(site(['*'])),
+  };
 }
 
 /** The site's headers on a reply that no route hook reached (not-found and malformed requests). */
@@ -76,16 +83,13 @@ export function applyPageHeaders(reply: FastifyReply): void {
 export function registerSecurityHeaders(app: FastifyInstance, config: Pick<Config, 'https'>): void {
   const sets = securityHeaderSets(config);
   app.decorate('securityHeaders', sets);
-  const hooks: Record<'page' | 'embed', onRequestHookHandler> = {
-    page: (_request, reply, done) => {
-      reply.headers(sets.page);
+  const hook =
+    (set: HeaderSet): onRequestHookHandler =>
+    (_request, reply, done) => {
+      reply.headers(set);
       done();
-    },
-    embed: (_request, reply, done) => {
-      reply.headers(sets.embed);
-      done();
-    },
-  };
+    };
+  const hooks: Record<HeaderSetName, onRequestHookHandler> = { page: hook(sets.page), letter: hook(sets.letter), embed: hook(sets.embed) };
   app.addHook('onRoute', (route) => {
     const name = route.config?.securityHeaders ?? 'page';
     if (name === 'none') return;

@@ -67,7 +67,13 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
 
   app.post(
     '/letters/:slug/sign',
-    { bodyLimit: SIGN_BODY_LIMIT, preHandler: limits.sign, schema: { params: slugParams, body: formBody } },
+    // A form that comes back is the letter page again, with its text's images.
+    {
+      bodyLimit: SIGN_BODY_LIMIT,
+      preHandler: limits.sign,
+      config: { securityHeaders: 'letter' },
+      schema: { params: slugParams, body: formBody },
+    },
     async (request, reply) => {
       const { slug } = request.params;
       const body: FormBody = request.body;

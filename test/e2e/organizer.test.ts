@@ -96,11 +96,20 @@ describe.skipIf(!run)('organizing in a browser', () => {
     await page.getByLabel('Title', { exact: true }).fill('Pay the testers');
     await page.getByLabel('Address', { exact: true }).fill('pay-the-testers');
     await page.getByLabel('Summary', { exact: true }).fill('Artists ask to be paid for testing work.');
-    await page
-      .getByLabel('Text', { exact: true })
-      .fill('We ask to be **paid**.\n\n[A bad link](javascript:alert(1)) and [a good one](https://example.org).');
+    const text = 'We ask to be **paid**.\n\n[A bad link](javascript:alert(1)) and [a good one](https://example.org).';
+    // First with an undescribed image and some HTML: the preview says what will not show, and why.
+    await page.getByLabel('Text', { exact: true }).fill(`${text}\n\n![](https://img.example/crowd.jpg)\n\n<div>boxed</div>`);
     await page.getByRole('button', { name: 'Preview the text' }).click();
     await page.locator('.preview').getByText('paid').waitFor();
+    const warnings = page.getByRole('region', { name: 'Not shown as written' });
+    await warnings.getByText('has no description').waitFor();
+    await warnings.getByText('Raw HTML is not allowed: ‘<div>’ will appear as text.').waitFor();
+    await shootBoth(page, 'letter-editor-warnings');
+    await expectAccessible(page, 'letter-editor-warnings');
+    await page.getByLabel('Text', { exact: true }).fill(text);
+    await page.getByRole('button', { name: 'Preview the text' }).click();
+    await page.locator('.preview').getByText('paid').waitFor();
+    expect(await page.getByRole('region', { name: 'Not shown as written' }).count()).toBe(0);
     await shootBoth(page, 'letter-editor');
     await page.getByRole('button', { name: 'Create draft' }).click();
     await page.getByRole('heading', { name: 'Pay the testers' }).waitFor();
@@ -111,7 +120,24 @@ describe.skipIf(!run)('organizing in a browser', () => {
     expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
     await page.goBack();
 
+    // Publishing is asked first, saying what follows; nothing changes until it is confirmed.
     await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: 'Publish ‘Pay the testers’?' }).waitFor();
+    await page.getByText('Once published it cannot become a draft again.').waitFor();
+    expect((await fetch(`${e2e.server.url}/letters/pay-the-testers`)).status).toBe(404);
+    await shootBoth(page, 'confirm-publish');
+    await expectAccessible(page, 'confirm-publish');
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await page.getByRole('heading', { name: 'Status: published' }).waitFor();
+
+    // Published, its address shows as fixed in the editor: no field to type in.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    const address = page.getByRole('group', { name: /Address/ });
+    await address.getByRole('link', { name: '/letters/pay-the-testers' }).waitFor();
+    expect(await page.getByLabel('Address', { exact: true }).count()).toBe(0);
+    await shootBoth(page, 'letter-editor-published');
+    await expectAccessible(page, 'letter-editor-published');
+    await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Status: published' }).waitFor();
     expect((await fetch(`${e2e.server.url}/letters/pay-the-testers`)).status).toBe(200);
 
@@ -162,6 +188,18 @@ describe.skipIf(!run)('organizing in a browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
     for (const email of ['sam1@e2e.example', 'sam2@e2e.example', 'sam3@e2e.example']) expect(csv).toContain(email);
+
+    // Their account page, where the mail about held signatures is turned off or on.
+    await page.getByRole('link', { name: 'Your account' }).click();
+    await page.getByRole('heading', { name: 'Mail about held signatures' }).waitFor();
+    const digest = page.getByRole('checkbox');
+    expect(await digest.isChecked()).toBe(true);
+    await shootBoth(page, 'account');
+    await expectAccessible(page, 'account');
+    await digest.uncheck();
+    await page.getByRole('button', { name: 'Save mail settings' }).click();
+    await page.getByText('Mail settings saved.').waitFor();
+    expect(await page.getByRole('checkbox').isChecked()).toBe(false);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto(`${e2e.server.url}/organize`);

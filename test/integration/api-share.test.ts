@@ -215,17 +215,8 @@ describe('GET /api', () => {
     const html = res.body;
     expect(html).toMatch(/<a href="\/api" aria-current="page">For the press<\/a>/);
     expect(html).toContain('<h1>Signature counts you can quote, poll and embed</h1>');
-    for (const path of [
-      '/letters?limit=20',
-      '/letters/fair-pay',
-      '/letters/fair-pay/count',
-      '/letters/fair-pay/signatures?limit=100',
-      '/letters/fair-pay/timeseries?interval=hour',
-    ]) {
-      expect(html).toContain(`curl 'http://127.0.0.1:3000/api/v1${path.replace('&', '&amp;')}'`);
-      const live = await t.app.inject(`/api/v1${path}`);
-      expect(live.statusCode, path).toBe(200);
-    }
+    // The examples themselves are held to what they answer in api-docs.test.ts.
+    expect(html).toContain('curl &#39;http://127.0.0.1:3000/api/v1/letters/fair-pay/count&#39;');
     expect(html).toContain('public, max-age=5, stale-while-revalidate=30');
     expect(html).toContain('href="/api/v1/openapi.json"');
     expect(html).toContain('src="/letters/fair-pay/badge.svg"');
@@ -238,6 +229,7 @@ describe('GET /api', () => {
 
   it('falls back to a placeholder letter when nothing is published', async () => {
     await t.sql("UPDATE letters SET status = 'draft'");
+    t.clock.advance(60_000);
     const html = (await t.app.inject('/api')).body;
     expect(html).toContain('/api/v1/letters/example-letter/count');
     expect(html).not.toContain('<img src="/letters/example-letter/badge.svg"');

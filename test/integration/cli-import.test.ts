@@ -103,6 +103,22 @@ describe('import-letter', () => {
     expect(await query('SELECT * FROM letters')).toEqual(before);
   });
 
+  it('imports, and says what of the text the page will not show as written, as the editor does', async () => {
+    const body = '![](https://img.example/a.png) ![A march](http://img.example/b.png)\n\n<div>boxed</div>';
+    const result = await runCli(['import-letter', letterFile(GOOD.replace('slug: fair-pay', 'slug: with-images'), body)], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Created letter "with-images"');
+    const warnings = result.stderr.trim().split('\n');
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/\.md: warning: The image ‘https:\/\/img\.example\/a\.png’ has no description/);
+    expect(warnings[1]).toMatch(
+      /\.md: warning: The image ‘http:\/\/img\.example\/b\.png’ will not be shown: only https images are allowed\.$/,
+    );
+    expect(warnings[2]).toMatch(/\.md: warning: Raw HTML is not allowed: ‘<div>’ will appear as text\.$/);
+    // A clean text has nothing to say.
+    expect((await runCli(['import-letter', letterFile(GOOD)], env)).stderr).toBe('');
+  });
+
   it('refuses a file without front matter or that does not exist', async () => {
     const path = join(dir, 'plain.md');
     writeFileSync(path, '# Just a title\n');

@@ -155,7 +155,7 @@ describe('a closed letter', () => {
     await t.app.inject({ method: 'POST', url: early.verify! });
     await expectCount(1);
     await moderator.get(`/organize/letters/${letterId}`);
-    expect((await moderator.post(`/organize/letters/${letterId}/status`, { to: 'closed' })).statusCode).toBe(303);
+    expect((await moderator.post(`/organize/letters/${letterId}/status`, { to: 'closed', confirm: 'yes' })).statusCode).toBe(303);
 
     const res = await t.app.inject({ method: 'POST', url: late.verify! });
     expect(res.statusCode).toBe(200);
@@ -178,7 +178,7 @@ describe('a closed letter', () => {
     expect((await signature('twin@example.org')).status).toBe('held');
     const late = await sign('late@example.org', 'Late Comer');
     await moderator.get(`/organize/letters/${letterId}`);
-    expect((await moderator.post(`/organize/letters/${letterId}/status`, { to: 'closed' })).statusCode).toBe(303);
+    expect((await moderator.post(`/organize/letters/${letterId}/status`, { to: 'closed', confirm: 'yes' })).statusCode).toBe(303);
     await t.app.inject({ method: 'POST', url: late.verify! });
     await expectCount(1);
 

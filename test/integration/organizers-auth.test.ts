@@ -105,6 +105,43 @@ describe('first sign-in from the CLI', () => {
     expect((await new Browser(t).get('/signin/not-a-token')).statusCode).toBe(404);
   });
 
+  it.each([
+    ['PUBLIC_URL unset, a wildcard HOST', { PUBLIC_URL: '', HOST: '0.0.0.0', PORT: '4123' }, 'http://127.0.0.1:4123'],
+    ['PUBLIC_URL unset, an IPv6 HOST', { PUBLIC_URL: '', HOST: '::1', PORT: '8080' }, 'http://[::1]:8080'],
+    [
+      'PUBLIC_URL with a trailing slash',
+      { PUBLIC_URL: 'https://letters.example/', HOST: '127.0.0.1', PORT: '3000' },
+      'https://letters.example',
+    ],
+  ])('links to the address the server links to, from the same variables (%s)', async (_, variables, origin) => {
+    // The server, configured by these variables (on a database of its own, so no other app's
+    // mail sender renders its mail), mails a reset link...
+    const server = await makeTestApp({ SMTP_URL: smtp.url, ...variables });
+    try {
+      const email = `same-${variables.PORT}@example.org`;
+      await createOrganizer(server, { email, collective: 'artists-united' });
+      const browser = new Browser(server);
+      await browser.get('/reset');
+      expect((await browser.post('/reset', { email })).statusCode).toBe(200);
+      const mailed = /(https?:\/\/\S+)\/reset\/[A-Za-z0-9_-]{43}/.exec((await smtp.waitFor(email, /Reset/)).text)?.[1];
+      // ...and the CLI, given the same ones, prints a sign-in link at the same address.
+      const cli = await runCli(['create-organizer', '--email', email, '--name', 'Same'], {
+        DATABASE_URL: server.databaseUrl,
+        DATA_DIR: server.dir,
+        ...variables,
+      });
+      expect(cli.code, cli.stderr).toBe(0);
+      const printed = /(https?:\/\/\S+)\/signin\/[A-Za-z0-9_-]{43}\n/.exec(cli.stdout)?.[1];
+      expect(mailed).toBe(origin);
+      expect(printed).toBe(origin);
+      // Without PUBLIC_URL the CLI says where the address came from.
+      if (variables.PUBLIC_URL === '') expect(cli.stderr).toContain(`PUBLIC_URL is not set, so the link uses ${origin} (HOST and PORT)`);
+      else expect(cli.stderr).toBe('');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses bad arguments with a message', async () => {
     const env = cliEnv();
     const bad = await runCli(['create-organizer', '--email', 'nope', '--name', 'X', '--role', 'king'], env);

@@ -133,6 +133,58 @@ describe('creating and editing', () => {
     expect(await sql('SELECT id FROM letters')).toHaveLength(1);
   });
 
+  it('says in the preview what will not be shown, and why, and refuses an image without a description', async () => {
+    await editor.get('/organize/letters/new');
+    const body =
+      'Look: ![](https://img.example/crowd.jpg) ![A banner](banner.png) ![The march](https://img.example/march.jpg)\n\n<div>boxed</div>';
+    const res = await editor.post('/organize/letters/new', { ...NEW_LETTER, body, intent: 'preview' });
+    expect(res.statusCode).toBe(200);
+    const warnings = res.body.slice(res.body.indexOf('Not shown as written'), res.body.indexOf('Preview, not saved yet'));
+    expect(warnings).toContain('The image ‘https://img.example/crowd.jpg’ has no description');
+    expect(warnings).toContain('Fix this before saving.');
+    expect(warnings).toContain('The image ‘banner.png’ will not be shown: only https images are allowed.');
+    expect(warnings).toContain('Raw HTML is not allowed: ‘&lt;div&gt;’ will appear as text.');
+    // The preview shows what the page will: the described https image, nothing else.
+    const start = res.body.indexOf('Preview, not saved yet');
+    const preview = res.body.slice(start, res.body.indexOf('</section>', start));
+    expect(preview).toContain('<img src="https://img.example/march.jpg" alt="The march"');
+    expect(preview).not.toContain('crowd.jpg');
+    expect(preview).not.toContain('banner.png');
+    // The editor's CSP lets the preview's https images load.
+    expect(res.headers['content-security-policy']).toContain("img-src 'self' data: https:");
+
+    const saved = await editor.post('/organize/letters/new', { ...NEW_LETTER, body });
+    expect(saved.statusCode).toBe(422);
+    expect(saved.body).toContain('has no description: write one between the brackets');
+    expect(await sql('SELECT id FROM letters')).toHaveLength(1);
+
+    // Described, it saves; the http image is left out with a warning, never a refusal.
+    const fixed = body.replace('![]', '![A crowd outside the theatre]');
+    const created = await editor.post('/organize/letters/new', { ...NEW_LETTER, body: fixed });
+    expect(created.statusCode).toBe(303);
+    expect(await sql('SELECT id FROM letters')).toHaveLength(2);
+    // Asked to publish, the organizer is told once more.
+    const base = (created.headers.location as string).replace(/\?.*/, '');
+    await editor.get(base);
+    const asked = await editor.post(`${base}/status`, { to: 'published' });
+    expect(asked.body).toContain('Not shown as written');
+    expect(asked.body).toContain('The image ‘banner.png’ will not be shown: only https images are allowed.');
+    expect(asked.body).not.toContain('crowd.jpg');
+  });
+
+  it('gives letter pages, and no other page, a CSP that lets https images load', async () => {
+    await seedLetter(t.app, { slug: 'with-image', body: 'Look: ![A crowd outside](https://img.example/crowd.jpg)' });
+    const letter = await t.app.inject('/letters/with-image');
+    expect(letter.body).toContain(
+      '<img src="https://img.example/crowd.jpg" alt="A crowd outside" loading="lazy" referrerpolicy="no-referrer"',
+    );
+    expect(letter.headers['content-security-policy']).toContain("img-src 'self' data: https:");
+    expect((await t.app.inject('/letters/with-image/versions')).headers['content-security-policy']).toContain('https:');
+    for (const url of ['/', '/api', '/login']) {
+      expect((await t.app.inject(url)).headers['content-security-policy'], url).toContain("img-src 'self' data:;");
+    }
+  });
+
   it('never answers bad input with a 500', async () => {
     const id = await createDraft();
     const bodies: Array<Record<string, string | string[]>> = [
@@ -161,14 +213,14 @@ describe('status lifecycle and previews', () => {
     expect((await editor.post(`${base}/status`, { to: 'closed' })).statusCode).toBe(409);
     expect((await letterRow('credit-the-colourists'))!.status).toBe('draft');
 
-    expect((await editor.post(`${base}/status`, { to: 'published' })).headers.location).toBe(`${base}?notice=published`);
+    expect((await editor.post(`${base}/status`, { to: 'published', confirm: 'yes' })).headers.location).toBe(`${base}?notice=published`);
     const published = (await letterRow('credit-the-colourists'))!;
     expect(published.status).toBe('published');
     expect(published.published_at).toBe(t.clock.now().getTime());
     expect((await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' })).body).toContain('Add your name');
 
     t.clock.advance(3600_000);
-    expect((await editor.post(`${base}/status`, { to: 'closed' })).headers.location).toBe(`${base}?notice=closed`);
+    expect((await editor.post(`${base}/status`, { to: 'closed', confirm: 'yes' })).headers.location).toBe(`${base}?notice=closed`);
     const closedPage = await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' });
     expect(closedPage.body).toContain('no longer takes signatures');
     expect((await signViaApi(t, 'credit-the-colourists', { name: 'Late Signer', email: 'late@example.org' })).statusCode).toBe(409);
@@ -177,11 +229,65 @@ describe('status lifecycle and previews', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('A closed letter cannot become draft.');
 
+    // Reopening can be undone (close again): it is not asked first.
     expect((await editor.post(`${base}/status`, { to: 'published' })).headers.location).toBe(`${base}?notice=reopened`);
     const reopened = (await letterRow('credit-the-colourists'))!;
     expect(reopened).toMatchObject({ status: 'published', published_at: published.published_at, closed_at: null });
     expect((await editor.post(`${base}/status`, { to: 'archived' })).statusCode).toBe(422);
     expect(await auditActions(id)).toEqual(['letter.create', 'letter.status', 'letter.status', 'letter.status']);
+  });
+
+  it('asks before publishing, saying what follows, and the first POST changes nothing', async () => {
+    const id = await createDraft();
+    const base = `/organize/letters/${id}`;
+    const overview = await editor.get(base);
+    expect(overview.body).toContain('name="to" value="published"');
+
+    const asked = await editor.post(`${base}/status`, { to: 'published' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Publish ‘Credit the colourists’?');
+    expect(asked.body).toContain('Once published it cannot become a draft again.');
+    expect(asked.body).toContain('Signing opens at once');
+    expect(asked.body).toContain('/letters/credit-the-colourists, is fixed from then on');
+    // The confirming form carries the CSRF token, the move and the confirmation; Cancel goes back.
+    expect(asked.body).toMatch(/name="_csrf" value="[^"]+"/);
+    expect(asked.body).toContain('<button type="submit" name="confirm" value="yes">Publish now</button>');
+    expect(asked.body).toContain(`<a class="button secondary" href="${base}">Cancel</a>`);
+    expect((await letterRow('credit-the-colourists'))!).toMatchObject({ status: 'draft', published_at: null });
+    expect(await auditActions(id)).toEqual(['letter.create']);
+    expect((await t.app.inject({ method: 'GET', url: '/letters/credit-the-colourists' })).statusCode).toBe(404);
+
+    // Without the CSRF token the confirmation is refused like any other form.
+    expect((await editor.post(`${base}/status`, { to: 'published', confirm: 'yes', _csrf: '' })).statusCode).toBe(403);
+    expect((await letterRow('credit-the-colourists'))!.status).toBe('draft');
+
+    const confirmed = await editor.post(`${base}/status`, { to: 'published', confirm: 'yes' });
+    expect(confirmed.headers.location).toBe(`${base}?notice=published`);
+    expect((await letterRow('credit-the-colourists'))!.status).toBe('published');
+    expect(await auditActions(id)).toEqual(['letter.create', 'letter.status']);
+  });
+
+  it('asks before closing, counting the signers who have not confirmed yet', async () => {
+    const id = (await letterRow('fair-pay'))!.id as number;
+    const base = `/organize/letters/${id}`;
+    for (const n of [1, 2])
+      expect((await signViaApi(t, 'fair-pay', { name: `Waiting ${n}`, email: `w${n}@example.org` })).statusCode).toBe(202);
+    await editor.get(base);
+    const asked = await editor.post(`${base}/status`, { to: 'closed' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Close signing on ‘Fair pay for artists’?');
+    expect(asked.body).toContain('2 signers have not confirmed by email yet');
+    expect(asked.body).toContain('You can reopen it for signing later.');
+    expect((await letterRow('fair-pay'))!).toMatchObject({ status: 'published', closed_at: null });
+    expect((await signViaApi(t, 'fair-pay', { name: 'Still Open', email: 'open@example.org' })).statusCode).toBe(202);
+
+    // A move that is not allowed is refused before anything is asked.
+    const refused = await editor.post(`${base}/status`, { to: 'draft' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('A published letter cannot become draft.');
+
+    expect((await editor.post(`${base}/status`, { to: 'closed', confirm: 'yes' })).headers.location).toBe(`${base}?notice=closed`);
+    expect((await letterRow('fair-pay'))!.status).toBe('closed');
   });
 
   it('shows drafts to members of the collective only', async () => {
@@ -207,7 +313,11 @@ describe('versions', () => {
 
     const form = await editor.get(`/organize/letters/${id}/edit`);
     expect(form.body).toContain('Saving changes to the title, addressee or text creates version 2.');
-    expect(form.body).toMatch(/name="slug"[^>]*readonly/);
+    // The address is shown as fixed, not as a field that could be typed in.
+    expect(form.body).not.toContain('name="slug"');
+    expect(form.body).toContain('<span class="label" id="f-slug-label">Address <span class="tag">fixed</span></span>');
+    expect(form.body).toContain('<a href="/letters/fair-pay">/letters/fair-pay</a>');
+    expect(form.body).toContain('It cannot change now that the letter has been published');
 
     t.clock.advance(86_400_000);
     const edited = await editor.post(`/organize/letters/${id}/edit`, {
@@ -324,6 +434,12 @@ describe('notable signatories', () => {
 
     const search = await editor.get(`${base}?q=lindq`);
     expect(search.body).toContain('Ada Lindqvist');
+    await signAndConfirm('Amélie Dupont', 'amelie@example.org', 'fair-pay');
+    for (const q of ['amelie', 'AMELIE', 'dupont amé']) {
+      const found = await editor.get(`${base}?q=${encodeURIComponent(q)}`);
+      expect(found.body, q).toContain('Amélie Dupont');
+      expect(found.body, q).not.toContain('Ada Lindqvist');
+    }
     expect((await editor.post(`${base}/promote`, { signature_id: String(ada.id), description: 'illustrator' })).statusCode).toBe(303);
     const twice = await editor.post(`${base}/promote`, { signature_id: String(ada.id), description: 'again' });
     expect(twice.statusCode).toBe(422);

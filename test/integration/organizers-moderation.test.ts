@@ -223,6 +223,24 @@ describe('the signature list', () => {
     expect((await mod.get(`${base()}/signatures?status=bogus&q=%25_&before=-1`)).statusCode).toBe(200);
   });
 
+  it('finds names whatever their case and accents, by every word typed in any order', async () => {
+    await signAndConfirm('Amélie Dupont', 'amelie@example.org');
+    await signAndConfirm('Łukasz Żółć', 'lukasz@example.org');
+    await signAndConfirm('Ada Lindqvist', 'ada@example.org');
+    const names = async (q: string) => {
+      const body = (await mod.get(`${base()}/signatures?q=${encodeURIComponent(q)}`)).body;
+      return ['Amélie Dupont', 'Łukasz Żółć', 'Ada Lindqvist'].filter((name) => body.includes(name));
+    };
+    expect(await names('amelie')).toEqual(['Amélie Dupont']);
+    expect(await names('AMÉLIE')).toEqual(['Amélie Dupont']);
+    expect(await names('dupont ame')).toEqual(['Amélie Dupont']);
+    expect(await names('lukasz zolc')).toEqual(['Łukasz Żółć']);
+    expect(await names('ada zolc')).toEqual([]);
+    expect(await names('a')).toEqual(['Amélie Dupont', 'Łukasz Żółć', 'Ada Lindqvist']);
+    // Nothing left to look for once folded: nothing found, never everything.
+    expect(await names('!!!')).toEqual([]);
+  });
+
   it('is closed to editors, who cannot moderate', async () => {
     const s = await signAndConfirm('Ada Lindqvist', 'ada@example.org');
     const { browser } = await signedInOrganizer(t, { email: 'ed@example.org', collective: 'artists-united', role: 'editor' });

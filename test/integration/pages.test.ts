@@ -130,7 +130,7 @@ describe('static assets and headers', () => {
   });
 
   it('sends the same headers on pages no route answers: not found and malformed addresses', async () => {
-    const page = await t.app.inject('/letters/newer');
+    const page = await t.app.inject('/');
     for (const url of ['/nothing-here', '/letters/%E0%A4%A']) {
       const res = await t.app.inject(url);
       expect(res.statusCode, url).toBeGreaterThanOrEqual(400);

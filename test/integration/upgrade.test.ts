@@ -57,6 +57,13 @@ describe('a database from before the signature lifecycle', () => {
     expect(await sql('SELECT count(*) AS n FROM signature_tokens WHERE expires_at IS NULL')).toEqual([{ n: 0 }]);
     // The invitation knows who issued it, from the audit entry written with it.
     expect(await sql("SELECT issued_by FROM organizer_tokens WHERE purpose = 'invite'")).toEqual([{ issued_by: 1 }]);
+    // Every member gets the moderators' digest unless they turn it off; no collective was digested yet.
+    const members = await sql('SELECT moderation_digest AS digest FROM memberships');
+    expect(members.length).toBeGreaterThan(0);
+    expect(members.every((m) => (m as { digest: number }).digest === 1)).toBe(true);
+    expect(await sql('SELECT count(*) AS n FROM collectives WHERE digested_at IS NOT NULL OR digested_event_id IS NOT NULL')).toEqual([
+      { n: 0 },
+    ]);
 
     // Mail queued before the upgrade was rendered then: it is delivered as it was written.
     const pending = await queuedMail(t, 'pending@example.org');

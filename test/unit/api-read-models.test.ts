@@ -1,13 +1,15 @@
 // Pure pieces of the press read models: buckets, the chart, the badge, XML escaping, the feed,
-// and the docs page's examples (which must satisfy the API's own schemas).
+// and the docs page's signing example (the one example not asked of the site: it must fit the
+// route's own schemas).
 import { describe, expect, it } from 'vitest';
 import { atomFeed } from '../../src/api/atom-feed.js';
 import { renderBadge, textWidth } from '../../src/api/badge.js';
-import { docsExamples } from '../../src/api/docs-examples.js';
-import { apiError, letterCount, letterDetail, letterList, signatureList, timeseries } from '../../src/api/schemas.js';
+import { SIGNING_EXAMPLE } from '../../src/api/docs-examples.js';
+import { signatureAccepted } from '../../src/api/schemas.js';
 import { cumulativeChart, niceCeiling } from '../../src/domain/cumulative-chart.js';
 import { bucketsOf } from '../../src/domain/signature-series.js';
 import { xmlText } from '../../src/domain/xml.js';
+import { signatureInputSchema } from '../../src/signatures/signature-input.js';
 import { createEta } from '../../src/views.js';
 import { findAll, parseXml, textOf } from '../helpers/xml.js';
 
@@ -143,19 +145,9 @@ describe('atomFeed', () => {
   });
 });
 
-describe('docs examples', () => {
-  it('satisfy the schemas the API serializes with', () => {
-    const ex = docsExamples(
-      'https://undersigned.example',
-      'fair-pay',
-      'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
-    );
-    expect(() => letterList.parse(ex.letters)).not.toThrow();
-    expect(() => letterDetail.parse(ex.letter)).not.toThrow();
-    expect(() => letterCount.parse(ex.count)).not.toThrow();
-    expect(() => signatureList.parse(ex.signatures)).not.toThrow();
-    expect(() => timeseries.parse(ex.timeseries)).not.toThrow();
-    expect(() => apiError.parse(ex.error)).not.toThrow();
-    expect(ex.timeseries.buckets.at(-1)!.cumulative).toBe(ex.timeseries.signature_count);
+describe('the signing example on the docs page', () => {
+  it('is a body the signing route accepts, and the answer it documents', () => {
+    expect(signatureInputSchema.safeParse(SIGNING_EXAMPLE.body).success).toBe(true);
+    expect(() => signatureAccepted.parse(SIGNING_EXAMPLE.answer)).not.toThrow();
   });
 });

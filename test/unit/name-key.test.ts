@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOneEditApart, nameKey } from '../../src/domain/name-key.js';
+import { isOneEditApart, nameKey, searchKey } from '../../src/domain/name-key.js';
 
 describe('nameKey: the same person', () => {
   const same: Array<[string, string, string]> = [
@@ -110,5 +110,46 @@ describe('isOneEditApart', () => {
 
   it('matches Tom and Thom Yorke through their keys', () => {
     expect(isOneEditApart(nameKey('Tom Yorke'), nameKey('Thom Yorke'))).toBe(true);
+  });
+});
+
+describe('searchKey: what a search for a name is compared with', () => {
+  /** How the repositories match: every word of the search is part of the stored name key. */
+  const finds = (query: string, name: string) => {
+    const words = searchKey(query).split(' ').filter(Boolean);
+    return words.length > 0 && words.every((word) => nameKey(name).includes(word));
+  };
+
+  it.each([
+    ['amelie', 'Amélie Dupont'],
+    ['AMELIE', 'Amélie Dupont'],
+    ['Amé', 'Amélie Dupont'],
+    ['dupont amelie', 'Amélie Dupont'],
+    ['lindq', 'Dr Ada Lindqvist'],
+    ['dr ada', 'Dr Ada Lindqvist'],
+    ['lukasz zol', 'Łukasz Żółć'],
+    ['strauss', 'Johann Strauß'],
+    ['strauß', 'Johann Strauss'],
+    ['oneill', 'Grace O’Neill'],
+    ["o'neill", 'Grace O’Neill'],
+    ['kevin bacon', 'Kevin B\u0430con'],
+    ['zoe', 'Zoë Kravitz'],
+  ])('%s finds %s', (query, name) => {
+    expect(finds(query, name)).toBe(true);
+  });
+
+  it.each([
+    ['amelia', 'Amélie Dupont'],
+    ['ada bruno', 'Ada Lindqvist'],
+    ['!!!', 'Ada Lindqvist'],
+    ['', 'Ada Lindqvist'],
+  ])('%s does not find %s', (query, name) => {
+    expect(finds(query, name)).toBe(false);
+  });
+
+  it('keeps the words in the order typed, one space apart', () => {
+    expect(searchKey('  Dupont,  AMÉLIE ')).toBe('dupont arnelie');
+    expect(searchKey('Lindqvist Ada')).toBe('lindqvist ada');
+    expect(nameKey('Lindqvist Ada')).toBe('ada lindqvist');
   });
 });

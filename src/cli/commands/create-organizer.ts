@@ -45,6 +45,12 @@ export const createOrganizerCommand: Command = {
     const membership = collective ? ` as ${v.role} of "${collective.slug}"` : ' (no collective yet)';
     cli.stdout.write(`${created ? 'Created' : 'Updated'} organizer ${v.email.toLowerCase()}${membership}.\n`);
     cli.stdout.write(`One-time sign-in link, valid until ${expiresAt.toISOString()}:\n${url}\n`);
+    // The link is only as right as the environment: say where its address came from when it is a guess.
+    if (!cli.env.PUBLIC_URL) {
+      cli.stderr.write(
+        `PUBLIC_URL is not set, so the link uses ${new URL(url).origin} (HOST and PORT), as the server does. If people reach the site at another address, run this with the server's PUBLIC_URL.\n`,
+      );
+    }
     return 0;
   },
 };

@@ -18,8 +18,9 @@ export const importLetterCommand: Command = {
       }
       throw error;
     }
-    const { letter, created } = await withServices(cli, (services) => services.imports.importFile(file, services.now()));
+    const { letter, created, warnings } = await withServices(cli, (services) => services.imports.importFile(file, services.now()));
     cli.stdout.write(`${created ? 'Created' : 'Updated'} letter "${letter.slug}" (${file.status}, version ${letter.version}).\n`);
+    for (const warning of warnings) cli.stderr.write(`${path}: warning: ${warning.message}\n`);
     return 0;
   },
 };

@@ -32,6 +32,9 @@ export const collectives = pgTable('collectives', {
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   createdAt: createdAt(),
+  /** When its moderators were last mailed about held signatures (at most hourly), and the newest event that mail covered. */
+  digestedAt: timestamp('digested_at', TIME),
+  digestedEventId: integer('digested_event_id'),
 });
 
 export const letters = pgTable(
@@ -335,6 +338,8 @@ export const memberships = pgTable(
       .references(() => collectives.id),
     role: text('role', { enum: ROLES }).notNull(),
     createdAt: createdAt(),
+    /** The member wants the hourly mail about held signatures (when their role moderates). */
+    moderationDigest: boolean('moderation_digest').notNull().default(true),
   },
   (t) => [primaryKey({ columns: [t.organizerId, t.collectiveId] })],
 );

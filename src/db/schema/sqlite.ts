@@ -29,6 +29,9 @@ export const collectives = sqliteTable('collectives', {
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
   createdAt: createdAt(),
+  /** When its moderators were last mailed about held signatures (at most hourly), and the newest event that mail covered. */
+  digestedAt: integer('digested_at', { mode: 'timestamp_ms' }),
+  digestedEventId: integer('digested_event_id'),
 });
 
 export const letters = sqliteTable(
@@ -332,6 +335,8 @@ export const memberships = sqliteTable(
       .references(() => collectives.id),
     role: text('role', { enum: ROLES }).notNull(),
     createdAt: createdAt(),
+    /** The member wants the hourly mail about held signatures (when their role moderates). */
+    moderationDigest: integer('moderation_digest', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [primaryKey({ columns: [t.organizerId, t.collectiveId] })],
 );
