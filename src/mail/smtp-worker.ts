@@ -2,17 +2,10 @@
 // composes and sends each message it is handed, answering with the outcome.
 import { parentPort, workerData } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
-import { addressOf, composeMime } from './mime.js';
+import { addressOf, composeMime, type MimeMessage } from './mime.js';
 
-export interface ThreadMail {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  messageId: string;
-  boundary: string;
-  headers?: Record<string, string>;
-}
+/** A message as the thread is handed it: all but the sender and the date, which the thread sets. */
+export type ThreadMail = Omit<MimeMessage, 'from' | 'date'>;
 
 export type ToThread = { type: 'send'; id: number; mail: ThreadMail } | { type: 'close' };
 /** The outcome; a failure carries the SMTP reply code and command when the server gave one. */
