@@ -32,9 +32,9 @@ const FORMULA_START = /^[=+\-@]/;
 // (translateFieldErrors); a field's own limit fills in {max}.
 const FIELD_MAX: Partial<Record<keyof FieldErrors, number>> = { name: 120, email: 254, title: 120, organisation: 120, comment: 500 };
 
-const text = (max: number) =>
+const text = (max: number, notText = 'site.sign.error.notText') =>
   z
-    .string({ error: 'site.sign.error.notText' })
+    .string({ error: notText })
     .max(2000, 'site.sign.error.tooLong')
     .refine((v) => !hasControlCharacters(v), 'site.sign.error.characters')
     .transform(cleanLine)
@@ -55,7 +55,7 @@ const optionalText = (max: number) =>
  */
 export const signatureInputSchema = z
   .object({
-    name: text(120)
+    name: text(120, 'site.sign.error.nameMissing')
       .refine((v) => v.length > 0, 'site.sign.error.nameMissing')
       .refine((v) => !FORMULA_START.test(v), 'site.sign.error.nameFormula')
       .refine((v) => !looksLikeUrl(v), 'site.sign.error.nameAddress')
