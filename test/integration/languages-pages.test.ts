@@ -32,7 +32,7 @@ function sendForm(fields: Record<string, string>, headers: Record<string, string
 
 const optionNames = (body: string) =>
   [...(/<select id="sign-country"[\s\S]*?<\/select>/.exec(body)?.[0] ?? '').matchAll(/<option value="([A-Z]{2})"[^>]*>([^<]+)</g)].map(
-    (m) => ({ code: m[1], name: m[2] }),
+    (m) => ({ code: m[1] as string, name: m[2] as string }),
   );
 
 describe('the letter page in French', () => {
