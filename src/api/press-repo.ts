@@ -1,7 +1,7 @@
 // Reads for the press API, badges, feed and charts: prepared once, indexed, and apart from the
 // public signature list they read only the letters row and its counter tables, never
 // `signatures`, so a spike of readers costs point lookups.
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { type AnyColumn, aliasedTable, and, asc, desc, eq, exists, inArray, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.js';
 import type { LetterStatus } from '../db/vocabulary.js';
 import { letterCountColumns, listedSignature, type PublicSignature, publicSignatureColumns } from '../letters/letter-repo.js';
@@ -179,10 +179,84 @@ export class PressRepo {
     return this.q.hours(this.db, { letterId });
   }
 
-  /** Listed signatures, newest first, after a (verified_at, id) keyset: stable under concurrent signing. */
-  async publicSignatures(letterId: number, limit: number, after?: { verifiedAt: number; id: number }): Promise<PressSignature[]> {
+  /**
+   * Listed signatures, newest first, after a (verified_at, id) keyset: stable under concurrent
+   * signing. With `words` (a searchKey's words), only names with a word starting with each.
+   */
+  async publicSignatures(
+    letterId: number,
+    limit: number,
+    after?: { verifiedAt: number; id: number },
+    words: readonly string[] = [],
+  ): Promise<PressSignature[]> {
+    if (words.length > 0) return this.searchSignatures(letterId, limit, after, words);
     if (!after) return this.q.signaturesFirst(this.db, { letterId, limit });
     const verifiedAt = this.store.tables.signatures.verifiedAt.mapToDriverValue(new Date(after.verifiedAt));
     return this.q.signaturesAfter(this.db, { letterId, limit, verifiedAt, id: after.id });
   }
+
+  /**
+   * The search, in two reads. First the page's ids, from the words index alone: a range on the
+   * longest word typed (the rarest, usually), each other word checked among the same
+   * signature's words, newest first; no row of `signatures` is read for a name that does not
+   * match. Then those few signatures by id, still checked as listed.
+   */
+  private async searchSignatures(
+    letterId: number,
+    limit: number,
+    after: { verifiedAt: number; id: number } | undefined,
+    words: readonly string[],
+  ): Promise<PressSignature[]> {
+    const t = this.store.tables;
+    const w = t.signatureNameWords;
+    const other = aliasedTable(w, 'other_word');
+    const [lead, ...rest] = [...words].sort((a, b) => b.length - a.length) as [string, ...string[]];
+    const keyset =
+      after && sql`(${w.verifiedAt}, ${w.signatureId}) < (${w.verifiedAt.mapToDriverValue(new Date(after.verifiedAt))}, ${after.id})`;
+    const ids = await this.db
+      .selectDistinct({ verifiedAt: w.verifiedAt, id: w.signatureId })
+      .from(w)
+      .where(
+        and(
+          eq(w.letterId, letterId),
+          startsWith(w.word, lead),
+          keyset,
+          ...rest.map((word) =>
+            exists(
+              this.db
+                .select({ one: sql`1` })
+                .from(other)
+                .where(and(eq(other.signatureId, w.signatureId), startsWith(other.word, word))),
+            ),
+          ),
+        ),
+      )
+      .orderBy(desc(w.verifiedAt), desc(w.signatureId))
+      .limit(limit);
+    if (ids.length === 0) return [];
+    const s = t.signatures;
+    const rows = await this.db
+      .select({ ...publicSignatureColumns(t), verifiedAt: s.verifiedAt, logSig: s.logSig, logSalt: s.logSalt })
+      .from(s)
+      .where(
+        and(
+          inArray(
+            s.id,
+            ids.map((row) => row.id),
+          ),
+          listedSignature(t),
+        ),
+      )
+      .orderBy(desc(s.verifiedAt), desc(s.id));
+    return rows as PressSignature[];
+  }
+}
+
+/**
+ * `column` starts with `prefix`, as a range an index answers on both stores (their text compares
+ * byte by byte here: see byteOrderText in the PostgreSQL schema). U+10FFFF sorts after every
+ * character that can follow the prefix.
+ */
+function startsWith(column: AnyColumn, prefix: string) {
+  return sql`(${column} >= ${prefix} AND ${column} < ${`${prefix}\u{10FFFF}`})`;
 }

@@ -26,6 +26,16 @@ export const pageQuery = z.object({
   cursor,
 });
 
+export const signaturesQuery = pageQuery.extend({
+  q: z
+    .string()
+    .max(100)
+    .optional()
+    .describe(
+      'Only names with a word starting with each word of `q`, ignoring case and accents (`amelie` finds Amélie, `lindqvist ada` finds Dr Ada Lindqvist). Cursors are per search: keep `q` while paging.',
+    ),
+});
+
 export const INTERVALS = ['hour', 'day'] as const;
 export type Interval = (typeof INTERVALS)[number];
 
