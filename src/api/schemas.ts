@@ -195,7 +195,16 @@ export const timeseries = z
   .meta({ id: 'Timeseries' });
 
 export const signatureAccepted = z
-  .object({ status: z.literal('pending_verification') })
+  .object({
+    status: z.literal('pending_verification'),
+    suggestion: z
+      .string()
+      .optional()
+      .describe(
+        'Present when the email’s domain looks mistyped (`lena@gmial.com`): the address probably meant (`lena@gmail.com`). ' +
+          'The signature was still taken as sent; to use the suggestion, sign again with it.',
+      ),
+  })
   .meta({ id: 'SignatureAccepted', description: 'The same answer for a new, repeated or already counted address.' });
 
 export type LetterSummaryDto = z.output<typeof letterSummary>;
