@@ -180,7 +180,13 @@ describe('the letter page', () => {
     const ys = [...line.attrs.d!.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((m) => Number(m[2]));
     expect(ys[0]).toBeGreaterThan(ys.at(-1)!);
     for (let i = 1; i < ys.length; i++) expect(ys[i]!).toBeLessThanOrEqual(ys[i - 1]!);
-    expect(findAll(chart, 'text').map(textOf)).toEqual(['0', '5', '10', '20 May 2026', '1 June 2026']);
+    // The axis labels are HTML beside the drawing (readable at any width): y top to bottom, then x.
+    expect(findAll(chart, 'text')).toEqual([]);
+    const box = html.slice(html.indexOf('<div class="chart-box">'), html.indexOf('<figcaption'));
+    const labels = (cls: string) =>
+      [...(box.split(`class="${cls}"`)[1]?.split('</div>')[0] ?? '').matchAll(/<span>([^<]*)<\/span>/g)].map((m) => m[1]);
+    expect(labels('chart-y')).toEqual(['10', '5', '0']);
+    expect(labels('chart-x')).toEqual(['20 May 2026', '1 June 2026']);
 
     expect(html).toContain('id="countries-title"');
     const countries = html.slice(html.indexOf('<ul class="countries">'), html.indexOf('</ul>', html.indexOf('<ul class="countries">')));
