@@ -161,6 +161,24 @@ describe('query plans of the signatories search', () => {
         /^SEARCH other_word (EXISTS )?USING COVERING INDEX signature_name_words_signature_idx \(signature_id=\? AND word>\? AND word<\?\)$/,
       ),
     );
+    // Every word common: the words' ranges intersected, each read once through the same index.
+    const part = `SELECT "signature_name_words"."verified_at", "signature_name_words"."signature_id" FROM "signature_name_words"
+      WHERE ("signature_name_words"."letter_id" = ? AND ("signature_name_words"."word" >= ? AND "signature_name_words"."word" < ?))`;
+    const intersected = await plan(
+      `SELECT "signature_id" AS "id" FROM (${part} INTERSECT ${part}) AS "matches" ORDER BY "verified_at" DESC, "signature_id" DESC LIMIT ?`,
+      1,
+      'ma',
+      `ma${top}`,
+      1,
+      'a',
+      `a${top}`,
+      51,
+    );
+    expect(intersected.filter((s) => /\bSCAN signature_name_words\b/.test(s))).toEqual([]);
+    expect(intersected.filter((s) => s.startsWith('SEARCH signature_name_words'))).toEqual([
+      'SEARCH signature_name_words USING COVERING INDEX sqlite_autoindex_signature_name_words_1 (letter_id=? AND word>? AND word<?)',
+      'SEARCH signature_name_words USING COVERING INDEX sqlite_autoindex_signature_name_words_1 (letter_id=? AND word>? AND word<?)',
+    ]);
     expect(await plan('SELECT id, name FROM signatures WHERE id IN (?, ?, ?)', 1, 2, 3)).toEqual([
       'SEARCH signatures USING INTEGER PRIMARY KEY (rowid=?)',
     ]);

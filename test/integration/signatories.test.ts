@@ -2,6 +2,8 @@
 // searchable by any word's start ignoring case and accents; the words index follows every change
 // that lists or unlists a signature. Runs on both stores.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PressRepo } from '../../src/api/press-repo.js';
+import { searchWords } from '../../src/api/press-service.js';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
 import { addConfirmed, moderate } from '../helpers/signers.js';
 
@@ -176,5 +178,32 @@ describe('the signatories page', () => {
     expect(body.data.map((s) => s.name)).toEqual(['Amélie Api0', 'Amélie Api1', 'Amélie Api2']);
     const more = await t.app.inject(`/api/v1/letters/fair-pay/signatures?q=AMELIE&limit=3&cursor=${body.next_cursor}`);
     expect((more.json() as { data: Array<{ name: string }> }).data.map((s) => s.name)).toEqual(['Amélie Api3', 'Amélie Api4']);
+  });
+
+  it('finds the same names, in the same pages, whether a rare word leads or the words are intersected', async () => {
+    const start = t.clock.now().getTime();
+    const names = ['Ada Lindqvist', 'Adam Smith', 'Ada Smithers', 'Amélie Dupont', 'Dr Ada Lind', 'Bob Adams', 'Ada Ada', 'Zoë Smith'];
+    for (const [i, name] of names.entries()) await addConfirmed(t, letterId, name, new Date(start - Math.floor(i / 2) * 1000));
+    const probing = new PressRepo(t.store);
+    const intersecting = new PressRepo(t.store, { rareWordMatches: 0 });
+    for (const q of ['ada', 'ada smi', 'smi ada', 'lind ada', 'a s', 'ada ada', 'zz ada', 'amelie dup']) {
+      const words = searchWords(q);
+      const all = async (repo: PressRepo) => {
+        const seen: string[] = [];
+        let after: { verifiedAt: number; id: number } | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await repo.publicSignatures(letterId, 2, after, words);
+          seen.push(...page.map((s) => s.name));
+          const last = page.at(-1);
+          if (page.length < 2 || !last) break;
+          after = { verifiedAt: last.verifiedAt.getTime(), id: last.id };
+        }
+        return seen;
+      };
+      const expected = names.filter((name) => words.every((w) => searchWords(name).some((n) => n.startsWith(w))));
+      const probed = await all(probing);
+      expect(probed.slice().sort(), q).toEqual(expected.slice().sort());
+      expect(await all(intersecting), q).toEqual(probed);
+    }
   });
 });
