@@ -10,11 +10,14 @@ import { slugParams } from '../http/params.js';
 import type { PublicLetters } from '../letters/public-letters.js';
 import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
-import { cachePolicies, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
+import { cachePolicies, DOCUMENT_MAX_AGE, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
+import { CardCache, cardKey } from './link-card.js';
 import type { CountSnapshot, FeedRow, PressService } from './press-service.js';
 
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
+/** A card changes only when the count crosses a step: previews may keep it a few minutes. */
+const CARD_CACHE_CONTROL = `public, max-age=${DOCUMENT_MAX_AGE}, stale-while-revalidate=${DOCUMENT_MAX_AGE * 4}`;
 
 export interface ShareRouteServices {
   press: PressService;
@@ -22,6 +25,8 @@ export interface ShareRouteServices {
   eta: Eta;
   config: Config;
   now: () => Date;
+  /** The link-preview cards drawn so far (tests pass their own to count renders). */
+  cards?: CardCache;
 }
 
 export const shareRoutes: FastifyPluginAsync<ShareRouteServices> = async (root, services) => {
@@ -48,6 +53,27 @@ export const shareRoutes: FastifyPluginAsync<ShareRouteServices> = async (root, 
         badges.set(snapshot, badge);
       }
       return reply.type(SVG_TYPE).send(badge.svg);
+    },
+  );
+
+  // The link-preview card (og:image). The page's tag names the count step (?v=), and the card is
+  // drawn once per step; the query is only there to make previews fetch a new URL.
+  const cards = services.cards ?? new CardCache();
+  const cardHeaders = readOnlyHeaders(config, "default-src 'none'", { embeddable: true });
+  app.get(
+    '/letters/:slug/card.png',
+    { config: { securityHeaders: 'none' }, logLevel: 'warn', schema: { params: slugParams } },
+    async (request, reply) => {
+      reply.headers(cardHeaders);
+      const { head } = await press.count(request.params.slug);
+      const key = cardKey(head);
+      reply.header('cache-control', CARD_CACHE_CONTROL);
+      if (notModified(request, reply, `"card-${key}"`)) return reply;
+      const png = await cards.get(key, async () => {
+        const letter = await services.letters.publicLetter(request.params.slug);
+        return { title: letter.title, collective: letter.collective.name, signatureCount: head.signatureCount };
+      });
+      return reply.type('image/png').send(png);
     },
   );
 
