@@ -167,6 +167,7 @@ export class PressService {
       closes_at: iso(letter.closesAt),
       updated_at: lastChangedAt(letter).toISOString(),
       url: this.letterUrl(letter.slug),
+      milestones: letter.milestones.map((m) => ({ count: m.count, text: m.text, reached: letter.signatureCount >= m.count })),
       notable_signatories: notables.map((n) => ({ name: n.name, description: n.description, verified: n.signatureId !== null })),
       signatures_by_country: Object.fromEntries(countries.map((c) => [c.key, c.count])),
       log: { origin: log.origin, verifier_key: log.verifier_key, checkpoint_url: log.checkpoint_url, size: log.size },

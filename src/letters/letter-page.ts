@@ -19,6 +19,7 @@ import { COUNTRY_OPTIONS } from '../domain/countries.js';
 import { createFormStamp, sharedStampTime } from '../domain/form-stamp.js';
 import { isSignable } from '../domain/letter-rules.js';
 import { renderMarkdown } from '../domain/markdown.js';
+import { milestoneProgress } from '../domain/milestones.js';
 import { shareLinks } from '../domain/share-links.js';
 import { FreshCache } from '../fresh-cache.js';
 import type { FieldErrors } from '../signatures/signature-input.js';
@@ -139,6 +140,7 @@ export class LetterPage {
       canonical: url,
       metaTags: previewTags(letter, url),
       shareUrl: url,
+      milestones: milestoneProgress(letter.milestones, letter.signatureCount),
       shareLinks: shareLinks({ title: letter.title, summary: letter.summary, url }),
       nav: 'letters',
       noindex: preview,
