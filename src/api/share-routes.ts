@@ -12,7 +12,9 @@ import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
 import { cachePolicies, DOCUMENT_MAX_AGE, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
 import { CardCache, cardKey } from './link-card.js';
+import type { CountRow } from './press-repo.js';
 import type { CountSnapshot, FeedRow, PressService } from './press-service.js';
+import { renderWorldMap } from './world-map.js';
 
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
@@ -74,6 +76,28 @@ export const shareRoutes: FastifyPluginAsync<ShareRouteServices> = async (root, 
         return { title: letter.title, collective: letter.collective.name, signatureCount: head.signatureCount };
       });
       return reply.type('image/png').send(png);
+    },
+  );
+
+  // The world map of signers by country, for journalists to reuse. Redrawn only when the counts
+  // were re-read (the same array is returned while nothing changed), validated by its bytes.
+  const maps = new WeakMap<CountRow[], { svg: string; etag: string }>();
+  app.get(
+    '/letters/:slug/map.svg',
+    { config: { securityHeaders: 'none' }, logLevel: 'warn', schema: { params: slugParams } },
+    async (request, reply) => {
+      reply.headers(badgeHeaders);
+      const { head } = await press.count(request.params.slug);
+      const counts = await press.countryCounts(head.id);
+      let map = maps.get(counts);
+      if (!map) {
+        const svg = renderWorldMap(counts, { standalone: true });
+        map = { svg, etag: etagOf(svg) };
+        maps.set(counts, map);
+      }
+      reply.header('cache-control', policies.lists);
+      if (notModified(request, reply, map.etag)) return reply;
+      return reply.type(SVG_TYPE).send(map.svg);
     },
   );
 

@@ -15,6 +15,7 @@
 import type { Eta } from 'eta';
 import { CARD_HEIGHT, CARD_WIDTH, cardKey } from '../api/link-card.js';
 import type { PressService } from '../api/press-service.js';
+import { MAP_STEPS, renderWorldMap } from '../api/world-map.js';
 import { COUNTRY_OPTIONS } from '../domain/countries.js';
 import { createFormStamp, sharedStampTime } from '../domain/form-stamp.js';
 import { isSignable } from '../domain/letter-rules.js';
@@ -116,13 +117,14 @@ export class LetterPage {
     options: { preview?: boolean; formStamp?: string; locals?: Record<string, unknown> } = {},
   ): Promise<string> {
     const now = this.deps.now();
-    const [notables, recent, stats, bodyHtml, updates] = await Promise.all([
+    const [notables, recent, stats, bodyHtml, updates, countryCounts] = await Promise.all([
       this.deps.letters.notables(letter.id),
       this.deps.letters.recentPublicSignatures(letter.id, RECENT_SIGNATURES_ON_PAGE),
       this.deps.press.pageStats(letter, now),
       // Rendered once per text, not once per change of the page (every confirmation is one).
       this.bodies.get(letter.bodyMd, async () => renderMarkdown(letter.bodyMd)),
       this.deps.publicUpdates(letter.id),
+      this.deps.press.countryCounts(letter.id),
     ]);
     const preview = options.preview === true;
     const url = `${this.deps.publicUrl}/letters/${letter.slug}`;
@@ -141,6 +143,9 @@ export class LetterPage {
       metaTags: previewTags(letter, url),
       shareUrl: url,
       milestones: milestoneProgress(letter.milestones, letter.signatureCount),
+      // Drawn with the page (about a millisecond: the outlines are projected once per process).
+      worldMap: countryCounts.length > 0 ? renderWorldMap(countryCounts, { standalone: false, describedBy: 'country-list' }) : null,
+      mapSteps: MAP_STEPS,
       shareLinks: shareLinks({ title: letter.title, summary: letter.summary, url }),
       nav: 'letters',
       noindex: preview,
