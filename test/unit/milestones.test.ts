@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatMilestoneLines, milestoneProgress, milestonesProblem, parseMilestoneLines } from '../../src/domain/milestones.js';
+import { parseLetterFile } from '../../src/letters/letter-file.js';
 
 describe('parseMilestoneLines', () => {
   it('reads one milestone per line, with or without text, ignoring blank lines and thousands separators', () => {
@@ -72,5 +74,13 @@ describe('milestoneProgress', () => {
     const p = milestoneProgress(list, count);
     expect(p.reached.length).toBe(reached);
     expect(p.next?.count ?? null).toBe(next);
+  });
+});
+
+describe('the demo letters', () => {
+  it.each(['training-statement', 'unpaid-testing'])('%s has milestones and keeps its notables', (name) => {
+    const file = parseLetterFile(readFileSync(new URL(`../../src/letters/demo/${name}.md`, import.meta.url), 'utf8'));
+    expect(file.milestones?.length).toBeGreaterThanOrEqual(2);
+    expect(file.notable?.length).toBeGreaterThanOrEqual(3);
   });
 });
