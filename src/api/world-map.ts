@@ -12,7 +12,8 @@ import { countryCodeFromNumeric, countryName } from '../domain/countries.js';
 import { xmlText } from '../domain/xml.js';
 
 export const MAP_WIDTH = 960;
-export const MAP_HEIGHT = 440;
+/** The projection fills the width; this is the height that leaves the world, without Antarctica (checked by a test). */
+export const MAP_HEIGHT = 422;
 /** Room under the map for the legend, in the standalone SVG. */
 const LEGEND_HEIGHT = 44;
 
@@ -53,7 +54,7 @@ export function mapShapes(): Shape[] {
   const all = feature(topology, topology.objects.countries) as FeatureCollection<Geometry, { name: string }>;
   // Antarctica has no signers to show and would take a fifth of the height.
   const land = { ...all, features: all.features.filter((f) => f.id !== '010') };
-  const projection = geoEqualEarth().fitSize([MAP_WIDTH, MAP_HEIGHT], land);
+  const projection = geoEqualEarth().fitWidth(MAP_WIDTH, land);
   const path = geoPath(projection).digits(1);
   shapes = land.features.flatMap((f) => {
     const d = compactPath(path(f) ?? '');

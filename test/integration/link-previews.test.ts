@@ -51,7 +51,7 @@ describe('the letter page', () => {
     const url = 'https://letters.example/letters/fair-pay';
     const hrefs = [...html.matchAll(/<li><a href="([^"]+)" rel="noopener"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
     expect(hrefs.map((h) => new URL(h).protocol + (new URL(h).host || ''))).toEqual([
-      'https:toot.kytta.dev',
+      'https:mastodonshare.com',
       'https:bsky.app',
       'https:x.com',
       'https:www.facebook.com',

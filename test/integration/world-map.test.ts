@@ -85,7 +85,7 @@ describe('the letter page', () => {
     expect(list).toBeGreaterThan(0);
     expect(map).toBeGreaterThan(list);
     expect(html).toMatch(
-      /<svg class="world-map" viewBox="0 0 960 440" role="img" aria-label="World map of signatures by country: 3 signatures from 1 country; most from United Kingdom \(3\)\." aria-describedby="country-list">/,
+      /<svg class="world-map" viewBox="0 0 960 422" role="img" aria-label="World map of signatures by country: 3 signatures from 1 country; most from United Kingdom \(3\)\." aria-describedby="country-list">/,
     );
     expect(html).toContain('<title>United Kingdom: 3 signatures</title>');
     expect(html).toContain('<ul class="map-legend"');

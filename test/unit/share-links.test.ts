@@ -13,7 +13,10 @@ describe('shareLinks', () => {
   });
 
   it('carries the title and the address, encoded', () => {
-    expect(byId.mastodon?.searchParams.get('text')).toBe('Fair pay & credit https://letters.example/letters/fair-pay');
+    expect(byId.mastodon?.origin).toBe('https://mastodonshare.com');
+    expect(byId.mastodon?.searchParams.get('text')).toBe('Fair pay & credit');
+    expect(byId.mastodon?.searchParams.get('url')).toBe(letter.url);
+    expect(byId.bluesky?.searchParams.get('text')).toBe('Fair pay & credit https://letters.example/letters/fair-pay');
     expect(byId.x?.searchParams.get('text')).toBe('Fair pay & credit');
     expect(byId.x?.searchParams.get('url')).toBe(letter.url);
     expect(byId.facebook?.searchParams.get('u')).toBe(letter.url);
@@ -27,5 +30,13 @@ describe('shareLinks', () => {
     const params = new URLSearchParams(mail.slice('mailto:?'.length));
     expect(params.get('subject')).toBe('Fair pay & credit');
     expect(params.get('body')).toBe(`Why we ask.\n\n${letter.url}`);
+  });
+
+  it('says what the signer chose to say, when given', () => {
+    const links = shareLinks({ ...letter, text: 'I signed "Fair pay & credit".' });
+    const x = new URL(links.find((l) => l.id === 'x')!.href);
+    expect(x.searchParams.get('text')).toBe('I signed "Fair pay & credit".');
+    const mail = links.find((l) => l.id === 'email')!.href;
+    expect(new URLSearchParams(mail.slice('mailto:?'.length)).get('body')).toBe(`I signed "Fair pay & credit".\n\n${letter.url}`);
   });
 });

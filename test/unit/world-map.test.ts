@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactPath, MAP_STEPS, mapStep } from '../../src/api/world-map.js';
+import { compactPath, MAP_HEIGHT, MAP_STEPS, MAP_WIDTH, mapShapes, mapStep } from '../../src/api/world-map.js';
 
 /** Absolute points back from a compact path. */
 function points(d: string): Array<[number, number]> {
@@ -29,6 +29,24 @@ describe('compactPath', () => {
       [100, 100],
       [101, 100],
     ]);
+  });
+});
+
+describe('mapShapes', () => {
+  it('fills the map: the world touches both sides, the top and the bottom, and nothing is outside', () => {
+    const all = mapShapes().flatMap((shape) => points(shape.d));
+    const xs = all.map(([x]) => x);
+    const ys = all.map(([, y]) => y);
+    expect([Math.min(...xs), Math.max(...xs)]).toEqual([0, MAP_WIDTH]);
+    expect(Math.min(...ys)).toBe(0);
+    expect(Math.max(...ys)).toBeGreaterThan(MAP_HEIGHT - 2);
+    expect(Math.max(...ys)).toBeLessThanOrEqual(MAP_HEIGHT);
+  });
+
+  it('names countries by their ISO code where the atlas has one', () => {
+    const shapes = mapShapes();
+    expect(shapes.find((s) => s.code === 'FR')?.name).toBe('France');
+    expect(shapes.filter((s) => s.code === null).length).toBeLessThanOrEqual(5);
   });
 });
 
