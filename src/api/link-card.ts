@@ -32,16 +32,24 @@ export interface CardFacts {
   signatureCount: number;
 }
 
-/** What a card depends on: the letter, its last edit and the count's step. Names the card in its URL and ETag. */
-export function cardKey(letter: { id: number; updatedAt: Date; signatureCount: number }): string {
-  return `${letter.id.toString(36)}-${letter.updatedAt.getTime().toString(36)}-${countStep(letter.signatureCount).toString(36)}`;
+/**
+ * The count a card shows: exact below 10 (a new letter's first signatures each get a card, at
+ * most ten), then its step (see count-step.ts), so every card drawn within a step says the same.
+ */
+function shownCount(count: number): number {
+  return count < 10 ? Math.max(0, Math.floor(count)) : countStep(count);
 }
 
-/** The count as the card says it: exact below 10, then the step with a plus ("1,200+"). */
+/** What a card depends on: the letter, its last edit and the count shown. Names the card in its URL and ETag. */
+export function cardKey(letter: { id: number; updatedAt: Date; signatureCount: number }): string {
+  return `${letter.id.toString(36)}-${letter.updatedAt.getTime().toString(36)}-${shownCount(letter.signatureCount).toString(36)}`;
+}
+
+/** The count as the card says it: "3 signatures", then the step with a plus ("1,200+ signatures"). */
 export function cardCountText(count: number): string {
-  const step = countStep(count);
-  if (count < 10 || step === count) return `${numberFormat.format(count)} ${count === 1 ? 'signature' : 'signatures'}`;
-  return `${numberFormat.format(step)}+ signatures`;
+  const shown = shownCount(count);
+  if (count < 10) return `${numberFormat.format(shown)} ${shown === 1 ? 'signature' : 'signatures'}`;
+  return `${numberFormat.format(shown)}+ signatures`;
 }
 
 type Fonts = Parameters<typeof satori>[1]['fonts'];

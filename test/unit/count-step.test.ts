@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cardCountText, cardKey } from '../../src/api/link-card.js';
 import { countStep, countStepSize } from '../../src/domain/count-step.js';
 
 describe('countStep', () => {
@@ -27,5 +28,31 @@ describe('countStep', () => {
   it('is the same within a step and changes when the count crosses one', () => {
     expect(countStep(141)).toBe(countStep(199));
     expect(countStep(199)).not.toBe(countStep(200));
+  });
+});
+
+describe('the link-preview card', () => {
+  const letter = (signatureCount: number) => ({ id: 7, updatedAt: new Date(1_780_000_000_000), signatureCount });
+
+  it('says the same count for every count that gives the same key', () => {
+    for (const [a, b] of [
+      [10, 19],
+      [100, 199],
+      [11_204, 19_999],
+    ] as const) {
+      expect(cardKey(letter(a))).toBe(cardKey(letter(b)));
+      expect(cardCountText(a)).toBe(cardCountText(b));
+    }
+    expect(cardCountText(11_204)).toBe('10,000+ signatures');
+    expect(cardCountText(100)).toBe('100+ signatures');
+  });
+
+  it('counts the first signatures one by one', () => {
+    expect([0, 1, 9].map(cardCountText)).toEqual(['0 signatures', '1 signature', '9 signatures']);
+    expect(cardKey(letter(3))).not.toBe(cardKey(letter(4)));
+  });
+
+  it('changes with an edit of the letter', () => {
+    expect(cardKey({ ...letter(50), updatedAt: new Date(1_780_000_000_001) })).not.toBe(cardKey(letter(50)));
   });
 });
