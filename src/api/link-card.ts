@@ -135,15 +135,12 @@ export async function renderCard(facts: CardFacts): Promise<Buffer> {
 /** Cards by key, with renders in flight shared: two readers of a new step cost one render. */
 export class CardCache {
   private readonly cards = new Map<string, Promise<Buffer>>();
-  /** How many cards were drawn (for tests and measuring). */
-  renders = 0;
 
   constructor(private readonly render: (facts: CardFacts) => Promise<Buffer> = renderCard) {}
 
   get(key: string, facts: () => Promise<CardFacts>): Promise<Buffer> {
     let card = this.cards.get(key);
     if (!card) {
-      this.renders += 1;
       card = facts().then((f) => this.render(f));
       this.cards.set(key, card);
       // A failed render is not kept: the next request tries again.

@@ -27,8 +27,6 @@ export interface ShareRouteServices {
   eta: Eta;
   config: Config;
   now: () => Date;
-  /** The link-preview cards drawn so far (tests pass their own to count renders). */
-  cards?: CardCache;
 }
 
 export const shareRoutes: FastifyPluginAsync<ShareRouteServices> = async (root, services) => {
@@ -60,7 +58,7 @@ export const shareRoutes: FastifyPluginAsync<ShareRouteServices> = async (root, 
 
   // The link-preview card (og:image). The page's tag names the count step (?v=), and the card is
   // drawn once per step; the query is only there to make previews fetch a new URL.
-  const cards = services.cards ?? new CardCache();
+  const cards = new CardCache();
   const cardHeaders = readOnlyHeaders(config, "default-src 'none'", { embeddable: true });
   app.get(
     '/letters/:slug/card.png',

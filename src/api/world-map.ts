@@ -121,13 +121,12 @@ export function mapSummary(counts: ReadonlyArray<{ key: string; count: number }>
  */
 export function renderWorldMap(
   counts: ReadonlyArray<{ key: string; count: number }>,
-  options: { standalone: boolean; id?: string; describedBy?: string },
+  options: { standalone: boolean; describedBy?: string },
 ): string {
   const byCode = new Map(counts.map((c) => [c.key, c.count]));
   const height = MAP_HEIGHT + (options.standalone ? LEGEND_HEIGHT : 0);
   const attrs = [
     options.standalone ? 'xmlns="http://www.w3.org/2000/svg"' : '',
-    options.id ? `id="${options.id}"` : '',
     'class="world-map"',
     `viewBox="0 0 ${MAP_WIDTH} ${height}"`,
     options.standalone ? `width="${MAP_WIDTH}" height="${height}"` : '',
