@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { checkFormStamp } from '../domain/form-stamp.js';
 import { isSignable, signingEndedAt } from '../domain/letter-rules.js';
+import { shareLinks } from '../domain/share-links.js';
 import { isConfirmed } from '../domain/signature-lifecycle.js';
 import { isWellFormedToken } from '../domain/tokens.js';
 import { ValidationFailed } from '../errors.js';
@@ -204,7 +205,9 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
       // A counted signature is in the letter's public log: its receipt proves it (log/receipt-routes.ts).
       receiptUrl: signer.status === 'verified' ? `/verify/${signer.token}/receipt` : null,
       // Asking others to sign makes sense only while they can.
-      share: isSignable(letter, now) ? shareLinks(url, letter.title) : [],
+      share: isSignable(letter, now)
+        ? shareLinks({ title: letter.title, summary: letter.summary, url, text: `I signed "${letter.title}".` })
+        : [],
       pageTitle: late ? 'Signing has closed' : signer.status === 'held' ? 'Signature received' : 'Thank you for signing',
       noindex: true,
     });
@@ -217,15 +220,4 @@ type LinkProblem = 'unknown' | 'expired' | 'inactive' | 'withdraw_expired';
 function linkProblem(reply: FastifyReply, kind: LinkProblem, letter?: LetterWithCollective, token?: string) {
   reply.code(kind === 'unknown' ? 404 : 410);
   return reply.view('signatures/link-problem', { kind, letter, token, pageTitle: 'This link does not work', noindex: true });
-}
-function shareLinks(url: string, title: string) {
-  const text = `I signed "${title}".`;
-  const e = encodeURIComponent;
-  return [
-    { label: 'Bluesky', href: `https://bsky.app/intent/compose?text=${e(`${text} ${url}`)}` },
-    { label: 'Mastodon', href: `https://mastodonshare.com/?text=${e(text)}&url=${e(url)}` },
-    { label: 'X', href: `https://x.com/intent/post?text=${e(text)}&url=${e(url)}` },
-    { label: 'Facebook', href: `https://www.facebook.com/sharer/sharer.php?u=${e(url)}` },
-    { label: 'Email', href: `mailto:?subject=${e(title)}&body=${e(`${text}\n\n${url}`)}` },
-  ];
 }
