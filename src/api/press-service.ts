@@ -168,6 +168,7 @@ export class PressService {
       closes_at: iso(letter.closesAt),
       updated_at: lastChangedAt(letter).toISOString(),
       url: this.letterUrl(letter.slug),
+      milestones: letter.milestones.map((m) => ({ count: m.count, text: m.text, reached: letter.signatureCount >= m.count })),
       notable_signatories: notables.map((n) => ({ name: n.name, description: n.description, verified: n.signatureId !== null })),
       signatures_by_country: Object.fromEntries(countries.map((c) => [c.key, c.count])),
       log: { origin: log.origin, verifier_key: log.verifier_key, checkpoint_url: log.checkpoint_url, size: log.size },
@@ -247,10 +248,7 @@ export class PressService {
 
   /** The chart and country breakdown on a letter page. */
   async pageStats(letter: { id: number; signatureCount: number }, now: Date): Promise<PageStats> {
-    const { hours, countries } = await this.stats.get(String(letter.id), async () => ({
-      hours: await this.deps.repo.hours(letter.id),
-      countries: await this.deps.repo.countries(letter.id),
-    }));
+    const { hours, countries } = await this.statsOf(letter.id);
     const interval = chartInterval(hours[0]?.hour, now.getTime());
     const buckets = bucketsOf(hours, interval);
     const chart = cumulativeChart(buckets, { bucketMs: interval === 'hour' ? HOUR_MS : DAY_MS, until: now.getTime() });
@@ -262,6 +260,21 @@ export class PressService {
 
   private async buckets(letterId: number, interval: Interval) {
     return bucketsOf(await this.deps.repo.hours(letterId), interval);
+  }
+
+  /**
+   * Counted signatures in every country, largest first (for the map): the same cached read as the
+   * page's breakdown, and the same array while nothing changed, so a map can be kept per array.
+   */
+  async countryCounts(letterId: number): Promise<CountRow[]> {
+    return (await this.statsOf(letterId)).countries;
+  }
+
+  private statsOf(letterId: number) {
+    return this.stats.get(String(letterId), async () => ({
+      hours: await this.deps.repo.hours(letterId),
+      countries: await this.deps.repo.countries(letterId),
+    }));
   }
 
   private async head(slug: string): Promise<HeadWithLog> {

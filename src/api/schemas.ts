@@ -122,6 +122,15 @@ export const letterDetail = z
     closes_at: nullableTimestamp('When it stops taking signatures, if a deadline is set.'),
     updated_at: timestamp('Last public change, counts included.'),
     url,
+    milestones: z
+      .array(
+        z.object({
+          count: z.number().int().positive().describe('A number of signatures.'),
+          text: z.string().describe('What happens when the letter reaches it, in the organizers’ words; may be empty.'),
+          reached: z.boolean().describe('True once `signature_count` is at least `count`.'),
+        }),
+      )
+      .describe('Counts the organizers announced on the way, smallest first; empty when they set none.'),
     notable_signatories: z.array(notableSignatory).describe('In the order the organizers chose.'),
     signatures_by_country: z
       .record(z.string().regex(/^[A-Z]{2}$/), z.number().int().positive())

@@ -9,6 +9,7 @@ import { suggestEmail } from '../domain/email-suggestion.js';
 import { checkFormStamp } from '../domain/form-stamp.js';
 import { isSignable, signingEndedAt } from '../domain/letter-rules.js';
 import { openSentTo, SENT_TO_COOKIE, SENT_TO_MAX_AGE_MS, sealSentTo } from '../domain/sent-to.js';
+import { shareLinks } from '../domain/share-links.js';
 import { isConfirmed } from '../domain/signature-lifecycle.js';
 import { isWellFormedToken } from '../domain/tokens.js';
 import { ValidationFailed } from '../errors.js';
@@ -236,7 +237,9 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
       // A counted signature is in the letter's public log: its receipt proves it (log/receipt-routes.ts).
       receiptUrl: signer.status === 'verified' ? `/verify/${signer.token}/receipt` : null,
       // Asking others to sign makes sense only while they can.
-      share: isSignable(letter, now) ? shareLinks(url, letter.title) : [],
+      share: isSignable(letter, now)
+        ? shareLinks({ title: letter.title, summary: letter.summary, url, text: `I signed "${letter.title}".` })
+        : [],
       pageTitle: late ? 'Signing has closed' : signer.status === 'held' ? 'Signature received' : 'Thank you for signing',
       noindex: true,
     });
@@ -250,18 +253,6 @@ function linkProblem(reply: FastifyReply, kind: LinkProblem, letter?: LetterWith
   reply.code(kind === 'unknown' ? 404 : 410);
   return reply.view('signatures/link-problem', { kind, letter, token, pageTitle: 'This link does not work', noindex: true });
 }
-function shareLinks(url: string, title: string) {
-  const text = `I signed "${title}".`;
-  const e = encodeURIComponent;
-  return [
-    { label: 'Bluesky', href: `https://bsky.app/intent/compose?text=${e(`${text} ${url}`)}` },
-    { label: 'Mastodon', href: `https://mastodonshare.com/?text=${e(text)}&url=${e(url)}` },
-    { label: 'X', href: `https://x.com/intent/post?text=${e(text)}&url=${e(url)}` },
-    { label: 'Facebook', href: `https://www.facebook.com/sharer/sharer.php?u=${e(url)}` },
-    { label: 'Email', href: `mailto:?subject=${e(title)}&body=${e(`${text}\n\n${url}`)}` },
-  ];
-}
-
 /** One cookie's value from a Cookie header (public pages do without the cookie plugin). */
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const pair of (header ?? '').split(';')) {

@@ -191,7 +191,8 @@ describe('the letter page', () => {
     expect(labels('chart-x')).toEqual(['20 May 2026', '1 June 2026']);
 
     expect(html).toContain('id="countries-title"');
-    const countries = html.slice(html.indexOf('<ul class="countries">'), html.indexOf('</ul>', html.indexOf('<ul class="countries">')));
+    const start = html.indexOf('<ul class="countries"');
+    const countries = html.slice(start, html.indexOf('</ul>', start));
     const names = [...countries.matchAll(/<span>([^<]+)<\/span>/g)].map((m) => m[1]);
     expect(names).toEqual(['United Kingdom', 'France']);
     expect(countries).toContain('<rect width="100.0"');

@@ -74,6 +74,11 @@ describe('a database from before the signature lifecycle', () => {
       { n: 0 },
     ]);
 
+    // Letters had no milestones: they have none now, and the page and API say so without failing.
+    expect(await sql('SELECT milestones FROM letters')).toEqual([{ milestones: '[]' }]);
+    expect((await t.app.inject('/api/v1/letters/fair-pay')).json().milestones).toEqual([]);
+    expect((await t.app.inject('/letters/fair-pay')).body).not.toContain('Next milestone');
+
     // Mail queued before the upgrade was rendered then: it is delivered as it was written.
     const pending = await queuedMail(t, 'pending@example.org');
     expect(pending?.kind).toBe('rendered');

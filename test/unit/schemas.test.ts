@@ -24,6 +24,7 @@ const KINDS: Record<Dialect, Record<string, string>> = {
     // Milliseconds since 1970 (not seconds: mode `timestamp` would lose them).
     'integer, mode timestamp_ms': 'time to the millisecond',
     'integer, mode boolean': 'boolean',
+    'text, mode json': 'json',
   },
   postgres: {
     integer: 'integer',
@@ -34,6 +35,7 @@ const KINDS: Record<Dialect, Record<string, string>> = {
     'text COLLATE "C"': 'text',
     'timestamp (3) with time zone': 'time to the millisecond',
     boolean: 'boolean',
+    jsonb: 'json',
   },
 };
 
@@ -76,7 +78,9 @@ function sqlText(value: unknown): string {
 }
 
 function sqlKind(dialect: Dialect, table: string, c: Columnish): string {
-  const declared = dialect === 'sqlite' && c.mode && c.mode !== 'number' ? `${c.getSQLType()}, mode ${c.mode}` : c.getSQLType();
+  // drizzle names SQLite's JSON text by its data type, not by a mode.
+  const mode = c.mode ?? (c.dataType === 'json' ? 'json' : undefined);
+  const declared = dialect === 'sqlite' && mode && mode !== 'number' ? `${c.getSQLType()}, mode ${mode}` : c.getSQLType();
   const kind = KINDS[dialect][declared];
   if (!kind) throw new Error(`${dialect} ${table}.${c.name}: no equivalent known for ${declared} (add it to KINDS)`);
   return kind;

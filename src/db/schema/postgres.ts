@@ -7,7 +7,8 @@
 // `signatures`. Each is split into slots: a confirmation adds to one slot chosen at random, and
 // readers sum them, so concurrent confirmations of one letter do not queue on one row.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Milestone } from '../../domain/milestones.js';
 import {
   DUPLICATE_NAME_POLICIES,
   HOLD_REASONS,
@@ -62,6 +63,8 @@ export const letters = pgTable(
     publishedAt: timestamp('published_at', TIME),
     closedAt: timestamp('closed_at', TIME),
     duplicateNames: text('duplicate_names', { enum: DUPLICATE_NAME_POLICIES }).notNull().default('hold'),
+    /** Counts announced on the way, ascending, with what happens there (domain/milestones.ts); not part of the signed text. */
+    milestones: jsonb('milestones').$type<Milestone[]>().notNull().default([]),
     /** Current text version; signatures record the version they signed. */
     version: integer('version').notNull().default(1),
     /** When the text of a published letter was last edited (null if never). */

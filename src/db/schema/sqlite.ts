@@ -8,6 +8,7 @@
 // readers sum them, so concurrent confirmations of one letter do not queue on one row.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Milestone } from '../../domain/milestones.js';
 import {
   DUPLICATE_NAME_POLICIES,
   HOLD_REASONS,
@@ -52,6 +53,8 @@ export const letters = sqliteTable(
     publishedAt: integer('published_at', { mode: 'timestamp_ms' }),
     closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
     duplicateNames: text('duplicate_names', { enum: DUPLICATE_NAME_POLICIES }).notNull().default('hold'),
+    /** Counts announced on the way, ascending, with what happens there (domain/milestones.ts); not part of the signed text. */
+    milestones: text('milestones', { mode: 'json' }).$type<Milestone[]>().notNull().default([]),
     /** Current text version; signatures record the version they signed. */
     version: integer('version').notNull().default(1),
     /** When the text of a published letter was last edited (null if never). */
