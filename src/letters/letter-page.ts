@@ -40,6 +40,8 @@ export interface SignFormState {
   notice?: string;
   /** The form's stamp to send back (a quick person keeps the one their page load issued). */
   formStamp?: string;
+  /** The address's domain looks mistyped: what was typed and what was probably meant. */
+  emailSuggestion?: { typed: string; suggested: string };
 }
 
 export interface LetterPageDeps {
@@ -157,6 +159,7 @@ export class LetterPage {
       values: form.values ?? {},
       errors: form.errors ?? {},
       formNotice: form.notice ?? null,
+      emailSuggestion: form.emailSuggestion ?? null,
     });
   }
 }

@@ -46,6 +46,15 @@ describe('a database from before the signature lifecycle', () => {
       { email: 'rej@example.org', status: 'rejected', refused: 1 },
     ]);
     expect(await letterCount(t, 'fair-pay')).toBe(2);
+    // The listed signatures' name words, for the public search: the counted two only.
+    expect(await sql('SELECT signature_id AS id, word FROM signature_name_words ORDER BY signature_id, word')).toEqual([
+      { id: 1, word: 'ada' },
+      { id: 1, word: 'lovelace' },
+      { id: 2, word: 'grace' },
+      { id: 2, word: 'hopper' },
+    ]);
+    const found = await t.app.inject('/api/v1/letters/fair-pay/signatures?q=LOVE');
+    expect((found.json() as { data: Array<{ name: string }> }).data.map((s) => s.name)).toEqual(['Ada Lovelace']);
     // Until the log's first run (within a second of starting) the counted signatures are not in it.
     expect((await findDrift(t.store)).map((d) => [d.counter, d.key])).toEqual([
       ['log', 'replayed count'],

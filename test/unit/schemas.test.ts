@@ -31,6 +31,8 @@ const KINDS: Record<Dialect, Record<string, string>> = {
     // SQLite's integers are 64 bits; PostgreSQL says the size. BIGINT_COLUMNS names where it is 8 bytes.
     bigint: 'integer',
     text: 'text',
+    // Compared byte by byte, as SQLite compares all text (schema/postgres.ts, byteOrderText).
+    'text COLLATE "C"': 'text',
     'timestamp (3) with time zone': 'time to the millisecond',
     boolean: 'boolean',
     jsonb: 'json',
@@ -97,7 +99,8 @@ function defaultOf(dialect: Dialect, c: Columnish): string | null {
 function column(dialect: Dialect, table: string, c: Columnish) {
   return {
     name: c.name,
-    type: c.dataType,
+    // A custom column type (byteOrderText) holds what its SQL type holds: text is a string.
+    type: c.dataType === 'custom' && sqlKind(dialect, table, c) === 'text' ? 'string' : c.dataType,
     sql: sqlKind(dialect, table, c),
     enum: c.enumValues ?? null,
     notNull: c.notNull,

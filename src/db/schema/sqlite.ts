@@ -160,6 +160,32 @@ export const signatures = sqliteTable(
   ],
 );
 
+/**
+ * The folded words of every listed signature's name (the words of its name_key), so the public
+ * search finds a name by the start of any of its words through an index instead of reading every
+ * name. A row exists exactly while its signature is listed (counted, shown by choice, not hidden):
+ * written and removed in the same transaction as the change that lists or unlists it. The
+ * confirmation time is in the key, so a page of matches, newest first, reads index entries only.
+ */
+export const signatureNameWords = sqliteTable(
+  'signature_name_words',
+  {
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id),
+    word: text('word').notNull(),
+    verifiedAt: integer('verified_at', { mode: 'timestamp_ms' }).notNull(),
+    signatureId: integer('signature_id')
+      .notNull()
+      .references(() => signatures.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.letterId, t.word, t.verifiedAt, t.signatureId] }),
+    // A signature's own words: removing them, and checking a search's other words.
+    index('signature_name_words_signature_idx').on(t.signatureId, t.word),
+  ],
+);
+
 /** Signer links. Only SHA-256 hashes of tokens are stored; every link expires. */
 export const signatureTokens = sqliteTable(
   'signature_tokens',
