@@ -1,6 +1,7 @@
 // The letter editor's form: what organizers may type, and the messages they see.
 import { z } from 'zod';
 import { DUPLICATE_NAME_POLICIES } from '../db/vocabulary.js';
+import { formatMilestoneLines, MILESTONES_MAX, parseMilestoneLines } from '../domain/milestones.js';
 import { isSlug, SLUG_MAX, slugify } from '../domain/slug.js';
 import { hasControlCharacters } from '../domain/text.js';
 import type { LetterFields } from '../letters/letter-repo.js';
@@ -57,6 +58,18 @@ export const letterFormSchema = z
         }
         return n;
       }),
+    milestones: text('The milestones')
+      .max(MILESTONES_MAX * 260, 'The milestones are too long: at most 20 lines of up to 200 characters.')
+      .optional()
+      .default('')
+      .transform((v, ctx) => {
+        const parsed = parseMilestoneLines(v);
+        if (!parsed.ok) {
+          ctx.addIssue({ code: 'custom', message: parsed.message });
+          return z.NEVER;
+        }
+        return parsed.milestones;
+      }),
     closes_at: text('The closing date')
       .optional()
       .default('')
@@ -93,6 +106,7 @@ export function toLetterFields(form: LetterForm): LetterFields {
     addressee: form.addressee,
     bodyMd: form.body,
     goal: form.goal,
+    milestones: form.milestones,
     closesAt: form.closes_at,
     duplicateNames: form.duplicate_names,
   };
@@ -107,6 +121,7 @@ export function letterFormValues(letter: LetterFields): Record<string, string> {
     addressee: letter.addressee,
     body: letter.bodyMd,
     goal: letter.goal === null ? '' : String(letter.goal),
+    milestones: formatMilestoneLines(letter.milestones ?? []),
     closes_at: formatUtcDateTime(letter.closesAt),
     duplicate_names: letter.duplicateNames ?? 'hold',
   };
