@@ -43,6 +43,23 @@ describe.skipIf(!run)('the letter page in Arabic', () => {
     });
   }
 
+  it('lists the signatories in Arabic on a phone, accessible and without sideways scrolling', async () => {
+    const context = await e2e.browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${e2e.server.url}/letters/${SLUG}/signatures?lang=ar`);
+      expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+      expect(await page.locator('h1').textContent()).toBe('الموقّعون');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      const violations = await axeViolations(page);
+      expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+      await screenshot(page, 'signatories-ar-phone');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('lets a keyboard reach the language switcher and change the language', async () => {
     const context = await e2e.browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
