@@ -2,19 +2,34 @@
 // links): the outbox worker renders it after the transaction that queued it has committed, so a
 // signing transaction contains SQL and nothing else.
 import type { Eta } from 'eta';
+import type { HoldReason } from '../db/vocabulary.js';
+import { currentTranslator, withLocale } from '../i18n/context.js';
+import { isLocale, type Locale } from '../i18n/locales.js';
 
 export interface MailData {
   /** Confirm a signature; the withdrawal link rides along. */
   verify: { name: string; letterTitle: string; letterSlug: string; verifyToken: string; withdrawToken: string };
   /** The address signed already: a reminder and a fresh withdrawal link, never a second signature. */
   already_signed: { name: string; letterTitle: string; letterSlug: string; withdrawToken: string };
-  organizer_reset: { name: string; token: string; hours: number };
-  organizer_invite: { inviter: string; collective: string; role: string; roleDescription: string; token: string; days: number };
+  /** Organizer mail carries its recipient's language (absent from rows queued before there was one: English). */
+  organizer_reset: { language?: Locale; name: string; token: string; hours: number };
+  /** `role` is the role's code (a label in English in older rows), put in words when rendered. */
+  organizer_invite: {
+    language?: Locale;
+    inviter: string;
+    collective: string;
+    role: string;
+    roleDescription: string;
+    token: string;
+    days: number;
+  };
   /** Signatures held for review in a collective since its last digest (organizers/moderation-digest.ts). */
   moderation_digest: {
+    language?: Locale;
     name: string;
     collective: string;
-    letters: Array<{ id: number; title: string; total: number; reasons: Array<{ label: string; count: number }> }>;
+    /** A reason's `label` is its English words, kept for rows queued before `reason` was. */
+    letters: Array<{ id: number; title: string; total: number; reasons: Array<{ reason?: HoldReason; label: string; count: number }> }>;
     minutes: number;
   };
   /** Mail rendered before it was queued (rows written by earlier versions of the site). */
@@ -57,9 +72,15 @@ export interface OutgoingMail extends RenderedMail, RenderedExtras {
 const TEMPLATES: { [K in Exclude<MailKind, 'rendered'>]: { view: string; subject: (data: MailData[K]) => string } } = {
   verify: { view: 'verify', subject: (d) => `Confirm your signature: ${d.letterTitle}` },
   already_signed: { view: 'already-signed', subject: (d) => `You have already signed: ${d.letterTitle}` },
-  organizer_reset: { view: 'organizer-reset', subject: () => 'Reset your Undersigned password' },
-  organizer_invite: { view: 'organizer-invite', subject: (d) => `${d.inviter} invites you to ${d.collective} on Undersigned` },
-  moderation_digest: { view: 'moderation-digest', subject: (d) => `Signatures waiting for review: ${d.collective}` },
+  organizer_reset: { view: 'organizer-reset', subject: () => currentTranslator().t('organizers.mail.reset.subject') },
+  organizer_invite: {
+    view: 'organizer-invite',
+    subject: (d) => currentTranslator().t('organizers.mail.invite.subject', { inviter: d.inviter, collective: d.collective }),
+  },
+  moderation_digest: {
+    view: 'moderation-digest',
+    subject: (d) => currentTranslator().t('organizers.mail.digest.subject', { collective: d.collective }),
+  },
 };
 
 /** The links a template shows, built from the site's public address and the tokens in the data. */
@@ -98,11 +119,16 @@ export function renderMail(eta: Eta, publicUrl: string, mail: { kind: string; da
   }
   if (!isMailKind(mail.kind)) throw new Error(`unknown mail template "${mail.kind}"`);
   const template = TEMPLATES[mail.kind as Exclude<MailKind, 'rendered'>] as { view: string; subject: (d: unknown) => string };
-  const subject = template.subject(data);
-  const context = { ...data, ...links(publicUrl, mail.kind, data), subject };
-  return {
-    subject,
-    html: eta.render(`/emails/${template.view}`, context),
-    text: eta.render(`/emails/${template.view}-text`, context),
+  const render = (): RenderedMail => {
+    const subject = template.subject(data);
+    const context = { ...data, ...links(publicUrl, mail.kind, data), subject };
+    return {
+      subject,
+      html: eta.render(`/emails/${template.view}`, context),
+      text: eta.render(`/emails/${template.view}-text`, context),
+    };
   };
+  // A row that names its language is rendered in it, subject included; otherwise in the language
+  // the caller is in (English outside any).
+  return isLocale(data.language) ? withLocale(data.language, render) : render();
 }

@@ -1,40 +1,13 @@
-// Audit actions in words, for the owners' audit log page.
-const LABELS: Record<string, string> = {
-  'organizer.create': 'Account created (command line)',
-  'organizer.signin_link': 'Sign-in link issued (command line)',
-  'organizer.password_set': 'Password set',
-  'organizer.login': 'Signed in',
-  'organizer.logout': 'Signed out',
-  'letter.create': 'Letter created',
-  'letter.update': 'Letter edited',
-  'letter.new_version': 'Letter text edited (new version)',
-  'letter.status': 'Letter status changed',
-  'notable.add': 'Notable added by hand',
-  'notable.promote': 'Signature promoted to notable',
-  'notable.update': 'Notable entry edited',
-  'notable.remove': 'Notable entry removed',
-  'notable.move': 'Notable entry moved',
-  'signature.approve': 'Signature approved',
-  'signature.reject': 'Signature rejected as duplicate',
-  'signature.hide': 'Signature hidden from the public list',
-  'signature.unhide': 'Signature shown again',
-  'signature.fraudulent': 'Signature removed as fraudulent',
-  'signature.erase': 'Signer’s personal data erased',
-  'signatures.export': 'Signatures exported (with emails)',
-  'member.invite': 'Member invited',
-  'member.invite_revoked': 'Invitation revoked',
-  'member.join': 'Member joined',
-  'member.role': 'Member role changed',
-  'member.remove': 'Member removed',
-  'update.create': 'Update to signers written',
-  'update.edit': 'Update to signers edited',
-  'update.test': 'Update tested (mailed to the organizer only)',
-  'update.send': 'Update sent to signers',
-  'member.digest_mail': 'Mail about held signatures turned on or off',
-};
+// Audit actions in words, for the owners' audit log page: `organizers.audit.action.<action>` in
+// the reader's language; an action without a message (one a newer version wrote) shows as stored.
+import { currentTranslator } from '../i18n/context.js';
+import { DEFAULT_LOCALE } from '../i18n/locales.js';
+import { translatorFor } from '../i18n/translator.js';
 
 export function describeAction(action: string): string {
-  return LABELS[action] ?? action;
+  const key = `organizers.audit.action.${action}`;
+  const t = currentTranslator();
+  return t.has(key) || translatorFor(DEFAULT_LOCALE).has(key) ? t.t(key) : action;
 }
 
 /** Stored JSON, indented for reading; anything unparsable is shown as it is. */

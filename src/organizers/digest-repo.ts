@@ -118,7 +118,7 @@ export class DigestRepo {
   async recipients(collectiveId: number): Promise<DigestRecipient[]> {
     const { memberships: m, organizers: o } = this.t;
     return this.store.db
-      .select({ organizerId: o.id, email: o.email, name: o.name })
+      .select({ organizerId: o.id, email: o.email, name: o.name, language: o.language })
       .from(m)
       .innerJoin(o, eq(o.id, m.organizerId))
       .where(and(eq(m.collectiveId, collectiveId), inArray(m.role, DIGEST_ROLES), eq(m.moderationDigest, true)))

@@ -49,13 +49,14 @@ export class ModerationDigest {
         kind: 'moderation_digest',
         to: r.email,
         data: {
+          language: r.language,
           name: r.name,
           collective: collective.name,
           letters: letters.map((l) => ({
             id: l.id,
             title: l.title,
             total: l.total,
-            reasons: l.reasons.map(({ label, count }) => ({ label, count })),
+            reasons: l.reasons.map(({ reason, label, count }) => ({ reason, label, count })),
           })),
           minutes: DIGEST_INTERVAL_MS / 60_000,
         } satisfies MailData['moderation_digest'],

@@ -9,6 +9,7 @@ import { HOLD_REASONS, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vo
 import { type LifecycleEvent, transition } from '../domain/signature-lifecycle.js';
 import { NotFound } from '../errors.js';
 import { idParams, ids } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import { MODERATION_ACTIONS, moderationSchema } from './curation-forms.js';
 import { formFields, parseForm } from './form.js';
 import { tabsFor } from './letter-tabs.js';
@@ -53,7 +54,7 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     ]);
     return reply.view('organizers/moderation', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Moderation: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.moderation.pageTitle', { title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'moderation'),
       queue,
@@ -82,7 +83,7 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     if (last) older.set('before', String(last.id));
     return reply.view('organizers/signatures', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Signatures: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.signatures.pageTitle', { title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'signatures'),
       rows: page,
@@ -118,15 +119,15 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
 
   // Erasing a signer's personal data: a page that says what it does, then a POST from it.
   const eraseParams = ids('id', 'signatureId');
-  const NOT_ON_LETTER = 'That signature is not on this letter (it may have been erased already).';
+  const notOnLetter = () => new NotFound(currentTranslator().t('organizers.error.signatureNotOnLetter'));
 
   app.get('/letters/:id/signatures/:signatureId/erase', { schema: { params: eraseParams } }, async (request, reply) => {
     const entry = await access.letter(signedIn(request), request.params.id, 'moderate');
     const signature = await moderation.signature(entry.letter.id, request.params.signatureId);
-    if (!signature) throw new NotFound(NOT_ON_LETTER);
+    if (!signature) throw notOnLetter();
     return reply.view('organizers/erase', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Erase a signer: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.erase.pageTitle', { title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'signatures'),
       s: signature,
@@ -137,7 +138,7 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     const organizer = signedIn(request);
     const entry = await access.letter(organizer, request.params.id, 'moderate');
     const erased = await moderation.erase(entry.letter, organizer.id, request.params.signatureId);
-    if (!erased) throw new NotFound(NOT_ON_LETTER);
+    if (!erased) throw notOnLetter();
     return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}/signatures`, erased.counted ? 'erased_counted' : 'erased'), 303);
   });
 

@@ -1,46 +1,41 @@
 // One-line confirmations after a change (post/redirect/get): the redirect carries a code, never
 // text, so nobody can make our pages say something by crafting a link.
 import { z } from 'zod';
+import { currentTranslator } from '../i18n/context.js';
 
-const MESSAGES = {
-  created: 'Letter created as a draft. Preview it, then publish it when it is ready.',
-  saved: 'Changes saved.',
-  new_version: 'Changes saved as a new version. Earlier signatures stay with the text their signers read.',
-  published: 'The letter is published and open for signing.',
-  closed: 'Signing is closed. The letter stays online with its signatures.',
-  reopened: 'The letter is open for signing again.',
-  notable_added: 'Name added to the notable signatories.',
-  notable_promoted: 'Signature promoted to the notable signatories.',
-  notable_updated: 'Entry updated.',
-  notable_removed: 'Entry removed from the notable signatories.',
-  notable_moved: 'Order updated.',
-  moderated: '', // built from the action and count below
-  nothing_changed: 'Nothing changed: the selected signatures were already in that state.',
-  nothing_selected: 'Select at least one signature, then choose what to do with it.',
-  erased: 'The signer’s personal data was erased.',
-  erased_counted: 'The signer’s personal data was erased. Their signature no longer counts, and the public log records it as withdrawn.',
-  invited: 'Invitation sent.',
-  role_changed: 'Role changed.',
-  member_removed: 'Member removed from the collective.',
-  invite_revoked: 'Invitation revoked. Its link no longer works.',
-  signed_in: 'Welcome. You are signed in.',
-  signed_out: 'You are signed out.',
-  joined: 'You have joined the collective.',
-  update_saved: 'Update saved as a draft. Nobody receives it until you send it.',
-  update_test_sent: 'Update saved, and a test is on its way to your own address only.',
-  update_sending: 'Sending. The mail goes out in the background; this page shows how far it has got.',
-  digest_saved: 'Mail settings saved.',
-} as const;
+// Each code's text is the catalogue message `organizers.notice.<code>`, in the reader's language.
+const CODES = [
+  'created',
+  'saved',
+  'new_version',
+  'published',
+  'closed',
+  'reopened',
+  'notable_added',
+  'notable_promoted',
+  'notable_updated',
+  'notable_removed',
+  'notable_moved',
+  'moderated', // built from the action and count below
+  'nothing_changed',
+  'nothing_selected',
+  'erased',
+  'erased_counted',
+  'invited',
+  'role_changed',
+  'member_removed',
+  'invite_revoked',
+  'signed_in',
+  'signed_out',
+  'joined',
+  'update_saved',
+  'update_test_sent',
+  'update_sending',
+  'digest_saved',
+  'language_saved',
+] as const;
 
-export type NoticeCode = keyof typeof MESSAGES;
-
-const DONE: Record<string, string> = {
-  approve: 'Approved',
-  reject: 'Rejected as duplicates:',
-  hide: 'Hidden from the public list (still counted):',
-  unhide: 'Shown again on the public list:',
-  fraudulent: 'Removed as fraudulent:',
-};
+export type NoticeCode = (typeof CODES)[number];
 
 /**
  * The query string of a page that shows notices (extend it with the page's own fields). A value
@@ -48,7 +43,7 @@ const DONE: Record<string, string> = {
  */
 export const noticeQuery = z.object({
   notice: z
-    .enum(Object.keys(MESSAGES) as [NoticeCode, ...NoticeCode[]])
+    .enum(CODES)
     .optional()
     .catch(undefined),
   n: z.coerce.number().int().min(0).max(1_000_000).optional().catch(undefined),
@@ -65,14 +60,14 @@ export interface Notice {
   kind: 'ok' | 'warn';
 }
 
-/** The confirmation to show for a page's query string (parsed by noticeQuery), if any. */
+/** The confirmation to show for a page's query string (parsed by noticeQuery), if any, in the page's language. */
 export function noticeFrom({ notice, n, action }: NoticeQuery): Notice | null {
   if (!notice) return null;
   if (notice === 'moderated') {
     if (!action || n === undefined) return null;
-    return { text: `${DONE[action]} ${n} ${n === 1 ? 'signature' : 'signatures'}.`, kind: 'ok' };
+    return { text: currentTranslator().t('organizers.notice.moderated', { action, count: n }), kind: 'ok' };
   }
-  return { text: MESSAGES[notice], kind: WARNINGS.has(notice) ? 'warn' : 'ok' };
+  return { text: currentTranslator().t(`organizers.notice.${notice}`), kind: WARNINGS.has(notice) ? 'warn' : 'ok' };
 }
 
 export function withNotice(path: string, notice: NoticeCode, extra: Record<string, string | number> = {}): string {

@@ -21,6 +21,7 @@ import {
   TOKEN_PURPOSES,
   UPDATE_STATUSES,
 } from '../vocabulary.js';
+import { LOCALES } from '../../i18n/locales.js';
 
 /** Times to the millisecond, as the SQLite schema keeps them, with the time zone. */
 const TIME = { mode: 'date', withTimezone: true, precision: 3 } as const;
@@ -325,6 +326,8 @@ export const organizers = pgTable('organizers', {
   /** scrypt hash (see domain/passwords.ts); null until the organizer sets one. */
   passwordHash: text('password_hash'),
   createdAt: createdAt(),
+  /** The language of their organizer pages and of the mail the site sends them (they choose it on their account page). */
+  language: text('language', { enum: LOCALES }).notNull().default('en'),
 });
 
 export const memberships = pgTable(

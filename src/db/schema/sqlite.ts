@@ -21,6 +21,7 @@ import {
   TOKEN_PURPOSES,
   UPDATE_STATUSES,
 } from '../vocabulary.js';
+import { LOCALES } from '../../i18n/locales.js';
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
@@ -322,6 +323,8 @@ export const organizers = sqliteTable('organizers', {
   /** scrypt hash (see domain/passwords.ts); null until the organizer sets one. */
   passwordHash: text('password_hash'),
   createdAt: createdAt(),
+  /** The language of their organizer pages and of the mail the site sends them (they choose it on their account page). */
+  language: text('language', { enum: LOCALES }).notNull().default('en'),
 });
 
 export const memberships = sqliteTable(
