@@ -187,7 +187,11 @@ export function markdownWarnings(source: string): MarkdownWarning[] {
       const scheme = schemeOf(attr(token, 'href'));
       if (scheme !== null && !LINK_SCHEMES.has(scheme)) {
         const text = inline[i + 1]?.type === 'text' ? (inline[i + 1]?.content ?? '') : attr(token, 'href');
-        add('link_scheme', quote(text), `The link ‘${quote(text)}’ will show as plain text: only http, https and mailto links are allowed.`);
+        add(
+          'link_scheme',
+          quote(text),
+          `The link ‘${quote(text)}’ will show as plain text: only http, https and mailto links are allowed.`,
+        );
       }
     }
   }

@@ -118,10 +118,11 @@ export function renderMail(eta: Eta, publicUrl: string, mail: { kind: string; da
     return { subject, text, html };
   }
   if (!isMailKind(mail.kind)) throw new Error(`unknown mail template "${mail.kind}"`);
-  const template = TEMPLATES[mail.kind as Exclude<MailKind, 'rendered'>] as { view: string; subject: (d: unknown) => string };
+  const kind = mail.kind;
+  const template = TEMPLATES[kind as Exclude<MailKind, 'rendered'>] as { view: string; subject: (d: unknown) => string };
   const render = (): RenderedMail => {
     const subject = template.subject(data);
-    const context = { ...data, ...links(publicUrl, mail.kind, data), subject };
+    const context = { ...data, ...links(publicUrl, kind, data), subject };
     return {
       subject,
       html: eta.render(`/emails/${template.view}`, context),

@@ -2,8 +2,8 @@
 // so ids reveal nothing); inside, a role without the permission gets a plain refusal (403).
 import type { Role } from '../db/vocabulary.js';
 import { Forbidden, NotFound } from '../errors.js';
-import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import { currentTranslator } from '../i18n/context.js';
+import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import { can, type Permission, roleLabel } from './permissions.js';
 import type { Membership, SignedInOrganizer } from './session-repo.js';
 
@@ -12,7 +12,6 @@ export interface LetterAccess {
   role: Role;
   can(permission: Permission): boolean;
 }
-
 
 function refuse(role: Role, collective: string): Forbidden {
   return new Forbidden(currentTranslator().t('organizers.error.forbidden', { role: roleLabel(role), collective }));

@@ -42,5 +42,5 @@ export const resetRequestSchema = z.object({
 });
 
 export const newAccountSchema = z
-  .object({ name: line(120, { required: true }), ...passwordPair })
+  .object({ name: line(120, { required: 'organizers.form.nameRequired' }), ...passwordPair })
   .refine(samePassword, mismatch);

@@ -95,7 +95,6 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config;
   // ---- one-time links that set a password: first sign-in (from the CLI) and reset ----------
 
   for (const purpose of ['signin', 'reset'] as const) {
-
     /** The password form for a still-valid link (with the form's errors, if any). */
     const passwordForm = async (reply: FastifyReply, token: string, errors: FieldErrors) => {
       const link = await auth.link(token, purpose);

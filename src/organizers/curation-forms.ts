@@ -4,7 +4,7 @@ import { ROLES } from '../db/vocabulary.js';
 import { idField, line } from './form.js';
 
 export const notableAddSchema = z.object({
-  name: line(120, { required: true }),
+  name: line(120, { required: 'organizers.form.aNameRequired' }),
   description: line(200).optional().default(''),
 });
 

@@ -49,17 +49,18 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
 }
 
 /**
- * One line of text (a name, a title): cleaned, bounded. Its messages name no field: the error
- * summary puts each after its field's label, and the message under a field sits by its label.
+ * One line of text (a name, a title): cleaned, bounded. Its messages name no field (the error
+ * summary puts each after its field's label), except the one asking for it, which may be given.
  */
-export function line(max: number, options: { required?: boolean } = {}) {
+export function line(max: number, options: { required?: boolean | string } = {}) {
+  const required = typeof options.required === 'string' ? options.required : 'organizers.form.required';
   return zod
     .string({ error: 'organizers.form.notText' })
     .max(max * 4, 'organizers.form.tooLong')
     .refine((v) => !hasControlCharacters(v), 'organizers.form.badCharacters')
     .transform(cleanLine)
     .refine((v) => v.length <= max, { message: 'organizers.form.atMost', params: { max } })
-    .refine((v) => !options.required || v.length > 0, 'organizers.form.required');
+    .refine((v) => !options.required || v.length > 0, required);
 }
 
 /** A positive whole number from a form field, as an id. */

@@ -28,7 +28,7 @@ const text = () => z.string({ error: 'organizers.form.notText' });
 
 export const letterFormSchema = z
   .object({
-    title: line(200, { required: true }),
+    title: line(200, { required: 'organizers.form.titleRequired' }),
     slug: text()
       .max(400, 'organizers.form.tooLong')
       .transform((v) => v.trim())
@@ -69,10 +69,7 @@ export const letterFormSchema = z
         }
         return date;
       }),
-    duplicate_names: z
-      .enum(DUPLICATE_NAME_POLICIES, { error: 'organizers.form.duplicateNames' })
-      .optional()
-      .default('hold'),
+    duplicate_names: z.enum(DUPLICATE_NAME_POLICIES, { error: 'organizers.form.duplicateNames' }).optional().default('hold'),
     intent: z.enum(['save', 'preview']).optional().default('save'),
   })
   .superRefine((form, ctx) => {

@@ -16,7 +16,6 @@ export const SPARKLINE_DAYS = 30;
 
 export type SaveOutcome = { ok: true; letter: Letter } | { ok: false; errors: FieldErrors };
 
-
 export interface LetterServiceDeps {
   repo: LetterAdminRepo;
   access: Access;
@@ -81,7 +80,8 @@ export class LetterService {
       errors.slug = currentTranslator().t('organizers.error.slugFixed');
     }
     const closesChanged = (fields.closesAt?.getTime() ?? null) !== (letter.closesAt?.getTime() ?? null);
-    if (closesChanged && fields.closesAt && fields.closesAt <= now) errors.closes_at = currentTranslator().t('organizers.error.closesInPast');
+    if (closesChanged && fields.closesAt && fields.closesAt <= now)
+      errors.closes_at = currentTranslator().t('organizers.error.closesInPast');
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     const saved = await this.deps.repo.update(letter.id, fields, organizer.id, now);
     return saved.ok ? saved : { ok: false, errors: { slug: currentTranslator().t('organizers.error.slugTaken') } };

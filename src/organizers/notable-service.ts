@@ -55,7 +55,8 @@ export class NotableService {
     input: { name: string; description: string },
   ): Promise<CurationOutcome> {
     const existing = await this.repo.find(access.letter.id, id);
-    if (existing && existing.signatureId === null && input.name === '') return { ok: false, errors: { name: currentTranslator().t('organizers.form.required') } };
+    if (existing && existing.signatureId === null && input.name === '')
+      return { ok: false, errors: { name: currentTranslator().t('organizers.form.aNameRequired') } };
     return this.outcome(await this.repo.update(access.letter.id, id, input, this.actor(access, organizer)));
   }
 

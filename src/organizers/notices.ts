@@ -42,10 +42,7 @@ export type NoticeCode = (typeof CODES)[number];
  * we did not write is dropped, never refused: the page shows without the notice.
  */
 export const noticeQuery = z.object({
-  notice: z
-    .enum(CODES)
-    .optional()
-    .catch(undefined),
+  notice: z.enum(CODES).optional().catch(undefined),
   n: z.coerce.number().int().min(0).max(1_000_000).optional().catch(undefined),
   action: z.enum(['approve', 'reject', 'hide', 'unhide', 'fraudulent']).optional().catch(undefined),
 });

@@ -11,7 +11,7 @@ export const UPDATE_INTENTS = ['save', 'preview', 'test', 'review'] as const;
 export type UpdateIntent = (typeof UPDATE_INTENTS)[number];
 
 export const updateDraftSchema = z.object({
-  subject: line(200, { required: true }),
+  subject: line(200, { required: 'organizers.form.subjectRequired' }),
   body: z
     .string({ error: 'organizers.form.updateRequired' })
     .max(UPDATE_BODY_MAX, 'organizers.form.atMost')

@@ -8,6 +8,7 @@
 // readers sum them, so concurrent confirmations of one letter do not queue on one row.
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { LOCALES } from '../../i18n/locales.js';
 import {
   DUPLICATE_NAME_POLICIES,
   HOLD_REASONS,
@@ -21,7 +22,6 @@ import {
   TOKEN_PURPOSES,
   UPDATE_STATUSES,
 } from '../vocabulary.js';
-import { LOCALES } from '../../i18n/locales.js';
 
 /** Times to the millisecond, as the SQLite schema keeps them, with the time zone. */
 const TIME = { mode: 'date', withTimezone: true, precision: 3 } as const;

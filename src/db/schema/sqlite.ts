@@ -8,6 +8,7 @@
 // readers sum them, so concurrent confirmations of one letter do not queue on one row.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { LOCALES } from '../../i18n/locales.js';
 import {
   DUPLICATE_NAME_POLICIES,
   HOLD_REASONS,
@@ -21,7 +22,6 @@ import {
   TOKEN_PURPOSES,
   UPDATE_STATUSES,
 } from '../vocabulary.js';
-import { LOCALES } from '../../i18n/locales.js';
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
 
