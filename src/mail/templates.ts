@@ -4,18 +4,21 @@
 import type { Eta } from 'eta';
 import type { HoldReason } from '../db/vocabulary.js';
 import { currentTranslator, withLocale } from '../i18n/context.js';
-import { isLocale, type Locale } from '../i18n/locales.js';
+import { DEFAULT_LOCALE, isLocale } from '../i18n/locales.js';
+
+/** Every template's data may name the language to write it in (a Locale; English without). */
+export interface MailLocale {
+  locale?: string;
+}
 
 export interface MailData {
   /** Confirm a signature; the withdrawal link rides along. */
   verify: { name: string; letterTitle: string; letterSlug: string; verifyToken: string; withdrawToken: string };
   /** The address signed already: a reminder and a fresh withdrawal link, never a second signature. */
   already_signed: { name: string; letterTitle: string; letterSlug: string; withdrawToken: string };
-  /** Organizer mail carries its recipient's language (absent from rows queued before there was one: English). */
-  organizer_reset: { language?: Locale; name: string; token: string; hours: number };
+  organizer_reset: { name: string; token: string; hours: number };
   /** `role` is the role's code (a label in English in older rows), put in words when rendered. */
   organizer_invite: {
-    language?: Locale;
     inviter: string;
     collective: string;
     role: string;
@@ -25,7 +28,6 @@ export interface MailData {
   };
   /** Signatures held for review in a collective since its last digest (organizers/moderation-digest.ts). */
   moderation_digest: {
-    language?: Locale;
     name: string;
     collective: string;
     /** A reason's `label` is its English words, kept for rows queued before `reason` was. */
@@ -41,7 +43,7 @@ export type MailKind = keyof MailData;
 export interface QueuedMail<K extends MailKind = MailKind> {
   kind: K;
   to: string;
-  data: MailData[K];
+  data: MailData[K] & MailLocale;
 }
 
 export interface RenderedMail {
@@ -117,10 +119,13 @@ export function renderMail(eta: Eta, publicUrl: string, mail: { kind: string; da
     const { subject, text, html } = data as MailData['rendered'];
     return { subject, text, html };
   }
-  if (!isMailKind(mail.kind)) throw new Error(`unknown mail template "${mail.kind}"`);
   const kind = mail.kind;
-  const template = TEMPLATES[kind as Exclude<MailKind, 'rendered'>] as { view: string; subject: (d: unknown) => string };
-  const render = (): RenderedMail => {
+  if (!isMailKind(kind)) throw new Error(`unknown mail template "${kind}"`);
+  const template = TEMPLATES[mail.kind as Exclude<MailKind, 'rendered'>] as { view: string; subject: (d: unknown) => string };
+  // In the language the data names (the signer's page, the organizer's setting); rows queued
+  // before there were languages have none, and were English.
+  const locale = isLocale(data.locale) ? data.locale : DEFAULT_LOCALE;
+  return withLocale(locale, () => {
     const subject = template.subject(data);
     const context = { ...data, ...links(publicUrl, kind, data), subject };
     return {
@@ -128,8 +133,5 @@ export function renderMail(eta: Eta, publicUrl: string, mail: { kind: string; da
       html: eta.render(`/emails/${template.view}`, context),
       text: eta.render(`/emails/${template.view}-text`, context),
     };
-  };
-  // A row that names its language is rendered in it, subject included; otherwise in the language
-  // the caller is in (English outside any).
-  return isLocale(data.language) ? withLocale(data.language, render) : render();
+  });
 }

@@ -1,13 +1,45 @@
-// Audit actions in words, for the owners' audit log page: `organizers.audit.action.<action>` in
-// the reader's language; an action without a message (one a newer version wrote) shows as stored.
+// Audit actions in words, for the owners' audit log page, in the reader's language; an action
+// without a message (one a newer version wrote) shows as stored.
 import { currentTranslator } from '../i18n/context.js';
-import { DEFAULT_LOCALE } from '../i18n/locales.js';
-import { translatorFor } from '../i18n/translator.js';
+
+const LABELS: Record<string, string> = {
+  'organizer.create': 'organizers.audit.action.organizer.create',
+  'organizer.signin_link': 'organizers.audit.action.organizer.signin_link',
+  'organizer.password_set': 'organizers.audit.action.organizer.password_set',
+  'organizer.login': 'organizers.audit.action.organizer.login',
+  'organizer.logout': 'organizers.audit.action.organizer.logout',
+  'organizer.language': 'organizers.audit.action.organizer.language',
+  'letter.create': 'organizers.audit.action.letter.create',
+  'letter.update': 'organizers.audit.action.letter.update',
+  'letter.new_version': 'organizers.audit.action.letter.new_version',
+  'letter.status': 'organizers.audit.action.letter.status',
+  'notable.add': 'organizers.audit.action.notable.add',
+  'notable.promote': 'organizers.audit.action.notable.promote',
+  'notable.update': 'organizers.audit.action.notable.update',
+  'notable.remove': 'organizers.audit.action.notable.remove',
+  'notable.move': 'organizers.audit.action.notable.move',
+  'signature.approve': 'organizers.audit.action.signature.approve',
+  'signature.reject': 'organizers.audit.action.signature.reject',
+  'signature.hide': 'organizers.audit.action.signature.hide',
+  'signature.unhide': 'organizers.audit.action.signature.unhide',
+  'signature.fraudulent': 'organizers.audit.action.signature.fraudulent',
+  'signature.erase': 'organizers.audit.action.signature.erase',
+  'signatures.export': 'organizers.audit.action.signatures.export',
+  'member.invite': 'organizers.audit.action.member.invite',
+  'member.invite_revoked': 'organizers.audit.action.member.invite_revoked',
+  'member.join': 'organizers.audit.action.member.join',
+  'member.role': 'organizers.audit.action.member.role',
+  'member.remove': 'organizers.audit.action.member.remove',
+  'member.digest_mail': 'organizers.audit.action.member.digest_mail',
+  'update.create': 'organizers.audit.action.update.create',
+  'update.edit': 'organizers.audit.action.update.edit',
+  'update.test': 'organizers.audit.action.update.test',
+  'update.send': 'organizers.audit.action.update.send',
+};
 
 export function describeAction(action: string): string {
-  const key = `organizers.audit.action.${action}`;
-  const t = currentTranslator();
-  return t.has(key) || translatorFor(DEFAULT_LOCALE).has(key) ? t.t(key) : action;
+  const key = LABELS[action];
+  return key ? currentTranslator().t(key) : action;
 }
 
 /** Stored JSON, indented for reading; anything unparsable is shown as it is. */

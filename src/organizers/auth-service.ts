@@ -138,7 +138,7 @@ export class AuthService {
     const mail = {
       kind: 'organizer_reset' as const,
       to: organizer.email,
-      data: { language: organizer.language, name: organizer.name, token, hours: RESET_LINK_TTL_MS / HOUR_MS },
+      data: { locale: organizer.language, name: organizer.name, token, hours: RESET_LINK_TTL_MS / HOUR_MS },
     };
     const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
     if (await this.deps.accounts.issueReset(organizer.id, hashToken(token), expiresAt, mail, now, RESET_MIN_INTERVAL_MS)) {

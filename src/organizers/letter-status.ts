@@ -45,19 +45,29 @@ export function statusQuestion(
   context: { pending: number },
 ): StatusQuestion | null {
   const i18n = currentTranslator();
-  const t = (key: string, values?: Record<string, string | number>) => i18n.t(`organizers.status.${key}`, values);
+  const t = (key: string, values?: Record<string, string | number>) => i18n.t(key, values);
   if (letter.status === 'draft' && to === 'published') {
     return {
-      question: t('publishQuestion', { title: letter.title }),
-      consequences: [t('publishNoDraft'), t('publishOpens'), t('publishAddress', { path: `/letters/${letter.slug}` }), t('publishEdit')],
-      confirmLabel: t('publishNow'),
+      question: t('organizers.status.publishQuestion', { title: letter.title }),
+      consequences: [
+        t('organizers.status.publishNoDraft'),
+        t('organizers.status.publishOpens'),
+        t('organizers.status.publishAddress', { path: `/letters/${letter.slug}` }),
+        t('organizers.status.publishEdit'),
+      ],
+      confirmLabel: t('organizers.status.publishNow'),
     };
   }
   if (to === 'closed') {
     return {
-      question: t('closeQuestion', { title: letter.title }),
-      consequences: [t('closeStops'), t('closeWaiting', { count: context.pending }), t('closeStays'), t('closeReopen')],
-      confirmLabel: t('closeNow'),
+      question: t('organizers.status.closeQuestion', { title: letter.title }),
+      consequences: [
+        t('organizers.status.closeStops'),
+        t('organizers.status.closeWaiting', { count: context.pending }),
+        t('organizers.status.closeStays'),
+        t('organizers.status.closeReopen'),
+      ],
+      confirmLabel: t('organizers.status.closeNow'),
     };
   }
   return null;

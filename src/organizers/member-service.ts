@@ -44,7 +44,7 @@ export class MemberService {
     const token = this.deps.generateToken();
     // The invitee has no account, so no language of their own yet: the mail speaks the inviter's.
     const data = {
-      language: currentTranslator().locale,
+      locale: currentTranslator().locale,
       inviter: organizer.name,
       collective: collective.name,
       role,

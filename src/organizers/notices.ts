@@ -3,46 +3,49 @@
 import { z } from 'zod';
 import { currentTranslator } from '../i18n/context.js';
 
-// Each code's text is the catalogue message `organizers.notice.<code>`, in the reader's language.
-const CODES = [
-  'created',
-  'saved',
-  'new_version',
-  'published',
-  'closed',
-  'reopened',
-  'notable_added',
-  'notable_promoted',
-  'notable_updated',
-  'notable_removed',
-  'notable_moved',
-  'moderated', // built from the action and count below
-  'nothing_changed',
-  'nothing_selected',
-  'erased',
-  'erased_counted',
-  'invited',
-  'role_changed',
-  'member_removed',
-  'invite_revoked',
-  'signed_in',
-  'signed_out',
-  'joined',
-  'update_saved',
-  'update_test_sent',
-  'update_sending',
-  'digest_saved',
-  'language_saved',
-] as const;
+// Each code and the catalogue message it shows, in the reader's language.
+const MESSAGES = {
+  created: 'organizers.notice.created',
+  saved: 'organizers.notice.saved',
+  new_version: 'organizers.notice.new_version',
+  published: 'organizers.notice.published',
+  closed: 'organizers.notice.closed',
+  reopened: 'organizers.notice.reopened',
+  notable_added: 'organizers.notice.notable_added',
+  notable_promoted: 'organizers.notice.notable_promoted',
+  notable_updated: 'organizers.notice.notable_updated',
+  notable_removed: 'organizers.notice.notable_removed',
+  notable_moved: 'organizers.notice.notable_moved',
+  moderated: 'organizers.notice.moderated',
+  nothing_changed: 'organizers.notice.nothing_changed',
+  nothing_selected: 'organizers.notice.nothing_selected',
+  erased: 'organizers.notice.erased',
+  erased_counted: 'organizers.notice.erased_counted',
+  invited: 'organizers.notice.invited',
+  role_changed: 'organizers.notice.role_changed',
+  member_removed: 'organizers.notice.member_removed',
+  invite_revoked: 'organizers.notice.invite_revoked',
+  signed_in: 'organizers.notice.signed_in',
+  signed_out: 'organizers.notice.signed_out',
+  joined: 'organizers.notice.joined',
+  update_saved: 'organizers.notice.update_saved',
+  update_test_sent: 'organizers.notice.update_test_sent',
+  update_sending: 'organizers.notice.update_sending',
+  digest_saved: 'organizers.notice.digest_saved',
+  language_saved: 'organizers.notice.language_saved',
+} as const;
 
-export type NoticeCode = (typeof CODES)[number];
+export type NoticeCode = keyof typeof MESSAGES;
 
 /**
  * The query string of a page that shows notices (extend it with the page's own fields). A value
  * we did not write is dropped, never refused: the page shows without the notice.
  */
 export const noticeQuery = z.object({
-  notice: z.enum(CODES).optional().catch(undefined),
+  notice: z
+    .enum(Object.keys(MESSAGES) as [NoticeCode, ...NoticeCode[]])
+    .optional()
+    .catch(undefined),
   n: z.coerce.number().int().min(0).max(1_000_000).optional().catch(undefined),
   action: z.enum(['approve', 'reject', 'hide', 'unhide', 'fraudulent']).optional().catch(undefined),
 });
@@ -62,9 +65,9 @@ export function noticeFrom({ notice, n, action }: NoticeQuery): Notice | null {
   if (!notice) return null;
   if (notice === 'moderated') {
     if (!action || n === undefined) return null;
-    return { text: currentTranslator().t('organizers.notice.moderated', { action, count: n }), kind: 'ok' };
+    return { text: currentTranslator().t(MESSAGES.moderated, { action, count: n }), kind: 'ok' };
   }
-  return { text: currentTranslator().t(`organizers.notice.${notice}`), kind: WARNINGS.has(notice) ? 'warn' : 'ok' };
+  return { text: currentTranslator().t(MESSAGES[notice]), kind: WARNINGS.has(notice) ? 'warn' : 'ok' };
 }
 
 export function withNotice(path: string, notice: NoticeCode, extra: Record<string, string | number> = {}): string {
