@@ -32,10 +32,7 @@ const listQuery = noticeQuery.extend({
 });
 
 const exportQuery = z.object({
-  status: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.enum(SIGNATURE_STATUSES, { error: `Choose one of these statuses to filter by: ${SIGNATURE_STATUSES.join(', ')}.` }).optional(),
-  ),
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SIGNATURE_STATUSES).optional()),
 });
 
 /** A row's own button in the bulk form: "approve:123". */
@@ -142,10 +139,24 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}/signatures`, erased.counted ? 'erased_counted' : 'erased'), 303);
   });
 
-  app.get('/letters/:id/export.csv', { schema: { params: idParams, querystring: exportQuery } }, async (request, reply) => {
+  // The status is read here rather than by the route's schema, so a wrong one is answered with
+  // the statuses there are, in the organizer's language.
+  app.get('/letters/:id/export.csv', { schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
     const entry = await access.letter(organizer, request.params.id, 'export');
-    const { filename, stream } = await exports.signatures(entry.letter, organizer.id, request.query.status ?? null, 'web');
+    const query = exportQuery.safeParse(request.query);
+    if (!query.success) {
+      const i18n = currentTranslator();
+      reply.code(400);
+      return reply.view('error', {
+        ...PAGE_DEFAULTS,
+        statusCode: 400,
+        pageTitle: i18n.t('organizers.letter.export.title'),
+        heading: i18n.t('organizers.letter.export.title'),
+        message: i18n.t('organizers.letter.export.badStatus', { statuses: SIGNATURE_STATUSES.join(', ') }),
+      });
+    }
+    const { filename, stream } = await exports.signatures(entry.letter, organizer.id, query.data.status ?? null, 'web');
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`)
