@@ -79,7 +79,7 @@ export class UpdateService {
     const update = await this.deps.repo.find(entry.letter.id, id);
     if (!update) throw new NotFound(currentTranslator().t('organizers.error.updateNotFound'));
     const now = this.deps.now();
-    await this.deps.repo.queueTest(update, organizer.email, now, auditOf(entry.letter, organizer, now));
+    await this.deps.repo.queueTest(update, organizer.email, organizer.language, now, auditOf(entry.letter, organizer, now));
     this.deps.mailQueued();
   }
 

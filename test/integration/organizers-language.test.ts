@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
 import { Browser, signedInOrganizer } from '../helpers/organizer.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+import { writeUpdate } from '../helpers/updates.js';
 
 let smtp: SmtpSink;
 let t: TestApp;
@@ -109,6 +110,15 @@ describe('organizer mail in the organizer’s language', () => {
     expect(mail.text).toContain('pendant 2 heures');
     expect(mail.html).toContain('<html lang="fr" dir="ltr">');
     expect(mail.html).not.toContain('Reset your');
+  });
+
+  it('wraps the test of an update in the organizer’s language, the organizers’ own text as written', async () => {
+    const browser = await organizerIn('fr');
+    const letterId = (await t.sql<{ id: number }>('SELECT id FROM letters ORDER BY id LIMIT 1'))[0]?.id ?? 0;
+    await writeUpdate(browser, letterId, { subject: 'We delivered it', body: 'Handed over **today**.' }, 'test');
+    const mail = await smtp.waitFor('ana@example.org', /\[Test\] We delivered it/);
+    expect(mail.text).toMatch(/TEST\s*:\s*vous seul avez reçu ce\s+message/);
+    expect(mail.text).toContain('Handed over');
   });
 
   it('writes an invitation in the language of the page the inviter sent it from', async () => {
