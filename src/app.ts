@@ -107,8 +107,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Public pages and the press API: no cookies, so every answer is cacheable.
   const limits = rateLimits(app, config);
-  const { now, eta, letters, letterPage, signing, press, organizers, updates, mail } = services;
-  await app.register(letterRoutes, { letters, letterPage });
+  const { now, eta, letters, letterPage, signatoryPage, signing, press, organizers, updates, mail } = services;
+  await app.register(letterRoutes, { letters, letterPage, signatoryPage });
   await app.register(signatureRoutes, { signing, letters, letterPage, config, now, limits });
   await app.register(updateRoutes, { updates, letters, eta, config, limits });
   await app.register(signatureApiRoutes, { signing, limits, prefix: '/api/v1' });

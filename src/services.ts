@@ -18,6 +18,7 @@ import { LetterImports } from './letters/letter-imports.js';
 import { LetterPage } from './letters/letter-page.js';
 import { LetterRepo } from './letters/letter-repo.js';
 import { PublicLetters } from './letters/public-letters.js';
+import { SignatoryPage } from './letters/signatory-page.js';
 import { LoginThrottle } from './limits/login-throttle.js';
 import { databaseRateLimitStore, type RateLimitStore } from './limits/rate-limit-store.js';
 import { WindowCounters } from './limits/window-counters.js';
@@ -72,6 +73,8 @@ export interface Services {
   eta: Eta;
   letters: PublicLetters;
   letterPage: LetterPage;
+  /** /letters/:slug/signatures: every listed signature, searchable. */
+  signatoryPage: SignatoryPage;
   signing: SignService;
   press: PressService;
   imports: LetterImports;
@@ -220,6 +223,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     changeMark,
     publicUpdates: (letterId) => updates.publicUpdates(letterId),
   });
+  const signatoryPage = new SignatoryPage({ publicLetters, letters: letterRepo, press });
   const imports = new LetterImports(letterRepo, signing);
 
   // ---- organizers ----------------------------------------------------------------------------
@@ -302,6 +306,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     eta,
     letters: publicLetters,
     letterPage,
+    signatoryPage,
     signing,
     press,
     imports,

@@ -1,8 +1,10 @@
 // The API for people: GET /api, a page of examples made from the site itself, and /openapi.json
 // beside it for tools.
+
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.js';
 import { DocsExampleSource, SIGNING_EXAMPLE } from './docs-examples.js';
+import { embedSnippet } from './embed-snippet.js';
 import { CORS_HEADERS, cachePolicies, DOCUMENT_MAX_AGE, LIST_MAX_AGE, LIST_STALE_WHILE_REVALIDATE, notModified } from './http-cache.js';
 import { API_VERSION, openApiDocument } from './openapi.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schemas.js';
@@ -34,6 +36,7 @@ export const apiDocsRoutes: FastifyPluginAsync<{ config: Config; now: () => Date
       base: config.PUBLIC_URL,
       slug: examples.slug ?? PLACEHOLDER_SLUG,
       hasLetter: examples.slug !== null,
+      embed: embedSnippet(config.PUBLIC_URL, examples.slug ?? PLACEHOLDER_SLUG),
       examples,
       signing: { body: JSON.stringify(SIGNING_EXAMPLE.body), answer: JSON.stringify(SIGNING_EXAMPLE.answer) },
       verifierKey,

@@ -4,13 +4,14 @@
 import type { Config } from '../config.js';
 import { type CumulativeChart, cumulativeChart } from '../domain/cumulative-chart.js';
 import { publicStatus } from '../domain/letter-rules.js';
+import { searchKey } from '../domain/name-key.js';
 import { bucketsOf, type CountryShare, chartInterval, countryShares, DAY_MS, HOUR_MS, lastChangedAt } from '../domain/signature-series.js';
 import { BadRequest } from '../errors.js';
 import { FreshCache } from '../fresh-cache.js';
 import type { LetterRepo } from '../letters/letter-repo.js';
 import { type PublicLetters, publicOrNotFound } from '../letters/public-letters.js';
 import type { CursorCodec } from './cursor.js';
-import type { CountRow, FeedRow, HeadWithLog, LetterListRow, PressRepo } from './press-repo.js';
+import type { CountRow, FeedRow, HeadWithLog, LetterListRow, PressRepo, PressSignature } from './press-repo.js';
 import type {
   Interval,
   LetterCountDto,
@@ -63,7 +64,7 @@ export interface PressServiceDeps {
   now: () => Date;
 }
 
-const BAD_CURSOR = 'That cursor is not valid here. Use the next_cursor of the previous page, unchanged.';
+export const BAD_CURSOR = 'That cursor is not valid here. Use the next_cursor of the previous page, unchanged.';
 
 export class PressService {
   private readonly counts: FreshCache<CountSnapshot>;
@@ -167,23 +168,29 @@ export class PressService {
       closes_at: iso(letter.closesAt),
       updated_at: lastChangedAt(letter).toISOString(),
       url: this.letterUrl(letter.slug),
+      milestones: letter.milestones.map((m) => ({ count: m.count, text: m.text, reached: letter.signatureCount >= m.count })),
       notable_signatories: notables.map((n) => ({ name: n.name, description: n.description, verified: n.signatureId !== null })),
       signatures_by_country: Object.fromEntries(countries.map((c) => [c.key, c.count])),
       log: { origin: log.origin, verifier_key: log.verifier_key, checkpoint_url: log.checkpoint_url, size: log.size },
     };
   }
 
-  async signatures(slug: string, limit: number, cursor?: string): Promise<Page<PublicSignatureDto>> {
-    return this.signaturePages.get(`${slug}|${limit}|${cursor ?? ''}`, () => this.loadSignatures(slug, limit, cursor));
+  /** `q`: a name or part of one, folded as names are (searchKey); only names with every word. */
+  async signatures(slug: string, limit: number, cursor?: string, q?: string): Promise<Page<PublicSignatureDto>> {
+    const words = searchWords(q);
+    return this.signaturePages.get(`${slug}|${limit}|${cursor ?? ''}|${words.join(' ')}`, () =>
+      this.loadSignatures(slug, limit, cursor, words),
+    );
   }
 
-  private async loadSignatures(slug: string, limit: number, cursor?: string): Promise<Page<PublicSignatureDto>> {
+  private async loadSignatures(
+    slug: string,
+    limit: number,
+    cursor: string | undefined,
+    words: string[],
+  ): Promise<Page<PublicSignatureDto>> {
     const head = await this.head(slug);
-    const scope = `signatures:${head.id}`;
-    const after = cursor === undefined ? undefined : this.decode(scope, cursor, 2);
-    const rows = await this.deps.repo.publicSignatures(head.id, limit + 1, after && { verifiedAt: after[0]!, id: after[1]! });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const { rows: page, nextCursor } = await this.listed(head.id, limit, cursor, words);
     return {
       data: page.map((row) => ({
         name: row.name,
@@ -194,8 +201,28 @@ export class PressService {
         // The public fields above are exactly what the salt commits to (a missing one as "").
         log: row.logSig && row.logSalt ? { sig: row.logSig, salt: row.logSalt } : null,
       })),
-      next_cursor: rows.length > limit && last ? this.deps.cursors.encode(scope, [last.verifiedAt.getTime(), last.id]) : null,
+      next_cursor: nextCursor,
     };
+  }
+
+  /**
+   * A page of a public letter's listed signatures, newest first (matching `words` when given),
+   * and the cursor of the next page (null on the last). The API and the signatories page share
+   * it, and their cursors. Throws BadRequest for a cursor not made here for this letter.
+   */
+  async listed(
+    letterId: number,
+    limit: number,
+    cursor: string | undefined,
+    words: readonly string[],
+  ): Promise<{ rows: PressSignature[]; nextCursor: string | null }> {
+    const scope = `signatures:${letterId}`;
+    const after = cursor === undefined ? undefined : this.decode(scope, cursor, 2);
+    const rows = await this.deps.repo.publicSignatures(letterId, limit + 1, after && { verifiedAt: after[0]!, id: after[1]! }, words);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor = rows.length > limit && last ? this.deps.cursors.encode(scope, [last.verifiedAt.getTime(), last.id]) : null;
+    return { rows: page, nextCursor };
   }
 
   async timeseries(slug: string, interval: Interval): Promise<TimeseriesDto> {
@@ -221,10 +248,7 @@ export class PressService {
 
   /** The chart and country breakdown on a letter page. */
   async pageStats(letter: { id: number; signatureCount: number }, now: Date): Promise<PageStats> {
-    const { hours, countries } = await this.stats.get(String(letter.id), async () => ({
-      hours: await this.deps.repo.hours(letter.id),
-      countries: await this.deps.repo.countries(letter.id),
-    }));
+    const { hours, countries } = await this.statsOf(letter.id);
     const interval = chartInterval(hours[0]?.hour, now.getTime());
     const buckets = bucketsOf(hours, interval);
     const chart = cumulativeChart(buckets, { bucketMs: interval === 'hour' ? HOUR_MS : DAY_MS, until: now.getTime() });
@@ -236,6 +260,21 @@ export class PressService {
 
   private async buckets(letterId: number, interval: Interval) {
     return bucketsOf(await this.deps.repo.hours(letterId), interval);
+  }
+
+  /**
+   * Counted signatures in every country, largest first (for the map): the same cached read as the
+   * page's breakdown, and the same array while nothing changed, so a map can be kept per array.
+   */
+  async countryCounts(letterId: number): Promise<CountRow[]> {
+    return (await this.statsOf(letterId)).countries;
+  }
+
+  private statsOf(letterId: number) {
+    return this.stats.get(String(letterId), async () => ({
+      hours: await this.deps.repo.hours(letterId),
+      countries: await this.deps.repo.countries(letterId),
+    }));
   }
 
   private async head(slug: string): Promise<HeadWithLog> {
@@ -266,3 +305,11 @@ export class PressService {
 function iso(date: Date | null): string | null {
   return date ? date.toISOString() : null;
 }
+
+/** The words searched for: folded as names are, at most SEARCH_WORDS of them (a name has few). */
+export function searchWords(q: string | undefined): string[] {
+  if (!q) return [];
+  return [...new Set(searchKey(q).split(' ').filter(Boolean))].slice(0, SEARCH_WORDS);
+}
+
+const SEARCH_WORDS = 6;

@@ -14,6 +14,7 @@ import {
   letterList,
   pageQuery,
   signatureList,
+  signaturesQuery,
   slugParams,
   timeseries,
   timeseriesQuery,
@@ -114,9 +115,10 @@ export const pressApiRoutes: FastifyPluginAsync<{ press: PressService; config: C
         summary: 'Public signatures',
         description:
           'Newest first, keyset-paginated by confirmation time: signatures added while you page appear on the first page, ' +
-          'never as duplicates or gaps further on. Signers who asked not to be listed are counted but not shown; emails never are.',
+          'never as duplicates or gaps further on. Signers who asked not to be listed are counted but not shown; emails never are. ' +
+          'With `q`, only the names that match it.',
         params: slugParams,
-        querystring: pageQuery,
+        querystring: signaturesQuery,
         response: { 200: jsonResponse(signatureList, 'A page of signatures.'), ...failures },
       },
     },
@@ -124,7 +126,7 @@ export const pressApiRoutes: FastifyPluginAsync<{ press: PressService; config: C
       sendSignatures(
         request,
         reply,
-        await press.signatures(request.params.slug, request.query.limit, request.query.cursor),
+        await press.signatures(request.params.slug, request.query.limit, request.query.cursor, request.query.q),
         policies.lists,
       ),
   );

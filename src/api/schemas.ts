@@ -26,6 +26,16 @@ export const pageQuery = z.object({
   cursor,
 });
 
+export const signaturesQuery = pageQuery.extend({
+  q: z
+    .string()
+    .max(100)
+    .optional()
+    .describe(
+      'Only names with a word starting with each word of `q`, ignoring case and accents (`amelie` finds Amélie, `lindqvist ada` finds Dr Ada Lindqvist). Cursors are per search: keep `q` while paging.',
+    ),
+});
+
 export const INTERVALS = ['hour', 'day'] as const;
 export type Interval = (typeof INTERVALS)[number];
 
@@ -112,6 +122,15 @@ export const letterDetail = z
     closes_at: nullableTimestamp('When it stops taking signatures, if a deadline is set.'),
     updated_at: timestamp('Last public change, counts included.'),
     url,
+    milestones: z
+      .array(
+        z.object({
+          count: z.number().int().positive().describe('A number of signatures.'),
+          text: z.string().describe('What happens when the letter reaches it, in the organizers’ words; may be empty.'),
+          reached: z.boolean().describe('True once `signature_count` is at least `count`.'),
+        }),
+      )
+      .describe('Counts the organizers announced on the way, smallest first; empty when they set none.'),
     notable_signatories: z.array(notableSignatory).describe('In the order the organizers chose.'),
     signatures_by_country: z
       .record(z.string().regex(/^[A-Z]{2}$/), z.number().int().positive())
@@ -185,7 +204,16 @@ export const timeseries = z
   .meta({ id: 'Timeseries' });
 
 export const signatureAccepted = z
-  .object({ status: z.literal('pending_verification') })
+  .object({
+    status: z.literal('pending_verification'),
+    suggestion: z
+      .string()
+      .optional()
+      .describe(
+        'Present when the email’s domain looks mistyped (`lena@gmial.com`): the address probably meant (`lena@gmail.com`). ' +
+          'The signature was still taken as sent; to use the suggestion, sign again with it.',
+      ),
+  })
   .meta({ id: 'SignatureAccepted', description: 'The same answer for a new, repeated or already counted address.' });
 
 export type LetterSummaryDto = z.output<typeof letterSummary>;

@@ -10,11 +10,16 @@ import { slugParams } from '../http/params.js';
 import type { PublicLetters } from '../letters/public-letters.js';
 import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
-import { cachePolicies, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
+import { cachePolicies, DOCUMENT_MAX_AGE, etagOf, etagOnSend, notModified, readOnlyHeaders } from './http-cache.js';
+import { CardCache, cardKey } from './link-card.js';
+import type { CountRow } from './press-repo.js';
 import type { CountSnapshot, FeedRow, PressService } from './press-service.js';
+import { renderWorldMap } from './world-map.js';
 
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
+/** A card changes only when the count crosses a step: previews may keep it a few minutes. */
+const CARD_CACHE_CONTROL = `public, max-age=${DOCUMENT_MAX_AGE}, stale-while-revalidate=${DOCUMENT_MAX_AGE * 4}`;
 
 export interface ShareRouteServices {
   press: PressService;
@@ -48,6 +53,49 @@ export const shareRoutes: FastifyPluginAsync<ShareRouteServices> = async (root, 
         badges.set(snapshot, badge);
       }
       return reply.type(SVG_TYPE).send(badge.svg);
+    },
+  );
+
+  // The link-preview card (og:image). The page's tag names the count step (?v=), and the card is
+  // drawn once per step; the query is only there to make previews fetch a new URL.
+  const cards = new CardCache();
+  const cardHeaders = readOnlyHeaders(config, "default-src 'none'", { embeddable: true });
+  app.get(
+    '/letters/:slug/card.png',
+    { config: { securityHeaders: 'none' }, logLevel: 'warn', schema: { params: slugParams } },
+    async (request, reply) => {
+      reply.headers(cardHeaders);
+      const { head } = await press.count(request.params.slug);
+      const key = cardKey(head);
+      reply.header('cache-control', CARD_CACHE_CONTROL);
+      if (notModified(request, reply, `"card-${key}"`)) return reply;
+      const png = await cards.get(key, async () => {
+        const letter = await services.letters.publicLetter(request.params.slug);
+        return { title: letter.title, collective: letter.collective.name, signatureCount: head.signatureCount };
+      });
+      return reply.type('image/png').send(png);
+    },
+  );
+
+  // The world map of signers by country, for journalists to reuse. Redrawn only when the counts
+  // were re-read (the same array is returned while nothing changed), validated by its bytes.
+  const maps = new WeakMap<CountRow[], { svg: string; etag: string }>();
+  app.get(
+    '/letters/:slug/map.svg',
+    { config: { securityHeaders: 'none' }, logLevel: 'warn', schema: { params: slugParams } },
+    async (request, reply) => {
+      reply.headers(badgeHeaders);
+      const { head } = await press.count(request.params.slug);
+      const counts = await press.countryCounts(head.id);
+      let map = maps.get(counts);
+      if (!map) {
+        const svg = renderWorldMap(counts, { standalone: true });
+        map = { svg, etag: etagOf(svg) };
+        maps.set(counts, map);
+      }
+      reply.header('cache-control', policies.lists);
+      if (notModified(request, reply, map.etag)) return reply;
+      return reply.type(SVG_TYPE).send(map.svg);
     },
   );
 

@@ -13,6 +13,7 @@ const ORDER: Array<keyof Tables> = [
   'letterVersions',
   'letterCountSlots',
   'signatures',
+  'signatureNameWords',
   'signatureTokens',
   'signatureEvents',
   'letterCountryCounts',

@@ -21,3 +21,8 @@ export function isCountryCode(code: string): boolean {
 export function countryName(code: string): string {
   return NAMES[code] ?? code;
 }
+
+/** The alpha-2 code for an ISO 3166-1 numeric code ("250" → "FR"), as world maps name countries. */
+export function countryCodeFromNumeric(numeric: string): string | undefined {
+  return countries.numericToAlpha2(numeric);
+}

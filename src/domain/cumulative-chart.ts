@@ -29,7 +29,9 @@ export interface CumulativeChart {
   total: number;
 }
 
-const MARGIN = { left: 48, right: 8, top: 10, bottom: 24 };
+// The plot fills the drawing: the axis labels are HTML beside it (views/partials/signature-chart.eta),
+// so they keep a readable size however wide the drawing is shown.
+const MARGIN = { left: 0, right: 0, top: 0, bottom: 0 };
 
 /** The smallest 1, 2 or 5 × 10^k at least n: a y-axis maximum people can read. */
 export function niceCeiling(n: number): number {

@@ -114,6 +114,15 @@ export function searchKey(text: string): string {
   return foldedWords(text).join(' ');
 }
 
+/**
+ * True when every search word (from searchKey) begins a word of the name key: the public
+ * search's rule, as the words index applies it (signature_name_words), for lists held in memory.
+ */
+export function nameKeyMatches(key: string, words: readonly string[]): boolean {
+  const own = key.split(' ');
+  return words.every((word) => own.some((w) => w.startsWith(word)));
+}
+
 /** Blocking keys for the near-match search: an edit of one character leaves one of them intact. */
 export function nameBlocks(key: string): { head: string; tail: string; length: number } {
   const chars = Array.from(key);

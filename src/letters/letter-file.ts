@@ -3,6 +3,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LETTER_STATUSES } from '../db/vocabulary.js';
+import { MILESTONE_COUNT_MAX, MILESTONE_TEXT_MAX, MILESTONES_MAX, milestonesProblem } from '../domain/milestones.js';
 import { isSlug, SLUG_MAX } from '../domain/slug.js';
 import { cleanLine } from '../domain/text.js';
 
@@ -32,6 +33,14 @@ const frontMatterSchema = z.object({
       return date;
     }),
   duplicate_names: z.enum(['hold', 'allow']).default('hold'),
+  milestones: z
+    .array(z.object({ count: z.number().int().positive().max(MILESTONE_COUNT_MAX), text: line(MILESTONE_TEXT_MAX).default('') }))
+    .max(MILESTONES_MAX)
+    .superRefine((list, ctx) => {
+      const problem = milestonesProblem(list);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   notable: z
     .array(z.object({ name: line(120).refine((v) => v.length > 0, 'must not be empty'), description: line(200).default('') }))
     .optional(),

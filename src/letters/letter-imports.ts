@@ -38,6 +38,7 @@ export function importLetterFile(letters: LetterRepo, file: LetterFile, now: Dat
       addressee: file.addressee,
       bodyMd: file.body,
       goal: file.goal ?? null,
+      milestones: file.milestones,
       closesAt: file.closes_at ?? null,
       duplicateNames: file.duplicate_names,
     },

@@ -13,10 +13,14 @@
 // tenth of a second gets the same bytes, stamped with the end of that tenth (sharedStampTime):
 // no HMAC and no copy of the page per reader, and the minimum fill time only ever gets longer.
 import type { Eta } from 'eta';
+import { CARD_HEIGHT, CARD_WIDTH, cardKey } from '../api/link-card.js';
 import type { PressService } from '../api/press-service.js';
+import { MAP_STEPS, renderWorldMap } from '../api/world-map.js';
 import { createFormStamp, sharedStampTime } from '../domain/form-stamp.js';
 import { isSignable } from '../domain/letter-rules.js';
 import { renderMarkdown } from '../domain/markdown.js';
+import { milestoneProgress } from '../domain/milestones.js';
+import { shareLinks } from '../domain/share-links.js';
 import { FreshCache } from '../fresh-cache.js';
 import { currentTranslator } from '../i18n/context.js';
 import type { FieldErrors } from '../signatures/signature-input.js';
@@ -36,6 +40,8 @@ export interface SignFormState {
   notice?: string;
   /** The form's stamp to send back (a quick person keeps the one their page load issued). */
   formStamp?: string;
+  /** The address's domain looks mistyped: what was typed and what was probably meant. */
+  emailSuggestion?: { typed: string; suggested: string };
 }
 
 export interface LetterPageDeps {
@@ -114,15 +120,17 @@ export class LetterPage {
     options: { preview?: boolean; formStamp?: string; locals?: Record<string, unknown> } = {},
   ): Promise<string> {
     const now = this.deps.now();
-    const [notables, recent, stats, bodyHtml, updates] = await Promise.all([
+    const [notables, recent, stats, bodyHtml, updates, countryCounts] = await Promise.all([
       this.deps.letters.notables(letter.id),
       this.deps.letters.recentPublicSignatures(letter.id, RECENT_SIGNATURES_ON_PAGE),
       this.deps.press.pageStats(letter, now),
       // Rendered once per text, not once per change of the page (every confirmation is one).
       this.bodies.get(letter.bodyMd, async () => renderMarkdown(letter.bodyMd)),
       this.deps.publicUpdates(letter.id),
+      this.deps.press.countryCounts(letter.id),
     ]);
     const preview = options.preview === true;
+    const url = `${this.deps.publicUrl}/letters/${letter.slug}`;
     return this.deps.eta.render('letters/show', {
       ...viewHelpers,
       ...options.locals,
@@ -133,10 +141,17 @@ export class LetterPage {
       stats,
       updates,
       pageTitle: letter.title,
-      description: letter.summary,
-      canonical: `${this.deps.publicUrl}/letters/${letter.slug}`,
+      description: letter.summary || currentTranslator().t('site.letter.defaultDescription', { collective: letter.collective.name }),
+      canonical: url,
       // The same for every reader (the page is shared), and a page GET shows after a form's answer.
       languagePath: `/letters/${letter.slug}`,
+      metaTags: previewTags(letter, url),
+      shareUrl: url,
+      milestones: milestoneProgress(letter.milestones, letter.signatureCount),
+      // Drawn with the page (about a millisecond: the outlines are projected once per process).
+      worldMap: countryCounts.length > 0 ? renderWorldMap(countryCounts, { standalone: false, describedBy: 'country-list' }) : null,
+      mapSteps: MAP_STEPS,
+      shareLinks: shareLinks({ title: letter.title, summary: letter.summary, url }),
       nav: 'letters',
       noindex: preview,
       preview,
@@ -147,6 +162,7 @@ export class LetterPage {
       values: form.values ?? {},
       errors: form.errors ?? {},
       formNotice: form.notice ?? null,
+      emailSuggestion: form.emailSuggestion ?? null,
     });
   }
 }
@@ -154,4 +170,28 @@ export class LetterPage {
 function versionOf(letter: LetterWithCollective): string {
   const counted = letter.countChangedAt?.getTime() ?? 0;
   return `${letter.id}:${letter.status}:${letter.version}:${letter.signatureCount}:${letter.updatedAt.getTime()}:${counted}`;
+}
+
+/**
+ * What a link preview shows (Open Graph, read by most networks and chat apps, and Twitter's
+ * card tags): the card image names its count step, so a preview refreshes when the step moves.
+ */
+function previewTags(letter: LetterWithCollective, url: string): Array<{ property?: string; name?: string; content: string }> {
+  const translator = currentTranslator();
+  const description = letter.summary || translator.t('site.letter.defaultDescription', { collective: letter.collective.name });
+  const image = `${url}/card.png?v=${cardKey(letter)}`;
+  const alt = translator.t('site.letter.cardAlt', { title: letter.title, collective: letter.collective.name });
+  return [
+    { property: 'og:site_name', content: 'Undersigned' },
+    { property: 'og:image', content: image },
+    { property: 'og:image:type', content: 'image/png' },
+    { property: 'og:image:width', content: String(CARD_WIDTH) },
+    { property: 'og:image:height', content: String(CARD_HEIGHT) },
+    { property: 'og:image:alt', content: alt },
+    { name: 'twitter:card', content: 'summary_large_image' },
+    { name: 'twitter:title', content: letter.title },
+    { name: 'twitter:description', content: description },
+    { name: 'twitter:image', content: image },
+    { name: 'twitter:image:alt', content: alt },
+  ];
 }

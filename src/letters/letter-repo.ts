@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.js';
 import type { DuplicateNamePolicy, LetterStatus } from '../db/vocabulary.js';
+import type { Milestone } from '../domain/milestones.js';
 import { nameKey } from '../domain/name-key.js';
 
 export type Letter = Tables['letters']['$inferSelect'];
@@ -35,6 +36,8 @@ export interface LetterFields {
   bodyMd: string;
   goal: number | null;
   closesAt: Date | null;
+  /** Left as they are when absent (an import of a file that names none). */
+  milestones?: Milestone[];
   duplicateNames?: DuplicateNamePolicy;
 }
 

@@ -4,6 +4,7 @@
 import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.js';
 import { type LetterStatus, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vocabulary.js';
+import { formatMilestoneLines } from '../domain/milestones.js';
 import { type Letter, type LetterFields, type LetterRepo, type LetterWithCollective, letterCountColumns } from '../letters/letter-repo.js';
 import type { AuditRepo } from './audit-repo.js';
 
@@ -20,6 +21,8 @@ function auditable(letter: Pick<Letter, keyof LetterFields>): Record<string, unk
     addressee: letter.addressee,
     bodyMd: letter.bodyMd,
     goal: letter.goal,
+    // As text, so the diff below sees a change of content rather than of object.
+    milestones: letter.milestones === undefined ? undefined : formatMilestoneLines(letter.milestones),
     closesAt: letter.closesAt?.toISOString() ?? null,
     duplicateNames: letter.duplicateNames,
   };

@@ -2,6 +2,7 @@
 // put in the page's language by parseForm).
 import { z } from 'zod';
 import { DUPLICATE_NAME_POLICIES } from '../db/vocabulary.js';
+import { formatMilestoneLines, MILESTONES_MAX, parseMilestoneLines } from '../domain/milestones.js';
 import { isSlug, SLUG_MAX, slugify } from '../domain/slug.js';
 import { hasControlCharacters } from '../domain/text.js';
 import type { LetterFields } from '../letters/letter-repo.js';
@@ -57,6 +58,18 @@ export const letterFormSchema = z
         }
         return n;
       }),
+    milestones: text()
+      .max(MILESTONES_MAX * 260, 'organizers.form.milestonesTooLong')
+      .optional()
+      .default('')
+      .transform((v, ctx) => {
+        const parsed = parseMilestoneLines(v);
+        if (!parsed.ok) {
+          ctx.addIssue({ code: 'custom', message: parsed.message });
+          return z.NEVER;
+        }
+        return parsed.milestones;
+      }),
     closes_at: text()
       .optional()
       .default('')
@@ -90,6 +103,7 @@ export function toLetterFields(form: LetterForm): LetterFields {
     addressee: form.addressee,
     bodyMd: form.body,
     goal: form.goal,
+    milestones: form.milestones,
     closesAt: form.closes_at,
     duplicateNames: form.duplicate_names,
   };
@@ -104,6 +118,7 @@ export function letterFormValues(letter: LetterFields): Record<string, string> {
     addressee: letter.addressee,
     body: letter.bodyMd,
     goal: letter.goal === null ? '' : String(letter.goal),
+    milestones: formatMilestoneLines(letter.milestones ?? []),
     closes_at: formatUtcDateTime(letter.closesAt),
     duplicate_names: letter.duplicateNames ?? 'hold',
   };

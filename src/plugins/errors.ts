@@ -1,6 +1,7 @@
 // The one place errors become responses: HTML pages for people, JSON for the API. A 5xx is a
 // bug: logged in full with the request id, answered with a plain message and never a stack.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BAD_CURSOR } from '../api/press-service.js';
 import { isRefusedText, isStoreUnavailable } from '../db/store.js';
 import { AppError, Forbidden, LetterClosed, NotFound, RateLimited, ValidationFailed } from '../errors.js';
 import { currentTranslator } from '../i18n/context.js';
@@ -61,6 +62,7 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   [UNSUPPORTED]: 'site.error.message.unsupported',
   [NO_RECEIPT]: 'site.error.message.noReceipt',
   [NOT_OURS]: 'site.error.message.unsubscribeLink',
+  [BAD_CURSOR]: 'site.error.message.badCursor',
 };
 
 /** A problem's message as a page shows it, in the request's language. */

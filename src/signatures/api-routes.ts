@@ -1,6 +1,7 @@
 // Signing through the JSON API: the same rules and the same neutral answer as the form.
 import type { FastifyPluginAsync } from 'fastify';
 import { signRouteDocs } from '../api/sign-route-docs.js';
+import { suggestEmail } from '../domain/email-suggestion.js';
 import { ValidationFailed } from '../errors.js';
 import { currentTranslator } from '../i18n/context.js';
 import type { RateLimits } from '../plugins/security.js';
@@ -31,7 +32,10 @@ export const signatureApiRoutes: FastifyPluginAsync<{ signing: SignService; limi
         if (error instanceof ValidationFailed && error.fields) throw new ValidationFailed(translateFieldErrors(error.fields, translator));
         throw error;
       }
-      return reply.code(202).send({ status: 'pending_verification' });
+      // Programs are not asked back: the signature is taken as sent, and a likely typo in the
+      // domain is named so the program can show it to its user (who may sign again with it).
+      const suggestion = suggestEmail(parsed.value.email);
+      return reply.code(202).send(suggestion ? { status: 'pending_verification', suggestion } : { status: 'pending_verification' });
     },
   );
 };

@@ -5,8 +5,11 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import { suggestEmail } from '../domain/email-suggestion.js';
 import { checkFormStamp } from '../domain/form-stamp.js';
 import { isSignable, signingEndedAt } from '../domain/letter-rules.js';
+import { openSentTo, SENT_TO_COOKIE, SENT_TO_MAX_AGE_MS, sealSentTo } from '../domain/sent-to.js';
+import { shareLinks } from '../domain/share-links.js';
 import { isConfirmed } from '../domain/signature-lifecycle.js';
 import { isWellFormedToken } from '../domain/tokens.js';
 import { ValidationFailed } from '../errors.js';
@@ -97,6 +100,14 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
       }
 
       const locale = isLocale(body.lang) ? body.lang : request.locale;
+      // The answer to "Did you mean …?": the suggested address in one tap (unless the field was
+      // edited since), or the address as typed, confirmed.
+      const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).trim() : null);
+      const typed = values.email?.trim() ?? '';
+      const useSuggested = text('use_email') !== null && text('email_suggested_for') === typed;
+      if (useSuggested) values.email = text('use_email') as string;
+      const emailChecked = useSuggested || (typed !== '' && text('email_checked') === typed);
+
       const parsed = parseSignatureInput(values);
       const stamp = checkFormStamp(config.SESSION_SECRET, body.started, slug, services.now().getTime(), config.SIGN_MIN_FILL_MS);
       if (stamp.result !== 'ok' || !parsed.ok) {
@@ -114,19 +125,41 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
           formStamp: stamp.result === 'too_fast' ? String(body.started) : undefined,
         });
       }
+      const suggested = emailChecked ? null : suggestEmail(parsed.value.email);
+      if (suggested) {
+        // Nothing is stored yet: the form comes back as sent, asking which address was meant.
+        return formPage(reply, slug, locale, {
+          values,
+          emailSuggestion: { typed: parsed.value.email, suggested },
+          formStamp: String(body.started),
+        });
+      }
       try {
         await signing.sign(slug, parsed.value, { ip: request.ip, locale });
       } catch (error) {
         if (error instanceof ValidationFailed && error.fields) return formPage(reply, slug, locale, { values, errors: error.fields });
         throw error;
       }
+      const sealed = sealSentTo(config.SESSION_SECRET, slug, parsed.value.email, services.now().getTime());
+      reply.header(
+        'set-cookie',
+        `${SENT_TO_COOKIE}=${sealed}; Path=${checkEmail}; Max-Age=${SENT_TO_MAX_AGE_MS / 1000}; HttpOnly; SameSite=Lax${config.https ? '; Secure' : ''}`,
+      );
       return reply.redirect(checkEmail, 303);
     },
   );
 
   app.get('/letters/:slug/signed', { schema: { params: slugParams } }, async (request, reply) => {
     const letter = await letters.publicLetter(request.params.slug);
-    return reply.view('signatures/check-email', { letter, pageTitle: t('site.checkEmail.title'), noindex: true });
+    // Shown only to the browser that signed (the cookie set with the redirect); never stored on the way.
+    const sentTo = openSentTo(
+      config.SESSION_SECRET,
+      letter.slug,
+      cookieValue(request.headers.cookie, SENT_TO_COOKIE),
+      services.now().getTime(),
+    );
+    reply.header('cache-control', 'no-store');
+    return reply.view('signatures/check-email', { letter, sentTo, pageTitle: t('site.checkEmail.title'), noindex: true });
   });
 
   app.get('/verify/:token', { schema: { params: tokenParams } }, async (request, reply) => {
@@ -217,7 +250,9 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
       // A counted signature is in the letter's public log: its receipt proves it (log/receipt-routes.ts).
       receiptUrl: signer.status === 'verified' ? `/verify/${signer.token}/receipt` : null,
       // Asking others to sign makes sense only while they can.
-      share: isSignable(letter, now) ? shareLinks(url, letter.title) : [],
+      share: isSignable(letter, now)
+        ? shareLinks({ title: letter.title, summary: letter.summary, url, text: t('site.thanks.share.message', { title: letter.title }) })
+        : [],
       pageTitle: late ? t('site.thanks.late.pageTitle') : signer.status === 'held' ? t('site.thanks.held.eyebrow') : t('site.thanks.title'),
       noindex: true,
     });
@@ -231,14 +266,11 @@ function linkProblem(reply: FastifyReply, kind: LinkProblem, letter?: LetterWith
   reply.code(kind === 'unknown' ? 404 : 410);
   return reply.view('signatures/link-problem', { kind, letter, token, pageTitle: t('site.linkProblem.pageTitle'), noindex: true });
 }
-function shareLinks(url: string, title: string) {
-  const text = t('site.thanks.share.message', { title });
-  const e = encodeURIComponent;
-  return [
-    { label: 'Bluesky', href: `https://bsky.app/intent/compose?text=${e(`${text} ${url}`)}` },
-    { label: 'Mastodon', href: `https://mastodonshare.com/?text=${e(text)}&url=${e(url)}` },
-    { label: 'X', href: `https://x.com/intent/post?text=${e(text)}&url=${e(url)}` },
-    { label: 'Facebook', href: `https://www.facebook.com/sharer/sharer.php?u=${e(url)}` },
-    { label: t('site.thanks.share.email'), href: `mailto:?subject=${e(title)}&body=${e(`${text}\n\n${url}`)}` },
-  ];
+/** One cookie's value from a Cookie header (public pages do without the cookie plugin). */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
 }

@@ -29,6 +29,7 @@ import { LogQueue } from '../log/log-queue.js';
 import { type OutboxRepo, outboxValues } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
 import { Counters } from './counters.js';
+import { NameWords } from './name-words.js';
 import { type FirstSignature, OneTripSigning, type SignerColumns } from './one-trip-signing.js';
 import type { SpikeWindows } from './spike-windows.js';
 
@@ -99,6 +100,8 @@ export class SignatureRepo {
   private readonly counters: Counters;
   /** Each change of the count queues its public log entry in the same unit of work. */
   private readonly log: LogQueue;
+  /** The public search's words, kept with listed-ness (name-words.ts). */
+  private readonly words: NameWords;
   /** PostgreSQL's shortcut for a new signer (see one-trip-signing.ts); SQLite needs none. */
   private readonly oneTrip: OneTripSigning | null;
   private readonly q;
@@ -113,6 +116,7 @@ export class SignatureRepo {
     const t = this.t;
     this.counters = new Counters(store);
     this.log = new LogQueue(store);
+    this.words = new NameWords(store);
     this.oneTrip = store.dialect === 'postgres' ? new OneTripSigning(store) : null;
     const p = sql.placeholder;
     const s = t.signatures;
@@ -399,6 +403,7 @@ export class SignatureRepo {
         .where(and(eq(this.t.signatures.id, existing.id), eq(this.t.signatures.status, existing.status)))
         .returning();
       if (!renewed) throw new ConcurrentChange(`signature ${existing.id}`);
+      await this.words.syncTx(tx, existing, renewed);
       await this.eventTx(tx, renewed, t.record, existing.status, t.countDelta, now);
     } else {
       await this.q.touchMail(tx, { id: existing.id, now });
@@ -640,6 +645,7 @@ export class SignatureRepo {
           .returning();
         if (!changed) throw new ConcurrentChange(`signature ${id}`);
         updated = changed;
+        await this.words.syncTx(tx, sig, changed);
         await this.q.insertEvent(tx, {
           signatureId: id,
           letterId,
@@ -725,6 +731,7 @@ export class SignatureRepo {
     // The status moved under us (another process decided first): the unit of work runs again.
     if (!updated) throw new ConcurrentChange(`signature ${sig.id} is no longer ${sig.status}`);
     if (t.record) await this.eventTx(tx, updated, t.record, sig.status, t.countDelta, now, organizerId);
+    await this.words.syncTx(tx, sig, updated);
     await this.log.recordTx(tx, sig.status, t, updated, now);
     // Counters last: their rows are shared, so they are held for as short a time as possible.
     if (t.countDelta !== 0) await this.counters.applyTx(tx, updated, t.countDelta, now);

@@ -137,6 +137,21 @@ describe.skipIf(!run)('organizing in a browser', () => {
     expect(await page.getByLabel('Address', { exact: true }).count()).toBe(0);
     await shootBoth(page, 'letter-editor-published');
     await expectAccessible(page, 'letter-editor-published');
+
+    // Milestones can still be set: a list out of order is refused beside the field, with what was typed kept.
+    const milestones = page.getByLabel('Milestones', { exact: true });
+    await milestones.fill('1000: We deliver the letter\n100');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Line 2: 100 comes after 1,000: list milestones from smallest to largest.').first().waitFor();
+    expect(await milestones.inputValue()).toBe('1000: We deliver the letter\n100');
+    await expectAccessible(page, 'letter-editor-milestone-error');
+    await milestones.fill('100\n1000: We deliver the letter');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Changes saved.').waitFor();
+    const withMilestones = await (await fetch(`${e2e.server.url}/letters/pay-the-testers`)).text();
+    expect(withMilestones).toContain('Next milestone: <strong>100 signatures</strong>');
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await address.getByRole('link', { name: '/letters/pay-the-testers' }).waitFor();
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Status: published' }).waitFor();
     expect((await fetch(`${e2e.server.url}/letters/pay-the-testers`)).status).toBe(200);

@@ -113,6 +113,43 @@ describe.runIf(run)('press pages in a browser', () => {
     await page.close();
   });
 
+  it('the chart’s labels are at least 12 CSS px at phone and desktop widths, beside the lines they name', async () => {
+    for (const [name, viewport] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const) {
+      const { page, errors } = await open(`${base}/letters/fair-pay`, viewport);
+      const labels = await page.locator('.chart-box span').evaluateAll((spans) =>
+        spans.map((span) => ({
+          text: span.textContent?.trim() ?? '',
+          fontSize: Number.parseFloat(getComputedStyle(span).fontSize),
+          height: span.getBoundingClientRect().height,
+        })),
+      );
+      expect(labels.length, name).toBe(5);
+      for (const label of labels) {
+        expect(label.fontSize, `${name}: ${label.text}`).toBeGreaterThanOrEqual(12);
+        expect(label.height, `${name}: ${label.text}`).toBeGreaterThanOrEqual(12);
+      }
+      // The top and bottom y labels sit on the plot's top and bottom edges (their grid lines).
+      const fit = await page.evaluate(() => {
+        const svg = document.querySelector('svg.chart')!.getBoundingClientRect();
+        const ys = Array.from(document.querySelectorAll('.chart-y span')).map((s) => s.getBoundingClientRect());
+        const middle = (r: DOMRect) => r.top + r.height / 2;
+        return { top: middle(ys[0]!) - svg.top, bottom: middle(ys[ys.length - 1]!) - svg.bottom, width: svg.width };
+      });
+      expect(Math.abs(fit.top), name).toBeLessThanOrEqual(2);
+      expect(Math.abs(fit.bottom), name).toBeLessThanOrEqual(2);
+      expect(fit.width, name).toBeGreaterThan(200);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, name).toBeLessThanOrEqual(0);
+      await page.locator('#chart-title').scrollIntoViewIfNeeded();
+      await screenshot(page, `letter-chart-${name}`);
+      expect(errors, name).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('another site can frame the embed card and show the badge', async () => {
     const { page, errors } = await open(newsUrl, DESKTOP);
     const frame = page.frameLocator('#card');

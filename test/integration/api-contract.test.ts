@@ -11,6 +11,10 @@ beforeEach(async () => {
   t = await makeTestApp({ RATE_LIMIT: 'off', SPIKE_GUARD: 'off' }, { startBackground: false });
   await seedLetter(t.app, {
     closes_at: new Date('2026-12-31T23:59:00Z'),
+    milestones: [
+      { count: 3, text: '' },
+      { count: 100, text: 'We deliver the letter' },
+    ],
     notable: [
       { name: 'Zadie Notable', description: 'Novelist' },
       { name: 'Ada Notable', description: '' },
@@ -120,6 +124,7 @@ describe('GET /api/v1/letters/:slug', () => {
         'collective',
         'goal',
         'log',
+        'milestones',
         'notable_signatories',
         'published_at',
         'signature_count',
@@ -144,6 +149,11 @@ describe('GET /api/v1/letters/:slug', () => {
       published_at: '2026-06-01T12:00:00.000Z',
       closes_at: '2026-12-31T23:59:00.000Z',
       url: 'http://127.0.0.1:3000/letters/fair-pay',
+      // Reached once the count is there: three signatures reach the first.
+      milestones: [
+        { count: 3, text: '', reached: true },
+        { count: 100, text: 'We deliver the letter', reached: false },
+      ],
       // Curated order (not alphabetical); none has signed, so none is verified.
       notable_signatories: [
         { name: 'Zadie Notable', description: 'Novelist', verified: false },

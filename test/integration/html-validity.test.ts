@@ -24,6 +24,11 @@ beforeAll(async () => {
     slug: 'fair-pay',
     goal: 20_000,
     notable: [{ name: 'Zadie Smith', description: 'novelist' }],
+    // One reached, one ahead: both parts of the milestones box.
+    milestones: [
+      { count: 2, text: 'Enough to write to the board' },
+      { count: 100, text: 'We deliver the letter' },
+    ],
   });
   for (const name of ['Ada Lindqvist', 'Kwame Asante']) await addConfirmed(t, letter.id, name, t.clock.now(), { updates: true });
   const withUpdates = await addConfirmed(t, letter.id, 'Layla Haddad', t.clock.now(), { updates: true });
@@ -42,6 +47,12 @@ beforeAll(async () => {
     ['letter', { url: '/letters/fair-pay', status: 200 }],
     ['closed letter', { url: '/letters/finished', status: 200 }],
     ['versions', { url: '/letters/fair-pay/versions', status: 200 }],
+    ['signatories', { url: '/letters/fair-pay/signatures', status: 200 }],
+    ['signatories search', { url: '/letters/fair-pay/signatures?q=ada', status: 200 }],
+    [
+      'form asking about a typo',
+      { method: 'POST', url: '/letters/fair-pay/sign', payload: form({ name: 'Lena', email: 'lena@gmial.com' }), status: 422 },
+    ],
     ['embed', { url: '/letters/fair-pay/embed', status: 200 }],
     ['form with errors', { method: 'POST', url: '/letters/fair-pay/sign', payload: form({ name: '', email: 'nope' }), status: 422 }],
     ['check your email', { url: '/letters/fair-pay/signed', status: 200 }],

@@ -123,3 +123,64 @@ describe('query plans of updates', () => {
     ]);
   });
 });
+
+// The public search on names (api/press-repo.ts, searchSignatures): a range on one word's start
+// in the words index, each other word a probe of the same signature's words, then the page's
+// signatures by id. Never a scan of names (name_key LIKE '%x%' would read every signature).
+describe('query plans of the signatories search', () => {
+  it('reads the words index by range and probe, and the signatures by id', async () => {
+    const plan = async (query: string, ...params: unknown[]) =>
+      (await t.sql<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, ...params)).map((row) => row.detail);
+    const top = '\u{10FFFF}';
+    const steps = await plan(
+      `SELECT DISTINCT "verified_at", "signature_id" FROM "signature_name_words"
+        WHERE "signature_name_words"."letter_id" = ?
+          AND ("signature_name_words"."word" >= ? AND "signature_name_words"."word" < ?)
+          AND ("signature_name_words"."verified_at", "signature_name_words"."signature_id") < (?, ?)
+          AND EXISTS (SELECT 1 FROM "signature_name_words" "other_word"
+            WHERE "other_word"."signature_id" = "signature_name_words"."signature_id"
+              AND ("other_word"."word" >= ? AND "other_word"."word" < ?))
+        ORDER BY "signature_name_words"."verified_at" DESC, "signature_name_words"."signature_id" DESC LIMIT ?`,
+      1,
+      'lindq',
+      `lindq${top}`,
+      Date.now(),
+      1_000_000,
+      'ada',
+      `ada${top}`,
+      51,
+    );
+    expect(steps.filter((s) => /\bSCAN\b/.test(s) && !/TEMP B-TREE/.test(s))).toEqual([]);
+    expect(steps).toContainEqual(
+      expect.stringMatching(
+        /^SEARCH signature_name_words USING (COVERING INDEX sqlite_autoindex_signature_name_words_1|PRIMARY KEY) \(letter_id=\? AND word>\? AND word<\?\)$/,
+      ),
+    );
+    expect(steps).toContainEqual(
+      expect.stringMatching(
+        /^SEARCH other_word (EXISTS )?USING COVERING INDEX signature_name_words_signature_idx \(signature_id=\? AND word>\? AND word<\?\)$/,
+      ),
+    );
+    // Every word common: the words' ranges intersected, each read once through the same index.
+    const part = `SELECT "signature_name_words"."verified_at", "signature_name_words"."signature_id" FROM "signature_name_words"
+      WHERE ("signature_name_words"."letter_id" = ? AND ("signature_name_words"."word" >= ? AND "signature_name_words"."word" < ?))`;
+    const intersected = await plan(
+      `SELECT "signature_id" AS "id" FROM (${part} INTERSECT ${part}) AS "matches" ORDER BY "verified_at" DESC, "signature_id" DESC LIMIT ?`,
+      1,
+      'ma',
+      `ma${top}`,
+      1,
+      'a',
+      `a${top}`,
+      51,
+    );
+    expect(intersected.filter((s) => /\bSCAN signature_name_words\b/.test(s))).toEqual([]);
+    expect(intersected.filter((s) => s.startsWith('SEARCH signature_name_words'))).toEqual([
+      'SEARCH signature_name_words USING COVERING INDEX sqlite_autoindex_signature_name_words_1 (letter_id=? AND word>? AND word<?)',
+      'SEARCH signature_name_words USING COVERING INDEX sqlite_autoindex_signature_name_words_1 (letter_id=? AND word>? AND word<?)',
+    ]);
+    expect(await plan('SELECT id, name FROM signatures WHERE id IN (?, ?, ?)', 1, 2, 3)).toEqual([
+      'SEARCH signatures USING INTEGER PRIMARY KEY (rowid=?)',
+    ]);
+  });
+});

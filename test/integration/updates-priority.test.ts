@@ -47,8 +47,16 @@ describe('mail priority', () => {
 
     await expect.poll(() => updates().length, { timeout: 30_000, interval: 50 }).toBe(RECIPIENTS);
     const arrivals = updates().map((m) => m.at);
-    // 100 mails at 20 a second take at least four whole seconds after the first.
-    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(((RECIPIENTS - PER_SECOND) / PER_SECOND) * 1000 - 100);
+    // The budget is counted in whole seconds of the clock, so 100 mails at 20 a second need five
+    // of them: the first mail may leave at the very end of the first second and the last at the
+    // very start of the fifth, three seconds and a moment later; never sooner.
+    const seconds = Math.ceil(RECIPIENTS / PER_SECOND);
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual((seconds - 2) * 1000 - 100);
+    // And no clock second carries more than its budget (arrival lags the send by a few ms, so a
+    // mail sent at the end of one second may arrive in the next: allow the outbox worker’s eight sends in flight).
+    const perSecond = new Map<number, number>();
+    for (const at of arrivals) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(PER_SECOND + 8);
     expect(new Set(updates().map((m) => m.to)).size).toBe(RECIPIENTS);
     await expect.poll(async () => (await updateRow(t, id))?.status, { timeout: 5_000 }).toBe('sent');
   }, 60_000);

@@ -46,6 +46,15 @@ describe('a database from before the signature lifecycle', () => {
       { email: 'rej@example.org', status: 'rejected', refused: 1 },
     ]);
     expect(await letterCount(t, 'fair-pay')).toBe(2);
+    // The listed signatures' name words, for the public search: the counted two only.
+    expect(await sql('SELECT signature_id AS id, word FROM signature_name_words ORDER BY signature_id, word')).toEqual([
+      { id: 1, word: 'ada' },
+      { id: 1, word: 'lovelace' },
+      { id: 2, word: 'grace' },
+      { id: 2, word: 'hopper' },
+    ]);
+    const found = await t.app.inject('/api/v1/letters/fair-pay/signatures?q=LOVE');
+    expect((found.json() as { data: Array<{ name: string }> }).data.map((s) => s.name)).toEqual(['Ada Lovelace']);
     // Until the log's first run (within a second of starting) the counted signatures are not in it.
     expect((await findDrift(t.store)).map((d) => [d.counter, d.key])).toEqual([
       ['log', 'replayed count'],
@@ -68,6 +77,11 @@ describe('a database from before the signature lifecycle', () => {
     const accounts = await sql('SELECT email, name, language FROM organizers ORDER BY id');
     expect(accounts.length).toBeGreaterThan(0);
     expect(accounts.every((o) => (o as { language: string }).language === 'en')).toBe(true);
+
+    // Letters had no milestones: they have none now, and the page and API say so without failing.
+    expect(await sql('SELECT milestones FROM letters')).toEqual([{ milestones: '[]' }]);
+    expect((await t.app.inject('/api/v1/letters/fair-pay')).json().milestones).toEqual([]);
+    expect((await t.app.inject('/letters/fair-pay')).body).not.toContain('Next milestone');
 
     // Mail queued before the upgrade was rendered then: it is delivered as it was written.
     const pending = await queuedMail(t, 'pending@example.org');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOneEditApart, nameKey, searchKey } from '../../src/domain/name-key.js';
+import { isOneEditApart, nameKey, nameKeyMatches, searchKey } from '../../src/domain/name-key.js';
 
 describe('nameKey: the same person', () => {
   const same: Array<[string, string, string]> = [
@@ -151,5 +151,20 @@ describe('searchKey: what a search for a name is compared with', () => {
     expect(searchKey('  Dupont,  AMÉLIE ')).toBe('dupont arnelie');
     expect(searchKey('Lindqvist Ada')).toBe('lindqvist ada');
     expect(nameKey('Lindqvist Ada')).toBe('ada lindqvist');
+  });
+});
+
+describe('nameKeyMatches: the public search, word starts in any order', () => {
+  const matches = (name: string, query: string) => nameKeyMatches(nameKey(name), searchKey(query).split(' ').filter(Boolean));
+  it.each([
+    ['Amélie Dupont', 'amelie', true],
+    ['Amélie Dupont', 'AMÉL', true],
+    ['Dr Ada Lindqvist', 'lindqvist ada', true],
+    ['Dr Ada Lindqvist', 'lind a', true],
+    ['Dr Ada Lindqvist', 'dqvist', false],
+    ['Dr Ada Lindqvist', 'ada smith', false],
+    ['Adam Smith', 'ada smi', true],
+  ])('%s, searched as %s: %s', (name, query, expected) => {
+    expect(matches(name, query)).toBe(expected);
   });
 });

@@ -24,14 +24,18 @@ const KINDS: Record<Dialect, Record<string, string>> = {
     // Milliseconds since 1970 (not seconds: mode `timestamp` would lose them).
     'integer, mode timestamp_ms': 'time to the millisecond',
     'integer, mode boolean': 'boolean',
+    'text, mode json': 'json',
   },
   postgres: {
     integer: 'integer',
     // SQLite's integers are 64 bits; PostgreSQL says the size. BIGINT_COLUMNS names where it is 8 bytes.
     bigint: 'integer',
     text: 'text',
+    // Compared byte by byte, as SQLite compares all text (schema/postgres.ts, byteOrderText).
+    'text COLLATE "C"': 'text',
     'timestamp (3) with time zone': 'time to the millisecond',
     boolean: 'boolean',
+    jsonb: 'json',
   },
 };
 
@@ -74,7 +78,9 @@ function sqlText(value: unknown): string {
 }
 
 function sqlKind(dialect: Dialect, table: string, c: Columnish): string {
-  const declared = dialect === 'sqlite' && c.mode && c.mode !== 'number' ? `${c.getSQLType()}, mode ${c.mode}` : c.getSQLType();
+  // drizzle names SQLite's JSON text by its data type, not by a mode.
+  const mode = c.mode ?? (c.dataType === 'json' ? 'json' : undefined);
+  const declared = dialect === 'sqlite' && mode && mode !== 'number' ? `${c.getSQLType()}, mode ${mode}` : c.getSQLType();
   const kind = KINDS[dialect][declared];
   if (!kind) throw new Error(`${dialect} ${table}.${c.name}: no equivalent known for ${declared} (add it to KINDS)`);
   return kind;
@@ -93,7 +99,8 @@ function defaultOf(dialect: Dialect, c: Columnish): string | null {
 function column(dialect: Dialect, table: string, c: Columnish) {
   return {
     name: c.name,
-    type: c.dataType,
+    // A custom column type (byteOrderText) holds what its SQL type holds: text is a string.
+    type: c.dataType === 'custom' && sqlKind(dialect, table, c) === 'text' ? 'string' : c.dataType,
     sql: sqlKind(dialect, table, c),
     enum: c.enumValues ?? null,
     notNull: c.notNull,

@@ -7,7 +7,8 @@
 // `signatures`. Each is split into slots: a confirmation adds to one slot chosen at random, and
 // readers sum them, so concurrent confirmations of one letter do not queue on one row.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Milestone } from '../../domain/milestones.js';
 import { LOCALES } from '../../i18n/locales.js';
 import {
   DUPLICATE_NAME_POLICIES,
@@ -25,6 +26,13 @@ import {
 
 /** Times to the millisecond, as the SQLite schema keeps them, with the time zone. */
 const TIME = { mode: 'date', withTimezone: true, precision: 3 } as const;
+
+/**
+ * Text compared byte by byte (as SQLite compares text), whatever the database's collation: a
+ * prefix search as a range (word >= 'ada' AND word < 'ada' || U+10FFFF) then means the same on
+ * both stores, and a plain index answers it.
+ */
+const byteOrderText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
 
 const createdAt = () => timestamp('created_at', TIME).notNull().defaultNow();
 
@@ -56,6 +64,8 @@ export const letters = pgTable(
     publishedAt: timestamp('published_at', TIME),
     closedAt: timestamp('closed_at', TIME),
     duplicateNames: text('duplicate_names', { enum: DUPLICATE_NAME_POLICIES }).notNull().default('hold'),
+    /** Counts announced on the way, ascending, with what happens there (domain/milestones.ts); not part of the signed text. */
+    milestones: jsonb('milestones').$type<Milestone[]>().notNull().default([]),
     /** Current text version; signatures record the version they signed. */
     version: integer('version').notNull().default(1),
     /** When the text of a published letter was last edited (null if never). */
@@ -158,6 +168,32 @@ export const signatures = pgTable(
     // Signatures stored before the public log existed (every new one has its log id from the
     // start): what the log's one-time backfill looks for at each start, without reading the table.
     index('signatures_unlogged_idx').on(t.id).where(sql`log_sig IS NULL`),
+  ],
+);
+
+/**
+ * The folded words of every listed signature's name (the words of its name_key), so the public
+ * search finds a name by the start of any of its words through an index instead of reading every
+ * name. A row exists exactly while its signature is listed (counted, shown by choice, not hidden):
+ * written and removed in the same transaction as the change that lists or unlists it. The
+ * confirmation time is in the key, so a page of matches, newest first, reads index entries only.
+ */
+export const signatureNameWords = pgTable(
+  'signature_name_words',
+  {
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id),
+    word: byteOrderText('word').notNull(),
+    verifiedAt: timestamp('verified_at', TIME).notNull(),
+    signatureId: integer('signature_id')
+      .notNull()
+      .references(() => signatures.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.letterId, t.word, t.verifiedAt, t.signatureId] }),
+    // A signature's own words: removing them, and checking a search's other words.
+    index('signature_name_words_signature_idx').on(t.signatureId, t.word),
   ],
 );
 

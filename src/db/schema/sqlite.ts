@@ -8,6 +8,7 @@
 // readers sum them, so concurrent confirmations of one letter do not queue on one row.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Milestone } from '../../domain/milestones.js';
 import { LOCALES } from '../../i18n/locales.js';
 import {
   DUPLICATE_NAME_POLICIES,
@@ -53,6 +54,8 @@ export const letters = sqliteTable(
     publishedAt: integer('published_at', { mode: 'timestamp_ms' }),
     closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
     duplicateNames: text('duplicate_names', { enum: DUPLICATE_NAME_POLICIES }).notNull().default('hold'),
+    /** Counts announced on the way, ascending, with what happens there (domain/milestones.ts); not part of the signed text. */
+    milestones: text('milestones', { mode: 'json' }).$type<Milestone[]>().notNull().default([]),
     /** Current text version; signatures record the version they signed. */
     version: integer('version').notNull().default(1),
     /** When the text of a published letter was last edited (null if never). */
@@ -155,6 +158,32 @@ export const signatures = sqliteTable(
     // Signatures stored before the public log existed (every new one has its log id from the
     // start): what the log's one-time backfill looks for at each start, without reading the table.
     index('signatures_unlogged_idx').on(t.id).where(sql`log_sig IS NULL`),
+  ],
+);
+
+/**
+ * The folded words of every listed signature's name (the words of its name_key), so the public
+ * search finds a name by the start of any of its words through an index instead of reading every
+ * name. A row exists exactly while its signature is listed (counted, shown by choice, not hidden):
+ * written and removed in the same transaction as the change that lists or unlists it. The
+ * confirmation time is in the key, so a page of matches, newest first, reads index entries only.
+ */
+export const signatureNameWords = sqliteTable(
+  'signature_name_words',
+  {
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id),
+    word: text('word').notNull(),
+    verifiedAt: integer('verified_at', { mode: 'timestamp_ms' }).notNull(),
+    signatureId: integer('signature_id')
+      .notNull()
+      .references(() => signatures.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.letterId, t.word, t.verifiedAt, t.signatureId] }),
+    // A signature's own words: removing them, and checking a search's other words.
+    index('signature_name_words_signature_idx').on(t.signatureId, t.word),
   ],
 );
 

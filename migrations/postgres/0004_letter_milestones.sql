@@ -1,0 +1,1 @@
+ALTER TABLE "letters" ADD COLUMN "milestones" jsonb DEFAULT '[]'::jsonb NOT NULL;
