@@ -17,6 +17,7 @@ import { letterRoutes } from './letters/routes.js';
 import { receiptRoutes } from './log/receipt-routes.js';
 import { logRoutes } from './log/routes.js';
 import { devOutboxRoutes } from './mail/dev-outbox-routes.js';
+import { followAccountLanguage } from './organizers/account-language.js';
 import { accountRoutes } from './organizers/account-routes.js';
 import { authRoutes } from './organizers/auth-routes.js';
 import { collectiveRoutes } from './organizers/collective-routes.js';
@@ -121,6 +122,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // under /organize behind a session.
   await app.register(async (area) => {
     await registerSessions(area, { config, sessionFor: (token) => organizers.auth.sessionFor(token) });
+    followAccountLanguage(area);
     await area.register(authRoutes, { auth: organizers.auth, config, now });
     await area.register(
       async (pages) => {

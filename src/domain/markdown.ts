@@ -89,6 +89,8 @@ function schemeOf(href: string): string | null {
 export interface MarkdownWarning {
   code: 'image_scheme' | 'image_alt' | 'raw_html' | 'link_scheme' | 'heading_level';
   message: string;
+  /** What the message quotes (a heading, an address, a link's text, a tag), for a message in another language. */
+  subject: string;
   /** The editor refuses to save the text as it is (an image without a description). */
   refused: boolean;
 }
@@ -152,8 +154,8 @@ export function markdownWarnings(source: string): MarkdownWarning[] {
   parsers ??= load();
   const { md, withHtml } = parsers;
   const found = new Map<string, MarkdownWarning>();
-  const add = (code: MarkdownWarning['code'], message: string, refused = false) => {
-    if (!found.has(message)) found.set(message, { code, message, refused });
+  const add = (code: MarkdownWarning['code'], subject: string, message: string, refused = false) => {
+    if (!found.has(message)) found.set(message, { code, message, subject, refused });
   };
 
   const tokens = md.parse(source, {});
@@ -161,7 +163,7 @@ export function markdownWarnings(source: string): MarkdownWarning[] {
     const token = tokens[i] as Token;
     if (token.type === 'heading_open' && (token.tag === 'h5' || token.tag === 'h6')) {
       const text = tokens[i + 1]?.content ?? '';
-      add('heading_level', `The heading ‘${quote(text)}’ will show as ordinary text: use # to #### for headings.`);
+      add('heading_level', quote(text), `The heading ‘${quote(text)}’ will show as ordinary text: use # to #### for headings.`);
     }
   }
   const inline = [...inlineTokens(tokens)];
@@ -172,10 +174,11 @@ export function markdownWarnings(source: string): MarkdownWarning[] {
       const alt = md.renderer.renderInlineAsText(token.children ?? [], md.options, {});
       const problem = imageProblem(src, alt);
       if (problem === 'scheme') {
-        add('image_scheme', `The image ‘${quote(src)}’ will not be shown: only https images are allowed.`);
+        add('image_scheme', quote(src), `The image ‘${quote(src)}’ will not be shown: only https images are allowed.`);
       } else if (problem === 'alt') {
         add(
           'image_alt',
+          quote(src),
           `The image ‘${quote(src)}’ has no description: write one between the brackets, like ![A crowd outside the theatre](${quote(src)}), for people who cannot see it.`,
           true,
         );
@@ -184,7 +187,11 @@ export function markdownWarnings(source: string): MarkdownWarning[] {
       const scheme = schemeOf(attr(token, 'href'));
       if (scheme !== null && !LINK_SCHEMES.has(scheme)) {
         const text = inline[i + 1]?.type === 'text' ? (inline[i + 1]?.content ?? '') : attr(token, 'href');
-        add('link_scheme', `The link ‘${quote(text)}’ will show as plain text: only http, https and mailto links are allowed.`);
+        add(
+          'link_scheme',
+          quote(text),
+          `The link ‘${quote(text)}’ will show as plain text: only http, https and mailto links are allowed.`,
+        );
       }
     }
   }
@@ -192,7 +199,7 @@ export function markdownWarnings(source: string): MarkdownWarning[] {
   // is what shows as text.
   for (const token of inlineTokens(withHtml.parse(source, {}))) {
     const tag = token.type === 'html_block' || token.type === 'html_inline' ? firstTag(token.content) : null;
-    if (tag !== null) add('raw_html', `Raw HTML is not allowed: ‘${quote(tag)}’ will appear as text.`);
+    if (tag !== null) add('raw_html', quote(tag), `Raw HTML is not allowed: ‘${quote(tag)}’ will appear as text.`);
   }
   return [...found.values()];
 }

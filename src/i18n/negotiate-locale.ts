@@ -3,7 +3,8 @@
 // letter's main language (when the page is a letter's), else English.
 import { DEFAULT_LOCALE, isLocale, type Locale } from './locales.js';
 
-export type LocaleSource = 'query' | 'cookie' | 'header' | 'letter' | 'default';
+/** 'account': a signed-in organizer's own choice (plugins/i18n.ts preferLanguage), set after negotiation. */
+export type LocaleSource = 'query' | 'cookie' | 'header' | 'letter' | 'default' | 'account';
 
 export interface LocaleInputs {
   /** The `lang` query parameter as received (a repeated parameter arrives as an array). */

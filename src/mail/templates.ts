@@ -2,6 +2,7 @@
 // links): the outbox worker renders it after the transaction that queued it has committed, so a
 // signing transaction contains SQL and nothing else.
 import type { Eta } from 'eta';
+import type { HoldReason } from '../db/vocabulary.js';
 import { currentTranslator, withLocale } from '../i18n/context.js';
 import { DEFAULT_LOCALE, isLocale } from '../i18n/locales.js';
 import { escapeHtml } from '../i18n/translator.js';
@@ -17,12 +18,21 @@ export interface MailData {
   /** The address signed already: a reminder and a fresh withdrawal link, never a second signature. */
   already_signed: { name: string; letterTitle: string; letterSlug: string; withdrawToken: string };
   organizer_reset: { name: string; token: string; hours: number };
-  organizer_invite: { inviter: string; collective: string; role: string; roleDescription: string; token: string; days: number };
+  /** `role` is the role's code (a label in English in older rows), put in words when rendered. */
+  organizer_invite: {
+    inviter: string;
+    collective: string;
+    role: string;
+    roleDescription: string;
+    token: string;
+    days: number;
+  };
   /** Signatures held for review in a collective since its last digest (organizers/moderation-digest.ts). */
   moderation_digest: {
     name: string;
     collective: string;
-    letters: Array<{ id: number; title: string; total: number; reasons: Array<{ label: string; count: number }> }>;
+    /** A reason's `label` is its English words, kept for rows queued before `reason` was. */
+    letters: Array<{ id: number; title: string; total: number; reasons: Array<{ reason?: HoldReason; label: string; count: number }> }>;
     minutes: number;
   };
   /** Mail rendered before it was queued (rows written by earlier versions of the site). */
@@ -68,9 +78,15 @@ export interface OutgoingMail extends RenderedMail, RenderedExtras {
 const TEMPLATES: { [K in Exclude<MailKind, 'rendered'>]: { view: string; subject: (data: MailData[K]) => string } } = {
   verify: { view: 'verify', subject: (d) => currentTranslator().t('mail.verify.subject', { title: d.letterTitle }) },
   already_signed: { view: 'already-signed', subject: (d) => currentTranslator().t('mail.alreadySigned.subject', { title: d.letterTitle }) },
-  organizer_reset: { view: 'organizer-reset', subject: () => 'Reset your Undersigned password' },
-  organizer_invite: { view: 'organizer-invite', subject: (d) => `${d.inviter} invites you to ${d.collective} on Undersigned` },
-  moderation_digest: { view: 'moderation-digest', subject: (d) => `Signatures waiting for review: ${d.collective}` },
+  organizer_reset: { view: 'organizer-reset', subject: () => currentTranslator().t('organizers.mail.reset.subject') },
+  organizer_invite: {
+    view: 'organizer-invite',
+    subject: (d) => currentTranslator().t('organizers.mail.invite.subject', { inviter: d.inviter, collective: d.collective }),
+  },
+  moderation_digest: {
+    view: 'moderation-digest',
+    subject: (d) => currentTranslator().t('organizers.mail.digest.subject', { collective: d.collective }),
+  },
 };
 
 /** The links a template shows, built from the site's public address and the tokens in the data. */

@@ -2,8 +2,9 @@
 // so ids reveal nothing); inside, a role without the permission gets a plain refusal (403).
 import type { Role } from '../db/vocabulary.js';
 import { Forbidden, NotFound } from '../errors.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
-import { can, type Permission, ROLE_LABELS } from './permissions.js';
+import { can, type Permission, roleLabel } from './permissions.js';
 import type { Membership, SignedInOrganizer } from './session-repo.js';
 
 export interface LetterAccess {
@@ -12,12 +13,8 @@ export interface LetterAccess {
   can(permission: Permission): boolean;
 }
 
-const LETTER_NOT_FOUND = 'We could not find that letter among your collectives’ letters.';
-
 function refuse(role: Role, collective: string): Forbidden {
-  return new Forbidden(
-    `As ${ROLE_LABELS[role].toLowerCase()} of ${collective} you cannot do this. Ask an owner of the collective if you need to.`,
-  );
+  return new Forbidden(currentTranslator().t('organizers.error.forbidden', { role: roleLabel(role), collective }));
 }
 
 export class Access {
@@ -26,14 +23,14 @@ export class Access {
   async letter(organizer: SignedInOrganizer, letterId: number, permission: Permission): Promise<LetterAccess> {
     const letter = await this.letters.findById(letterId);
     const membership = letter && organizer.memberships.find((m) => m.collectiveId === letter.collectiveId);
-    if (!letter || !membership) throw new NotFound(LETTER_NOT_FOUND);
+    if (!letter || !membership) throw new NotFound(currentTranslator().t('organizers.error.letterNotFound'));
     if (!can(membership.role, permission)) throw refuse(membership.role, membership.name);
     return { letter, role: membership.role, can: (p) => can(membership.role, p) };
   }
 
   collective(organizer: SignedInOrganizer, slug: string, permission: Permission): Membership {
     const membership = organizer.memberships.find((m) => m.slug === slug);
-    if (!membership) throw new NotFound('We could not find that collective among yours.');
+    if (!membership) throw new NotFound(currentTranslator().t('organizers.error.collectiveNotFound'));
     if (!can(membership.role, permission)) throw refuse(membership.role, membership.name);
     return membership;
   }

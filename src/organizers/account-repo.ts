@@ -3,6 +3,7 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.js';
 import type { Role } from '../db/vocabulary.js';
+import type { Locale } from '../i18n/locales.js';
 import type { QueuedMail } from '../mail/templates.js';
 import { OrganizerWrites } from './organizer-writes.js';
 import type { NewSession } from './session-repo.js';
@@ -42,6 +43,27 @@ export async function useTokenTx(tx: Db, t: Tables, tokenId: number, now: Date):
 }
 
 export class AccountRepo extends OrganizerWrites {
+  /** The organizer's language for their pages and mail; recorded in the audit log when it changes. */
+  async setLanguage(organizerId: number, language: Locale, now: Date): Promise<boolean> {
+    const { organizers } = this.t;
+    return this.store.unitOfWork(async (tx) => {
+      const [before] = await tx.select({ language: organizers.language }).from(organizers).where(eq(organizers.id, organizerId));
+      if (!before || before.language === language) return false;
+      await tx.update(organizers).set({ language }).where(eq(organizers.id, organizerId));
+      await this.audit.recordTx(tx, {
+        collectiveId: null,
+        organizerId,
+        action: 'organizer.language',
+        targetType: 'organizer',
+        targetId: organizerId,
+        before: { language: before.language },
+        after: { language },
+        at: now,
+      });
+      return true;
+    });
+  }
+
   async findByEmail(email: string): Promise<Organizer | undefined> {
     const { organizers } = this.t;
     const [row] = await this.store.db.select().from(organizers).where(eq(organizers.email, email)).limit(1);

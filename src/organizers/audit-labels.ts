@@ -1,40 +1,45 @@
-// Audit actions in words, for the owners' audit log page.
+// Audit actions in words, for the owners' audit log page, in the reader's language; an action
+// without a message (one a newer version wrote) shows as stored.
+import { currentTranslator } from '../i18n/context.js';
+
 const LABELS: Record<string, string> = {
-  'organizer.create': 'Account created (command line)',
-  'organizer.signin_link': 'Sign-in link issued (command line)',
-  'organizer.password_set': 'Password set',
-  'organizer.login': 'Signed in',
-  'organizer.logout': 'Signed out',
-  'letter.create': 'Letter created',
-  'letter.update': 'Letter edited',
-  'letter.new_version': 'Letter text edited (new version)',
-  'letter.status': 'Letter status changed',
-  'notable.add': 'Notable added by hand',
-  'notable.promote': 'Signature promoted to notable',
-  'notable.update': 'Notable entry edited',
-  'notable.remove': 'Notable entry removed',
-  'notable.move': 'Notable entry moved',
-  'signature.approve': 'Signature approved',
-  'signature.reject': 'Signature rejected as duplicate',
-  'signature.hide': 'Signature hidden from the public list',
-  'signature.unhide': 'Signature shown again',
-  'signature.fraudulent': 'Signature removed as fraudulent',
-  'signature.erase': 'Signer’s personal data erased',
-  'signatures.export': 'Signatures exported (with emails)',
-  'member.invite': 'Member invited',
-  'member.invite_revoked': 'Invitation revoked',
-  'member.join': 'Member joined',
-  'member.role': 'Member role changed',
-  'member.remove': 'Member removed',
-  'update.create': 'Update to signers written',
-  'update.edit': 'Update to signers edited',
-  'update.test': 'Update tested (mailed to the organizer only)',
-  'update.send': 'Update sent to signers',
-  'member.digest_mail': 'Mail about held signatures turned on or off',
+  'organizer.create': 'organizers.audit.action.organizer.create',
+  'organizer.signin_link': 'organizers.audit.action.organizer.signin_link',
+  'organizer.password_set': 'organizers.audit.action.organizer.password_set',
+  'organizer.login': 'organizers.audit.action.organizer.login',
+  'organizer.logout': 'organizers.audit.action.organizer.logout',
+  'organizer.language': 'organizers.audit.action.organizer.language',
+  'letter.create': 'organizers.audit.action.letter.create',
+  'letter.update': 'organizers.audit.action.letter.update',
+  'letter.new_version': 'organizers.audit.action.letter.new_version',
+  'letter.status': 'organizers.audit.action.letter.status',
+  'notable.add': 'organizers.audit.action.notable.add',
+  'notable.promote': 'organizers.audit.action.notable.promote',
+  'notable.update': 'organizers.audit.action.notable.update',
+  'notable.remove': 'organizers.audit.action.notable.remove',
+  'notable.move': 'organizers.audit.action.notable.move',
+  'signature.approve': 'organizers.audit.action.signature.approve',
+  'signature.reject': 'organizers.audit.action.signature.reject',
+  'signature.hide': 'organizers.audit.action.signature.hide',
+  'signature.unhide': 'organizers.audit.action.signature.unhide',
+  'signature.fraudulent': 'organizers.audit.action.signature.fraudulent',
+  'signature.erase': 'organizers.audit.action.signature.erase',
+  'signatures.export': 'organizers.audit.action.signatures.export',
+  'member.invite': 'organizers.audit.action.member.invite',
+  'member.invite_revoked': 'organizers.audit.action.member.invite_revoked',
+  'member.join': 'organizers.audit.action.member.join',
+  'member.role': 'organizers.audit.action.member.role',
+  'member.remove': 'organizers.audit.action.member.remove',
+  'member.digest_mail': 'organizers.audit.action.member.digest_mail',
+  'update.create': 'organizers.audit.action.update.create',
+  'update.edit': 'organizers.audit.action.update.edit',
+  'update.test': 'organizers.audit.action.update.test',
+  'update.send': 'organizers.audit.action.update.send',
 };
 
 export function describeAction(action: string): string {
-  return LABELS[action] ?? action;
+  const key = LABELS[action];
+  return key ? currentTranslator().t(key) : action;
 }
 
 /** Stored JSON, indented for reading; anything unparsable is shown as it is. */

@@ -6,23 +6,26 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { deviceMark, isWellFormedToken } from '../domain/tokens.js';
 import { queryText, tokenParams } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import { clearSessionCookie, deviceMarks, rememberDevice, setSessionCookie } from '../plugins/session.js';
 import { loginSchema, newAccountSchema, resetRequestSchema, setPasswordSchema } from './auth-forms.js';
 import type { AuthService } from './auth-service.js';
 import { type LinkState, normalizeOrganizerEmail } from './auth-service.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { type Notice, noticeFrom, noticeQuery } from './notices.js';
-import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
+import { roleDescription, roleLabel } from './permissions.js';
 import { PAGE_DEFAULTS, safeReturn } from './route-helpers.js';
 
 type LinkPurpose = 'signin' | 'reset' | 'invite';
+
+const t = (key: string, values?: Record<string, string | number>) => currentTranslator().t(key, values);
 
 /** A link's token, or '' when it cannot be one of ours (the link then simply does not work). */
 const tokenOf = (token: string): string => (isWellFormedToken(token) ? token : '');
 
 function linkProblem(reply: FastifyReply, state: Exclude<LinkState['state'], 'valid'>, purpose: LinkPurpose) {
   reply.code(state === 'unknown' ? 404 : 410);
-  return reply.view('organizers/link-problem', { ...PAGE_DEFAULTS, pageTitle: 'This link does not work', state, purpose });
+  return reply.view('organizers/link-problem', { ...PAGE_DEFAULTS, pageTitle: t('organizers.linkProblem.unknownTitle'), state, purpose });
 }
 
 export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config; now: () => Date }> = async (
@@ -46,7 +49,7 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config;
     reply: FastifyReply,
     data: { values?: Record<string, string>; errors?: FieldErrors; next: string; notice?: Notice | null },
   ) {
-    return reply.view('organizers/login', { ...PAGE_DEFAULTS, pageTitle: 'Sign in', values: {}, errors: {}, ...data });
+    return reply.view('organizers/login', { ...PAGE_DEFAULTS, pageTitle: t('organizers.login.title'), values: {}, errors: {}, ...data });
   }
 
   app.get('/login', { schema: { querystring: noticeQuery.extend({ next: queryText(1000) }) } }, async (request, reply) => {
@@ -76,11 +79,11 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config;
     if (result.reason === 'throttled') {
       const minutes = Math.max(1, Math.ceil(result.retryAfterMs / 60_000));
       reply.code(429).header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
-      const message = `Too many failed attempts. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, or reset your password.`;
+      const message = t('organizers.login.throttled', { minutes });
       return renderLogin(reply, { values: kept, errors: { _form: message }, next });
     }
     reply.code(401);
-    return renderLogin(reply, { values: kept, errors: { _form: 'That email address and password do not match an account.' }, next });
+    return renderLogin(reply, { values: kept, errors: { _form: t('organizers.login.mismatch') }, next });
   });
 
   app.post('/logout', async (request, reply) => {
@@ -92,12 +95,11 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config;
   // ---- one-time links that set a password: first sign-in (from the CLI) and reset ----------
 
   for (const purpose of ['signin', 'reset'] as const) {
-    const heading = purpose === 'signin' ? 'Choose your password' : 'Choose a new password';
-
     /** The password form for a still-valid link (with the form's errors, if any). */
     const passwordForm = async (reply: FastifyReply, token: string, errors: FieldErrors) => {
       const link = await auth.link(token, purpose);
       if (link.state !== 'valid') return linkProblem(reply, link.state, purpose);
+      const heading = t(purpose === 'signin' ? 'organizers.setPassword.firstTitle' : 'organizers.setPassword.title');
       return reply.view('organizers/set-password', {
         ...PAGE_DEFAULTS,
         pageTitle: heading,
@@ -130,7 +132,7 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config;
   // ---- password reset request -----------------------------------------------------------------
 
   app.get('/reset', async (_request, reply) => {
-    return reply.view('organizers/reset-request', { ...PAGE_DEFAULTS, pageTitle: 'Reset your password', values: {}, errors: {} });
+    return reply.view('organizers/reset-request', { ...PAGE_DEFAULTS, pageTitle: t('organizers.reset.title'), values: {}, errors: {} });
   });
 
   app.post('/reset', { preHandler: resetLimit }, async (request, reply) => {
@@ -139,14 +141,14 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config;
       reply.code(422);
       return reply.view('organizers/reset-request', {
         ...PAGE_DEFAULTS,
-        pageTitle: 'Reset your password',
+        pageTitle: t('organizers.reset.title'),
         values: typedValues(request.body),
         errors: form.errors,
       });
     }
     await auth.requestReset(form.value.email);
     // The same page whether or not the address has an account.
-    return reply.view('organizers/reset-sent', { ...PAGE_DEFAULTS, pageTitle: 'Check your email', email: form.value.email });
+    return reply.view('organizers/reset-sent', { ...PAGE_DEFAULTS, pageTitle: t('organizers.resetSent.title'), email: form.value.email });
   });
 
   // ---- invitations ----------------------------------------------------------------------------
@@ -155,13 +157,14 @@ export const authRoutes: FastifyPluginAsync<{ auth: AuthService; config: Config;
     const link = await auth.link(token, 'invite');
     if (link.state !== 'valid') return linkProblem(reply, link.state, 'invite');
     const role = link.token.role ?? 'editor';
+    const collectiveName = link.collectiveName ?? t('organizers.invite.aCollective');
     return reply.view('organizers/invite', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Join ${link.collectiveName ?? 'a collective'}`,
-      collectiveName: link.collectiveName,
+      pageTitle: t('organizers.invite.title', { collective: collectiveName }),
+      collectiveName,
       email: link.token.email,
-      role: ROLE_LABELS[role],
-      roleDescription: ROLE_DESCRIPTIONS[role],
+      role: roleLabel(role),
+      roleDescription: roleDescription(role),
       existing: link.organizer !== null,
       action: `/invite/${token}`,
       errors,

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Role } from '../db/vocabulary.js';
 import { decoyHash, hashPassword, verifyPassword } from '../domain/passwords.js';
 import { hashToken, isWellFormedToken } from '../domain/tokens.js';
+import type { Locale } from '../i18n/locales.js';
 import type { LoginThrottle } from '../limits/login-throttle.js';
 import type { AccountRepo, OrganizerToken, OrganizerTokenPurpose } from './account-repo.js';
 import type { MemberRepo } from './member-repo.js';
@@ -90,6 +91,11 @@ export class AuthService {
     return { ok: true, session: started, email: organizer.email };
   }
 
+  /** The language of the organizer's pages and mail, from the account page. */
+  async setLanguage(organizer: SignedInOrganizer, language: Locale): Promise<boolean> {
+    return this.deps.accounts.setLanguage(organizer.id, language, this.deps.now());
+  }
+
   async logout(organizer: SignedInOrganizer): Promise<void> {
     await this.deps.sessions.endSession(organizer.sessionId, organizer.id, this.deps.now());
   }
@@ -132,7 +138,7 @@ export class AuthService {
     const mail = {
       kind: 'organizer_reset' as const,
       to: organizer.email,
-      data: { name: organizer.name, token, hours: RESET_LINK_TTL_MS / HOUR_MS },
+      data: { locale: organizer.language, name: organizer.name, token, hours: RESET_LINK_TTL_MS / HOUR_MS },
     };
     const expiresAt = new Date(now.getTime() + RESET_LINK_TTL_MS);
     if (await this.deps.accounts.issueReset(organizer.id, hashToken(token), expiresAt, mail, now, RESET_MIN_INTERVAL_MS)) {

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLES } from '../db/vocabulary.js';
 import { slugAnd, slugParams } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import { describeAction, prettyJson } from './audit-labels.js';
 import type { Membership } from './auth-service.js';
 import { inviteSchema, roleSchema } from './curation-forms.js';
@@ -12,7 +13,7 @@ import { type FieldErrors, parseForm, typedValues } from './form.js';
 import { AUDIT_PAGE } from './member-service.js';
 import { type Notice, type NoticeCode, noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
-import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
+import { roleDescription, roleLabel } from './permissions.js';
 import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
 
 const auditQuery = z.object({ before: z.coerce.number().int().positive().optional().catch(undefined) });
@@ -31,13 +32,13 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     const { members: list, invites } = await members.page(collective);
     return reply.view('organizers/members', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Members of ${collective.name}`,
+      pageTitle: currentTranslator().t('organizers.members.caption', { collective: collective.name }),
       collective,
       members: list,
       invites,
       me: signedIn(request).id,
-      roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r], description: ROLE_DESCRIPTIONS[r] })),
-      roleLabels: ROLE_LABELS,
+      roles: ROLES.map((r) => ({ value: r, label: roleLabel(r), description: roleDescription(r) })),
+      roleLabels: Object.fromEntries(ROLES.map((r) => [r, roleLabel(r)])),
       notice: null,
       errors: {},
       values: { role: 'editor' },
@@ -108,7 +109,7 @@ export const collectiveRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     const last = page[page.length - 1];
     return reply.view('organizers/audit', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Audit log of ${collective.name}`,
+      pageTitle: currentTranslator().t('organizers.audit.pageTitle', { collective: collective.name }),
       collective,
       entries: page.map((e) => ({
         ...e,

@@ -4,6 +4,7 @@
 import { and, eq, exists, gt, inArray, isNull, lte, max, or, sql } from 'drizzle-orm';
 import type { Store, Tables } from '../db/store.js';
 import { HOLD_REASONS, type HoldReason, ROLES } from '../db/vocabulary.js';
+import type { Locale } from '../i18n/locales.js';
 import type { OutboxRepo } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
 import type { AuditRepo } from './audit-repo.js';
@@ -27,6 +28,8 @@ export interface DigestRecipient {
   organizerId: number;
   email: string;
   name: string;
+  /** Their mail is written in it. */
+  language: Locale;
 }
 
 export class DigestRepo {
@@ -118,7 +121,7 @@ export class DigestRepo {
   async recipients(collectiveId: number): Promise<DigestRecipient[]> {
     const { memberships: m, organizers: o } = this.t;
     return this.store.db
-      .select({ organizerId: o.id, email: o.email, name: o.name })
+      .select({ organizerId: o.id, email: o.email, name: o.name, language: o.language })
       .from(m)
       .innerJoin(o, eq(o.id, m.organizerId))
       .where(and(eq(m.collectiveId, collectiveId), inArray(m.role, DIGEST_ROLES), eq(m.moderationDigest, true)))

@@ -1,4 +1,5 @@
-// The letter editor's form: what organizers may type, and the messages they see.
+// The letter editor's form: what organizers may type, and the messages they see (catalogue keys,
+// put in the page's language by parseForm).
 import { z } from 'zod';
 import { DUPLICATE_NAME_POLICIES } from '../db/vocabulary.js';
 import { formatMilestoneLines, MILESTONES_MAX, parseMilestoneLines } from '../domain/milestones.js';
@@ -8,7 +9,6 @@ import type { LetterFields } from '../letters/letter-repo.js';
 import { line } from './form.js';
 
 export const BODY_MAX = 100_000;
-const SLUG_MESSAGE = `Use only lower-case letters, digits and single hyphens (at most ${SLUG_MAX}), like fair-pay-for-artists.`;
 
 /** `YYYY-MM-DDTHH:MM` from a datetime-local input, read as UTC (the site shows dates in UTC). */
 export function parseUtcDateTime(value: string): Date | null {
@@ -25,27 +25,27 @@ export function formatUtcDateTime(date: Date | null): string {
   return date ? date.toISOString().slice(0, 16) : '';
 }
 
-const text = (label: string) => z.string({ error: `${label} must be text.` });
+const text = () => z.string({ error: 'organizers.form.notText' });
 
 export const letterFormSchema = z
   .object({
-    title: line('A title', 200, { required: true }),
-    slug: text('The address')
-      .max(400, 'The address is too long.')
+    title: line(200, { required: 'organizers.form.titleRequired' }),
+    slug: text()
+      .max(400, 'organizers.form.tooLong')
       .transform((v) => v.trim())
-      .refine((v) => v === '' || isSlug(v), SLUG_MESSAGE)
+      .refine((v) => v === '' || isSlug(v), { message: 'organizers.form.slug', params: { max: SLUG_MAX } })
       .optional()
       .default(''),
-    summary: line('The summary', 500).optional().default(''),
-    addressee: line('The addressee', 200).optional().default(''),
-    body: text('The text')
-      .max(BODY_MAX * 2, `The text must be at most ${BODY_MAX.toLocaleString('en-GB')} characters.`)
-      .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'The text contains characters we cannot accept.')
+    summary: line(500).optional().default(''),
+    addressee: line(200).optional().default(''),
+    body: text()
+      .max(BODY_MAX * 2, 'organizers.form.tooLong')
+      .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'organizers.form.badCharacters')
       // Markdown needs its spaces and line breaks: normalise line endings, nothing else.
       .transform((v) => v.normalize('NFC').replace(/\r\n?/g, '\n').trim())
-      .refine((v) => v.length > 0, 'Please write the text of the letter.')
-      .refine((v) => v.length <= BODY_MAX, `The text must be at most ${BODY_MAX.toLocaleString('en-GB')} characters.`),
-    goal: text('The goal')
+      .refine((v) => v.length > 0, 'organizers.form.bodyRequired')
+      .refine((v) => v.length <= BODY_MAX, { message: 'organizers.form.atMost', params: { max: BODY_MAX } }),
+    goal: text()
       .optional()
       .default('')
       .transform((v, ctx) => {
@@ -53,13 +53,13 @@ export const letterFormSchema = z
         if (trimmed === '') return null;
         const n = Number(trimmed);
         if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000_000) {
-          ctx.addIssue({ code: 'custom', message: 'The goal must be a whole number between 1 and 1,000,000,000, or empty.' });
+          ctx.addIssue({ code: 'custom', message: 'organizers.form.goal', params: { max: 1_000_000_000 } });
           return z.NEVER;
         }
         return n;
       }),
-    milestones: text('The milestones')
-      .max(MILESTONES_MAX * 260, 'The milestones are too long: at most 20 lines of up to 200 characters.')
+    milestones: text()
+      .max(MILESTONES_MAX * 260, 'organizers.form.milestonesTooLong')
       .optional()
       .default('')
       .transform((v, ctx) => {
@@ -70,28 +70,25 @@ export const letterFormSchema = z
         }
         return parsed.milestones;
       }),
-    closes_at: text('The closing date')
+    closes_at: text()
       .optional()
       .default('')
       .transform((v, ctx) => {
         if (v.trim() === '') return null;
         const date = parseUtcDateTime(v);
         if (!date) {
-          ctx.addIssue({ code: 'custom', message: 'Enter a date and time like 2026-12-31 23:59 (UTC), or leave it empty.' });
+          ctx.addIssue({ code: 'custom', message: 'organizers.form.closesAt' });
           return z.NEVER;
         }
         return date;
       }),
-    duplicate_names: z
-      .enum(DUPLICATE_NAME_POLICIES, { error: 'Choose whether to hold repeated names for review.' })
-      .optional()
-      .default('hold'),
+    duplicate_names: z.enum(DUPLICATE_NAME_POLICIES, { error: 'organizers.form.duplicateNames' }).optional().default('hold'),
     intent: z.enum(['save', 'preview']).optional().default('save'),
   })
   .superRefine((form, ctx) => {
     // No address typed: the title must give one (a title in Japanese, say, does not).
     if (form.slug === '' && slugify(form.title) === '') {
-      ctx.addIssue({ code: 'custom', path: ['slug'], message: 'Choose an address for the letter, like fair-pay-for-artists.' });
+      ctx.addIssue({ code: 'custom', path: ['slug'], message: 'organizers.form.slugRequired' });
     }
   });
 

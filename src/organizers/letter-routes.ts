@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LETTER_STATUSES } from '../db/vocabulary.js';
 import { type MarkdownWarning, markdownWarnings, renderMarkdown } from '../domain/markdown.js';
 import { idParams, queryText } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { LetterPage } from '../letters/letter-page.js';
 import type { LetterAccess } from './access.js';
 import { type FieldErrors, formFields, parseForm, typedValues } from './form.js';
@@ -15,16 +16,16 @@ import { allowedTransitions, statusQuestion, transitionLabel } from './letter-st
 import { tabsFor } from './letter-tabs.js';
 import { type Notice, type NoticeCode, noticeFrom, noticeQuery, withNotice } from './notices.js';
 import type { OrganizerServices } from './organizer-services.js';
-import { ROLE_LABELS } from './permissions.js';
+import { roleLabel } from './permissions.js';
 import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
 import { SPARK_HEIGHT, SPARK_WIDTH, sparklinePoints } from './sparkline.js';
 
 const statusSchema = z.object({
-  to: z.enum(LETTER_STATUSES, { error: 'Choose a status.' }),
+  to: z.enum(LETTER_STATUSES, { error: 'organizers.form.chooseStatus' }),
   // Only the confirmation page sends it; anything else asks first.
   confirm: z.string().optional(),
 });
-const collectiveSchema = z.object({ collective: z.coerce.number().int().positive({ error: 'Choose a collective.' }) });
+const collectiveSchema = z.object({ collective: z.coerce.number().int().positive({ error: 'organizers.form.chooseCollective' }) });
 
 /** The editor's preview: the text as the page will show it, and what it will not show, and why. */
 function preview(body: string) {
@@ -33,6 +34,8 @@ function preview(body: string) {
 
 /** Pages that show a letter's text carry the CSP that lets its https images load. */
 const letterText = { config: { securityHeaders: 'letter' } } as const;
+
+const t = (key: string, values?: Record<string, string | number>) => currentTranslator().t(key, values);
 
 export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServices; letterPage: LetterPage }> = async (
   root,
@@ -46,10 +49,10 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
     const rows = await letters.dashboard(organizer);
     return reply.view('organizers/dashboard', {
       ...PAGE_DEFAULTS,
-      pageTitle: 'Your letters',
+      pageTitle: t('organizers.common.yourLetters'),
       rows: rows.map((row) => ({ ...row, spark: sparklinePoints(row.daily) })),
       spark: { width: SPARK_WIDTH, height: SPARK_HEIGHT },
-      memberships: organizer.memberships.map((m) => ({ ...m, roleLabel: ROLE_LABELS[m.role] })),
+      memberships: organizer.memberships.map((m) => ({ ...m, roleLabel: roleLabel(m.role) })),
       canCreate: letters.writableCollectives(organizer).length > 0,
       notice: noticeFrom(request.query),
     });
@@ -72,12 +75,12 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
     const letter = data.access?.letter;
     return reply.view('organizers/letter-form', {
       ...PAGE_DEFAULTS,
-      pageTitle: letter ? `Edit: ${letter.title}` : 'New letter',
+      pageTitle: letter ? t('organizers.letterForm.editTitle', { title: letter.title }) : t('organizers.letterForm.newTitle'),
       letter: letter ?? null,
       tabs: data.access ? tabsFor(data.access, 'edit') : null,
       action: letter ? `/organize/letters/${letter.id}/edit` : '/organize/letters/new',
       slugLocked: letter?.publishedAt != null,
-      versionNote: letter?.publishedAt ? `Saving changes to the title, addressee or text creates version ${letter.version + 1}.` : null,
+      versionNote: letter?.publishedAt ? t('organizers.letterForm.newVersion', { version: letter.version + 1 }) : null,
       errors: {},
       previewHtml: null,
       warnings: [],
@@ -94,9 +97,9 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
       return reply.view('error', {
         ...PAGE_DEFAULTS,
         statusCode: 403,
-        heading: 'You cannot start a letter',
-        message: 'Only owners and editors of a collective can write letters. Ask an owner of your collective to change your role.',
-        pageTitle: 'You cannot start a letter',
+        heading: t('organizers.letterForm.cannotStart'),
+        message: t('organizers.letterForm.cannotStartText'),
+        pageTitle: t('organizers.letterForm.cannotStart'),
       });
     }
     const chosen = request.query.collective;
@@ -140,7 +143,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
       letter,
       tabs: tabsFor(entry, 'overview'),
       counts,
-      roleLabel: ROLE_LABELS[entry.role],
+      roleLabel: roleLabel(entry.role),
       canEdit: entry.can('edit_letter'),
       canExport: entry.can('export'),
       transitions: entry.can('edit_letter')
@@ -201,7 +204,7 @@ export const letterAdminRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
     const form = parseForm(statusSchema, request.body);
     if (!form.ok) {
       reply.code(422);
-      return renderOverview(reply, entry, null, form.errors.to ?? 'Choose a status.');
+      return renderOverview(reply, entry, null, form.errors.to ?? t('organizers.form.chooseStatus'));
     }
     const { to } = form.value;
     const problem = letters.statusProblem(entry.letter, to);

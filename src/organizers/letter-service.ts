@@ -2,6 +2,7 @@
 // deadlines in the future, and the status lifecycle. Versioning is LetterRepo's job.
 import type { LetterStatus } from '../db/vocabulary.js';
 import { markdownWarnings } from '../domain/markdown.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { Letter } from '../letters/letter-repo.js';
 import type { Access, LetterAccess } from './access.js';
 import type { FieldErrors } from './form.js';
@@ -15,8 +16,6 @@ export const SPARKLINE_DAYS = 30;
 
 export type SaveOutcome = { ok: true; letter: Letter } | { ok: false; errors: FieldErrors };
 
-const SLUG_TAKEN = 'Another letter already uses this address. Choose a different one.';
-
 export interface LetterServiceDeps {
   repo: LetterAdminRepo;
   access: Access;
@@ -26,7 +25,7 @@ export interface LetterServiceDeps {
 /** Text the editor will not save: an image without a description (see domain/markdown.ts). */
 function bodyErrors(form: LetterForm): FieldErrors {
   const refused = markdownWarnings(form.body).find((w) => w.refused);
-  return refused ? { body: refused.message } : {};
+  return refused ? { body: currentTranslator().t('organizers.markdown.warning', { code: refused.code, subject: refused.subject }) } : {};
 }
 
 export class LetterService {
@@ -62,13 +61,13 @@ export class LetterService {
 
   async create(organizer: SignedInOrganizer, collectiveId: number, form: LetterForm): Promise<SaveOutcome> {
     const collective = this.writableCollectives(organizer).find((m) => m.collectiveId === collectiveId);
-    if (!collective) return { ok: false, errors: { collective: 'Choose one of your collectives where you can write letters.' } };
+    if (!collective) return { ok: false, errors: { collective: currentTranslator().t('organizers.error.chooseWritableCollective') } };
     const now = this.deps.now();
     const errors: FieldErrors = { ...bodyErrors(form) };
-    if (form.closes_at && form.closes_at <= now) errors.closes_at = 'The closing date must be in the future.';
+    if (form.closes_at && form.closes_at <= now) errors.closes_at = currentTranslator().t('organizers.error.closesInPast');
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     const saved = await this.deps.repo.create(collectiveId, toLetterFields(form), organizer.id, now);
-    return saved.ok ? saved : { ok: false, errors: { slug: SLUG_TAKEN } };
+    return saved.ok ? saved : { ok: false, errors: { slug: currentTranslator().t('organizers.error.slugTaken') } };
   }
 
   async update(access: LetterAccess, organizer: SignedInOrganizer, form: LetterForm): Promise<SaveOutcome> {
@@ -78,21 +77,22 @@ export class LetterService {
     const errors: FieldErrors = { ...bodyErrors(form) };
     // Links to a published letter are out in the world: its address stays.
     if (letter.publishedAt && fields.slug !== letter.slug) {
-      errors.slug = 'The address cannot change once the letter has been published: links to it are already shared.';
+      errors.slug = currentTranslator().t('organizers.error.slugFixed');
     }
     const closesChanged = (fields.closesAt?.getTime() ?? null) !== (letter.closesAt?.getTime() ?? null);
-    if (closesChanged && fields.closesAt && fields.closesAt <= now) errors.closes_at = 'The closing date must be in the future.';
+    if (closesChanged && fields.closesAt && fields.closesAt <= now)
+      errors.closes_at = currentTranslator().t('organizers.error.closesInPast');
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     const saved = await this.deps.repo.update(letter.id, fields, organizer.id, now);
-    return saved.ok ? saved : { ok: false, errors: { slug: SLUG_TAKEN } };
+    return saved.ok ? saved : { ok: false, errors: { slug: currentTranslator().t('organizers.error.slugTaken') } };
   }
 
   /** Why the letter cannot move to `to` now, or null when it can (or already is there). */
   statusProblem(letter: Letter, to: LetterStatus): string | null {
     if (letter.status === to) return null;
-    if (!canMove(letter.status, to)) return `A ${letter.status} letter cannot become ${to}.`;
+    if (!canMove(letter.status, to)) return currentTranslator().t('organizers.error.cannotMove', { from: letter.status, to });
     if (to === 'published' && letter.closesAt && letter.closesAt <= this.deps.now()) {
-      return 'The closing date has passed. Move it later (or clear it) in the editor first.';
+      return currentTranslator().t('organizers.error.closingPassed');
     }
     return null;
   }

@@ -1,6 +1,7 @@
 // The life of a letter: draft → published → closed, and closed → published to reopen.
 // A published letter never goes back to draft: people have signed it.
 import type { LetterStatus } from '../db/vocabulary.js';
+import { currentTranslator } from '../i18n/context.js';
 
 const NEXT: Record<LetterStatus, readonly LetterStatus[]> = {
   draft: ['published'],
@@ -16,11 +17,13 @@ export function canMove(from: LetterStatus, to: LetterStatus): boolean {
   return NEXT[from].includes(to);
 }
 
-/** The button label for a move, as organizers think of it. */
+/** The button label for a move, as organizers think of it (in the page's language). */
 export function transitionLabel(from: LetterStatus, to: LetterStatus): string {
-  if (to === 'closed') return 'Close signing';
-  if (from === 'closed') return 'Reopen for signing';
-  return 'Publish';
+  const i18n = currentTranslator();
+  const t = (key: string) => i18n.t(key);
+  if (to === 'closed') return t('organizers.status.close');
+  if (from === 'closed') return t('organizers.status.reopen');
+  return t('organizers.status.publish');
 }
 
 /** What an organizer is asked before a move that cannot be taken back. */
@@ -41,32 +44,30 @@ export function statusQuestion(
   to: LetterStatus,
   context: { pending: number },
 ): StatusQuestion | null {
+  const i18n = currentTranslator();
+  const t = (key: string, values?: Record<string, string | number>) => i18n.t(key, values);
   if (letter.status === 'draft' && to === 'published') {
     return {
-      question: `Publish ‘${letter.title}’?`,
+      question: t('organizers.status.publishQuestion', { title: letter.title }),
       consequences: [
-        'Once published it cannot become a draft again.',
-        'Signing opens at once, and the letter appears on the home page, in the press API and in the feed.',
-        `Its address, /letters/${letter.slug}, is fixed from then on, so shared links keep working.`,
-        'You can still edit the text; each saved change becomes a new version, and earlier signatures stay with the text they signed.',
+        t('organizers.status.publishNoDraft'),
+        t('organizers.status.publishOpens'),
+        t('organizers.status.publishAddress', { path: `/letters/${letter.slug}` }),
+        t('organizers.status.publishEdit'),
       ],
-      confirmLabel: 'Publish now',
+      confirmLabel: t('organizers.status.publishNow'),
     };
   }
   if (to === 'closed') {
-    const waiting =
-      context.pending === 0
-        ? 'Nobody is waiting to confirm a signature right now.'
-        : `${context.pending.toLocaleString('en-GB')} ${context.pending === 1 ? 'signer has' : 'signers have'} not confirmed by email yet: if they confirm after now, they are told the letter closed, and they are not counted.`;
     return {
-      question: `Close signing on ‘${letter.title}’?`,
+      question: t('organizers.status.closeQuestion', { title: letter.title }),
       consequences: [
-        'Signing stops at once: the form disappears and the API refuses new signatures.',
-        waiting,
-        'The letter and its counted signatures stay online.',
-        'You can reopen it for signing later.',
+        t('organizers.status.closeStops'),
+        t('organizers.status.closeWaiting', { count: context.pending }),
+        t('organizers.status.closeStays'),
+        t('organizers.status.closeReopen'),
       ],
-      confirmLabel: 'Close signing now',
+      confirmLabel: t('organizers.status.closeNow'),
     };
   }
   return null;

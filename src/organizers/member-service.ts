@@ -2,11 +2,11 @@
 // the audit log that owners read.
 import type { Role } from '../db/vocabulary.js';
 import { hashToken } from '../domain/tokens.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { AuditRepo } from './audit-repo.js';
 import { INVITE_LINK_TTL_MS, normalizeOrganizerEmail } from './auth-service.js';
 import type { FieldErrors } from './form.js';
 import type { MemberRepo } from './member-repo.js';
-import { ROLE_DESCRIPTIONS, ROLE_LABELS } from './permissions.js';
 import type { Membership, SignedInOrganizer } from './session-repo.js';
 
 export const AUDIT_PAGE = 50;
@@ -38,15 +38,17 @@ export class MemberService {
   ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
     const address = normalizeOrganizerEmail(email);
     if (await this.deps.members.isMemberByEmail(collective.collectiveId, address)) {
-      return { ok: false, errors: { email: 'This person is already a member of the collective.' } };
+      return { ok: false, errors: { email: currentTranslator().t('organizers.error.alreadyMember') } };
     }
     const now = this.deps.now();
     const token = this.deps.generateToken();
+    // The invitee has no account, so no language of their own yet: the mail speaks the inviter's.
     const data = {
+      locale: currentTranslator().locale,
       inviter: organizer.name,
       collective: collective.name,
-      role: ROLE_LABELS[role],
-      roleDescription: ROLE_DESCRIPTIONS[role],
+      role,
+      roleDescription: '',
       token,
       days: INVITE_LINK_TTL_MS / 86_400_000,
     };
@@ -76,12 +78,12 @@ export class MemberService {
 
   async revokeInvite(collective: Membership, organizer: SignedInOrganizer, inviteId: number): Promise<string | null> {
     const done = await this.deps.members.revokeInvite(collective.collectiveId, inviteId, organizer.id, this.deps.now());
-    return done ? null : 'That invitation was already used, revoked or expired.';
+    return done ? null : currentTranslator().t('organizers.error.inviteGone');
   }
 
   private problem(result: 'ok' | 'not_member' | 'last_owner'): string | null {
-    if (result === 'not_member') return 'That person is not a member of this collective.';
-    if (result === 'last_owner') return 'A collective needs at least one owner. Make someone else an owner first.';
+    if (result === 'not_member') return currentTranslator().t('organizers.error.notMember');
+    if (result === 'last_owner') return currentTranslator().t('organizers.error.lastOwner');
     return null;
   }
 

@@ -3,7 +3,7 @@
 // last digest, at most once an hour per collective, with how many wait on each letter and why.
 // Mail goes through the outbox as a template and its data; the worker renders it.
 import { DIGEST_INTERVAL_MS, DIGEST_SETTLE_MS, digestDue, waitingSummary } from '../domain/hold-digest.js';
-import type { MailData, QueuedMail } from '../mail/templates.js';
+import type { MailData, MailLocale, QueuedMail } from '../mail/templates.js';
 import type { DigestRepo } from './digest-repo.js';
 import { DIGEST_ROLES } from './digest-repo.js';
 import type { Membership, SignedInOrganizer } from './session-repo.js';
@@ -49,16 +49,17 @@ export class ModerationDigest {
         kind: 'moderation_digest',
         to: r.email,
         data: {
+          locale: r.language,
           name: r.name,
           collective: collective.name,
           letters: letters.map((l) => ({
             id: l.id,
             title: l.title,
             total: l.total,
-            reasons: l.reasons.map(({ label, count }) => ({ label, count })),
+            reasons: l.reasons.map(({ reason, label, count }) => ({ reason, label, count })),
           })),
           minutes: DIGEST_INTERVAL_MS / 60_000,
-        } satisfies MailData['moderation_digest'],
+        } satisfies MailData['moderation_digest'] & MailLocale,
       }));
       // Recorded even when every member has turned it off: the hour and the watermark still move.
       if (await repo.record(collective, { mailedAt: now, lastEventId, mails }, now)) {

@@ -9,6 +9,7 @@ import { HOLD_REASONS, SIGNATURE_STATUSES, type SignatureStatus } from '../db/vo
 import { type LifecycleEvent, transition } from '../domain/signature-lifecycle.js';
 import { NotFound } from '../errors.js';
 import { idParams, ids } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import { MODERATION_ACTIONS, moderationSchema } from './curation-forms.js';
 import { formFields, parseForm } from './form.js';
 import { tabsFor } from './letter-tabs.js';
@@ -31,10 +32,7 @@ const listQuery = noticeQuery.extend({
 });
 
 const exportQuery = z.object({
-  status: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.enum(SIGNATURE_STATUSES, { error: `Choose one of these statuses to filter by: ${SIGNATURE_STATUSES.join(', ')}.` }).optional(),
-  ),
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SIGNATURE_STATUSES).optional()),
 });
 
 /** A row's own button in the bulk form: "approve:123". */
@@ -53,7 +51,7 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     ]);
     return reply.view('organizers/moderation', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Moderation: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.moderation.pageTitle', { title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'moderation'),
       queue,
@@ -82,7 +80,7 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     if (last) older.set('before', String(last.id));
     return reply.view('organizers/signatures', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Signatures: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.signatures.pageTitle', { title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'signatures'),
       rows: page,
@@ -118,15 +116,15 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
 
   // Erasing a signer's personal data: a page that says what it does, then a POST from it.
   const eraseParams = ids('id', 'signatureId');
-  const NOT_ON_LETTER = 'That signature is not on this letter (it may have been erased already).';
+  const notOnLetter = () => new NotFound(currentTranslator().t('organizers.error.signatureNotOnLetter'));
 
   app.get('/letters/:id/signatures/:signatureId/erase', { schema: { params: eraseParams } }, async (request, reply) => {
     const entry = await access.letter(signedIn(request), request.params.id, 'moderate');
     const signature = await moderation.signature(entry.letter.id, request.params.signatureId);
-    if (!signature) throw new NotFound(NOT_ON_LETTER);
+    if (!signature) throw notOnLetter();
     return reply.view('organizers/erase', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Erase a signer: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.erase.pageTitle', { title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'signatures'),
       s: signature,
@@ -137,14 +135,28 @@ export const moderationRoutes: FastifyPluginAsync<{ organizers: OrganizerService
     const organizer = signedIn(request);
     const entry = await access.letter(organizer, request.params.id, 'moderate');
     const erased = await moderation.erase(entry.letter, organizer.id, request.params.signatureId);
-    if (!erased) throw new NotFound(NOT_ON_LETTER);
+    if (!erased) throw notOnLetter();
     return reply.redirect(withNotice(`/organize/letters/${entry.letter.id}/signatures`, erased.counted ? 'erased_counted' : 'erased'), 303);
   });
 
-  app.get('/letters/:id/export.csv', { schema: { params: idParams, querystring: exportQuery } }, async (request, reply) => {
+  // The status is read here rather than by the route's schema, so a wrong one is answered with
+  // the statuses there are, in the organizer's language.
+  app.get('/letters/:id/export.csv', { schema: { params: idParams } }, async (request, reply) => {
     const organizer = signedIn(request);
     const entry = await access.letter(organizer, request.params.id, 'export');
-    const { filename, stream } = await exports.signatures(entry.letter, organizer.id, request.query.status ?? null, 'web');
+    const query = exportQuery.safeParse(request.query);
+    if (!query.success) {
+      const i18n = currentTranslator();
+      reply.code(400);
+      return reply.view('error', {
+        ...PAGE_DEFAULTS,
+        statusCode: 400,
+        pageTitle: i18n.t('organizers.letter.export.title'),
+        heading: i18n.t('organizers.letter.export.title'),
+        message: i18n.t('organizers.letter.export.badStatus', { statuses: SIGNATURE_STATUSES.join(', ') }),
+      });
+    }
+    const { filename, stream } = await exports.signatures(entry.letter, organizer.id, query.data.status ?? null, 'web');
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`)

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { NotFound } from '../errors.js';
 import { idParams, ids, queryText } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { LetterAccess } from './access.js';
 import { notableAddSchema, notableEditSchema, notableMoveSchema, notablePromoteSchema } from './curation-forms.js';
 import { type FieldErrors, parseForm, typedValues } from './form.js';
@@ -33,7 +34,7 @@ export const notableRoutes: FastifyPluginAsync<{ organizers: OrganizerServices }
     const [list, candidates] = await Promise.all([notables.list(entry.letter.id), notables.candidates(entry.letter.id, query)]);
     return reply.view('organizers/notables', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Notable signatories: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.notables.pageTitle', { title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'notables'),
       list,
@@ -86,10 +87,10 @@ export const notableRoutes: FastifyPluginAsync<{ organizers: OrganizerServices }
     errors: FieldErrors = {},
   ) {
     const notable = await notables.find(entry.letter.id, notableId);
-    if (!notable) throw new NotFound('That entry is not on this letter’s notable list.');
+    if (!notable) throw new NotFound(currentTranslator().t('organizers.error.notableNotFound'));
     return reply.view('organizers/notable-edit', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Edit ${notable.name}`,
+      pageTitle: currentTranslator().t('organizers.notables.editTitle', { name: notable.name }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'notables'),
       notable,

@@ -1,16 +1,15 @@
 // Curating a letter's notable signatories: promote verified signers, add names by hand, edit,
 // reorder, remove. The letter page and the press API read the list in its stored order.
+import { currentTranslator } from '../i18n/context.js';
 import type { LetterAccess } from './access.js';
 import type { FieldErrors } from './form.js';
 import type { NotableChange, NotableRepo } from './notable-repo.js';
 import type { SignedInOrganizer } from './session-repo.js';
 
-const MESSAGES: Record<Exclude<NotableChange, { ok: true }>['reason'], string> = {
-  not_found: 'That entry or signature is not on this letter.',
-  not_verified: 'Only confirmed, counted signatures can be promoted.',
-  not_public: 'This signer chose not to be listed publicly (or the signature is hidden), so it cannot be shown as notable.',
-  already_notable: 'This signature is already on the notable list.',
-};
+/** Why a change was refused, in the page's language (`organizers.notables.refused`, by reason). */
+function refusal(reason: Exclude<NotableChange, { ok: true }>['reason']): string {
+  return currentTranslator().t('organizers.notables.refused', { reason });
+}
 
 export type CurationOutcome = { ok: true } | { ok: false; errors: FieldErrors };
 
@@ -25,7 +24,7 @@ export class NotableService {
   }
 
   private outcome(change: NotableChange<unknown>, field = '_form'): CurationOutcome {
-    return change.ok ? { ok: true } : { ok: false, errors: { [field]: MESSAGES[change.reason] } };
+    return change.ok ? { ok: true } : { ok: false, errors: { [field]: refusal(change.reason) } };
   }
 
   list(letterId: number) {
@@ -56,7 +55,8 @@ export class NotableService {
     input: { name: string; description: string },
   ): Promise<CurationOutcome> {
     const existing = await this.repo.find(access.letter.id, id);
-    if (existing && existing.signatureId === null && input.name === '') return { ok: false, errors: { name: 'Please enter a name.' } };
+    if (existing && existing.signatureId === null && input.name === '')
+      return { ok: false, errors: { name: currentTranslator().t('organizers.form.aNameRequired') } };
     return this.outcome(await this.repo.update(access.letter.id, id, input, this.actor(access, organizer)));
   }
 

@@ -1,46 +1,41 @@
 // One-line confirmations after a change (post/redirect/get): the redirect carries a code, never
 // text, so nobody can make our pages say something by crafting a link.
 import { z } from 'zod';
+import { currentTranslator } from '../i18n/context.js';
 
+// Each code and the catalogue message it shows, in the reader's language.
 const MESSAGES = {
-  created: 'Letter created as a draft. Preview it, then publish it when it is ready.',
-  saved: 'Changes saved.',
-  new_version: 'Changes saved as a new version. Earlier signatures stay with the text their signers read.',
-  published: 'The letter is published and open for signing.',
-  closed: 'Signing is closed. The letter stays online with its signatures.',
-  reopened: 'The letter is open for signing again.',
-  notable_added: 'Name added to the notable signatories.',
-  notable_promoted: 'Signature promoted to the notable signatories.',
-  notable_updated: 'Entry updated.',
-  notable_removed: 'Entry removed from the notable signatories.',
-  notable_moved: 'Order updated.',
-  moderated: '', // built from the action and count below
-  nothing_changed: 'Nothing changed: the selected signatures were already in that state.',
-  nothing_selected: 'Select at least one signature, then choose what to do with it.',
-  erased: 'The signer’s personal data was erased.',
-  erased_counted: 'The signer’s personal data was erased. Their signature no longer counts, and the public log records it as withdrawn.',
-  invited: 'Invitation sent.',
-  role_changed: 'Role changed.',
-  member_removed: 'Member removed from the collective.',
-  invite_revoked: 'Invitation revoked. Its link no longer works.',
-  signed_in: 'Welcome. You are signed in.',
-  signed_out: 'You are signed out.',
-  joined: 'You have joined the collective.',
-  update_saved: 'Update saved as a draft. Nobody receives it until you send it.',
-  update_test_sent: 'Update saved, and a test is on its way to your own address only.',
-  update_sending: 'Sending. The mail goes out in the background; this page shows how far it has got.',
-  digest_saved: 'Mail settings saved.',
+  created: 'organizers.notice.created',
+  saved: 'organizers.notice.saved',
+  new_version: 'organizers.notice.new_version',
+  published: 'organizers.notice.published',
+  closed: 'organizers.notice.closed',
+  reopened: 'organizers.notice.reopened',
+  notable_added: 'organizers.notice.notable_added',
+  notable_promoted: 'organizers.notice.notable_promoted',
+  notable_updated: 'organizers.notice.notable_updated',
+  notable_removed: 'organizers.notice.notable_removed',
+  notable_moved: 'organizers.notice.notable_moved',
+  moderated: 'organizers.notice.moderated',
+  nothing_changed: 'organizers.notice.nothing_changed',
+  nothing_selected: 'organizers.notice.nothing_selected',
+  erased: 'organizers.notice.erased',
+  erased_counted: 'organizers.notice.erased_counted',
+  invited: 'organizers.notice.invited',
+  role_changed: 'organizers.notice.role_changed',
+  member_removed: 'organizers.notice.member_removed',
+  invite_revoked: 'organizers.notice.invite_revoked',
+  signed_in: 'organizers.notice.signed_in',
+  signed_out: 'organizers.notice.signed_out',
+  joined: 'organizers.notice.joined',
+  update_saved: 'organizers.notice.update_saved',
+  update_test_sent: 'organizers.notice.update_test_sent',
+  update_sending: 'organizers.notice.update_sending',
+  digest_saved: 'organizers.notice.digest_saved',
+  language_saved: 'organizers.notice.language_saved',
 } as const;
 
 export type NoticeCode = keyof typeof MESSAGES;
-
-const DONE: Record<string, string> = {
-  approve: 'Approved',
-  reject: 'Rejected as duplicates:',
-  hide: 'Hidden from the public list (still counted):',
-  unhide: 'Shown again on the public list:',
-  fraudulent: 'Removed as fraudulent:',
-};
 
 /**
  * The query string of a page that shows notices (extend it with the page's own fields). A value
@@ -65,14 +60,14 @@ export interface Notice {
   kind: 'ok' | 'warn';
 }
 
-/** The confirmation to show for a page's query string (parsed by noticeQuery), if any. */
+/** The confirmation to show for a page's query string (parsed by noticeQuery), if any, in the page's language. */
 export function noticeFrom({ notice, n, action }: NoticeQuery): Notice | null {
   if (!notice) return null;
   if (notice === 'moderated') {
     if (!action || n === undefined) return null;
-    return { text: `${DONE[action]} ${n} ${n === 1 ? 'signature' : 'signatures'}.`, kind: 'ok' };
+    return { text: currentTranslator().t(MESSAGES.moderated, { action, count: n }), kind: 'ok' };
   }
-  return { text: MESSAGES[notice], kind: WARNINGS.has(notice) ? 'warn' : 'ok' };
+  return { text: currentTranslator().t(MESSAGES[notice]), kind: WARNINGS.has(notice) ? 'warn' : 'ok' };
 }
 
 export function withNotice(path: string, notice: NoticeCode, extra: Record<string, string | number> = {}): string {

@@ -1,5 +1,6 @@
 // What each role in a collective may do. Pure, so the whole matrix is testable in one table.
 import type { Role } from '../db/vocabulary.js';
+import { currentTranslator } from '../i18n/context.js';
 
 export type Permission =
   /** See the letter in the organizer area, preview drafts. */
@@ -23,14 +24,12 @@ export function can(role: Role, permission: Permission): boolean {
   return GRANTS[role].has(permission);
 }
 
-export const ROLE_LABELS: Record<Role, string> = {
-  owner: 'Owner',
-  editor: 'Editor',
-  moderator: 'Moderator',
-};
+/** A role's name, in the language being rendered. */
+export function roleLabel(role: Role): string {
+  return currentTranslator().t('organizers.role', { role });
+}
 
-export const ROLE_DESCRIPTIONS: Record<Role, string> = {
-  owner: 'Everything, including members and the audit log',
-  editor: 'Letters and the notable signatories',
-  moderator: 'The moderation queue and the export of signatures',
-};
+/** What a role may do, in a few words (the language being rendered). */
+export function roleDescription(role: Role): string {
+  return currentTranslator().t('organizers.roleDescription', { role });
+}

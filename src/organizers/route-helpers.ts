@@ -1,6 +1,7 @@
 // Small pieces every organizer route uses: the signed-in organizer, safe return addresses, and
 // what every page passes to its view.
 import type { FastifyRequest } from 'fastify';
+import { currentTranslator } from '../i18n/context.js';
 import type { SignedInOrganizer } from './auth-service.js';
 
 /** The organizer of a request that passed the area's session check. */
@@ -17,19 +18,10 @@ export function safeReturn(target: unknown, fallback: string, prefix = '/organiz
   return rest === '' || rest.startsWith('/') || rest.startsWith('?') ? target : fallback;
 }
 
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-});
-
 /** Data every organizer page passes to its view. */
 export const PAGE_DEFAULTS = {
   nav: 'organize',
   noindex: true,
-  /** "3 Jun 2026, 14:05 UTC": moderation and audit need the hour, not only the day. */
-  dateTime: (d: Date | null) => (d ? `${dateTimeFormat.format(d)} UTC` : ''),
+  /** "3 Jun 2026, 14:05 UTC" in the page's language: moderation and audit need the hour, not only the day. */
+  dateTime: (d: Date | null) => (d ? currentTranslator().dateTime(d) : ''),
 } as const;

@@ -3,6 +3,7 @@
 import { and, asc, eq, gt, lte } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.js';
 import type { Role } from '../db/vocabulary.js';
+import type { Locale } from '../i18n/locales.js';
 import type { AuditRepo } from './audit-repo.js';
 
 export interface Membership {
@@ -16,6 +17,8 @@ export interface SignedInOrganizer {
   id: number;
   email: string;
   name: string;
+  /** The language they chose for their pages and mail. */
+  language: Locale;
   /** SHA-256 of the session cookie's token (the row id). */
   sessionId: string;
   memberships: Membership[];
@@ -62,7 +65,7 @@ export class SessionRepo {
   async sessionFor(idHash: string, now: Date): Promise<SignedInOrganizer | undefined> {
     const { sessions, organizers } = this.t;
     const [row] = await this.store.db
-      .select({ id: organizers.id, email: organizers.email, name: organizers.name })
+      .select({ id: organizers.id, email: organizers.email, name: organizers.name, language: organizers.language })
       .from(sessions)
       .innerJoin(organizers, eq(organizers.id, sessions.organizerId))
       .where(and(eq(sessions.id, idHash), gt(sessions.expiresAt, now)))

@@ -86,6 +86,16 @@ function rememberLocale(reply: FastifyReply, locale: Locale, https: boolean) {
   reply.header('set-cookie', `lang=${locale}; Max-Age=${ONE_YEAR_S}; Path=/; SameSite=Lax${https ? '; Secure' : ''}`);
 }
 
+/**
+ * A language the signed-in person chose for themselves (an organizer's account): it replaces the
+ * cookie's, the browser's and the letter's, but not an explicit ?lang=xx on the address.
+ */
+export function preferLanguage(request: FastifyRequest, language: Locale): void {
+  const localeRequest = request as LocaleRequest;
+  if (localeRequest[kSource] === 'query') return;
+  setLocale(localeRequest, language, 'account');
+}
+
 /** Runs fn in the request's language: for what renders outside the hooks' reach (error pages). */
 export function inRequestLocale<T>(request: FastifyRequest, fn: () => T): T {
   const scope = (request as Partial<LocaleRequest>)[kScope];

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { renderMarkdown } from '../domain/markdown.js';
 import { idParams, ids } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { Access, LetterAccess } from '../organizers/access.js';
 import { type FieldErrors, parseForm, typedValues } from '../organizers/form.js';
 import { tabsFor } from '../organizers/letter-tabs.js';
@@ -13,7 +14,15 @@ import { PAGE_DEFAULTS, signedIn } from '../organizers/route-helpers.js';
 import { toDraft, updateFormSchema } from './update-form.js';
 import type { LetterUpdate, UpdateService } from './update-service.js';
 
-const LABELS = { subject: 'Subject', body: 'Text', signers_only: 'Signers only' };
+/** The form's fields by name, for the error summary (in the page's language). */
+function labels() {
+  const i18n = currentTranslator();
+  return {
+    subject: i18n.t('organizers.updates.subject'),
+    body: i18n.t('organizers.letterForm.body'),
+    signers_only: i18n.t('organizers.updates.signersOnlyLabel'),
+  };
+}
 
 export const updateAdminRoutes: FastifyPluginAsync<{ access: Access; updates: UpdateService }> = async (root, { access, updates }) => {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -30,14 +39,14 @@ export const updateAdminRoutes: FastifyPluginAsync<{ access: Access; updates: Up
     const [list, recipients] = await Promise.all([updates.list(entry), updates.recipientCount(entry.letter.id)]);
     return reply.view('organizers/updates', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Updates: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.updates.pageTitle', { title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'updates'),
       list,
       recipients,
       values: form.values ?? {},
       errors: form.errors ?? {},
-      labels: LABELS,
+      labels: labels(),
       previewHtml: form.previewHtml ?? null,
       notice,
     });
@@ -54,7 +63,7 @@ export const updateAdminRoutes: FastifyPluginAsync<{ access: Access; updates: Up
     const update = await updates.find(entry, id);
     return reply.view('organizers/update', {
       ...PAGE_DEFAULTS,
-      pageTitle: `${update.subject}: ${entry.letter.title}`,
+      pageTitle: currentTranslator().t('organizers.updates.updatePageTitle', { subject: update.subject, title: entry.letter.title }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'updates'),
       update,
@@ -62,7 +71,7 @@ export const updateAdminRoutes: FastifyPluginAsync<{ access: Access; updates: Up
       bodyHtml: renderMarkdown(update.bodyMd),
       values: form.values ?? { subject: update.subject, body: update.bodyMd, signers_only: update.signersOnly ? 'on' : '' },
       errors: form.errors ?? {},
-      labels: LABELS,
+      labels: labels(),
       previewHtml: form.previewHtml ?? null,
       notice,
     });
@@ -128,7 +137,7 @@ export const updateAdminRoutes: FastifyPluginAsync<{ access: Access; updates: Up
     if (update.status !== 'draft') return reply.redirect(`${base(entry)}/${update.id}`, 303);
     return reply.view('organizers/update-review', {
       ...PAGE_DEFAULTS,
-      pageTitle: `Send: ${update.subject}`,
+      pageTitle: currentTranslator().t('organizers.updates.sendPageTitle', { subject: update.subject }),
       letter: entry.letter,
       tabs: tabsFor(entry, 'updates'),
       update,

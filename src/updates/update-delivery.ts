@@ -10,7 +10,7 @@ import { markdownToText } from '../domain/markdown-text.js';
 import type { UnsubscribeTokens } from '../domain/unsubscribe-token.js';
 import { consentLocale } from '../domain/update-consent.js';
 import { currentTranslator, withLocale } from '../i18n/context.js';
-import type { Locale } from '../i18n/locales.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../i18n/locales.js';
 import { escapeHtml } from '../i18n/translator.js';
 import type { OutboxRow } from '../mail/outbox-repo.js';
 import type { BulkMail, MailRenderer } from '../mail/outbox-worker.js';
@@ -85,12 +85,15 @@ export class UpdateDelivery {
     };
   }
 
-  /** An organizer's test: the draft as it is now, marked as a test, with no working unsubscribe link. */
+  /**
+   * An organizer's test: the draft as it is now, marked as a test, with no working unsubscribe
+   * link, in the organizer's language (English for tests queued before there was one).
+   */
   private async renderTest(row: OutboxRow): Promise<RenderedMail | null> {
-    const { updateId } = JSON.parse(row.data) as { updateId?: number };
+    const { updateId, locale } = JSON.parse(row.data) as { updateId?: number; locale?: unknown };
     const update = typeof updateId === 'number' ? await this.deps.repo.forMail(updateId) : undefined;
     if (!update) return null;
-    const mail = this.render(update, true);
+    const mail = withLocale(isLocale(locale) ? locale : DEFAULT_LOCALE, () => this.render(update, true));
     return { subject: mail.subject, html: mail.html.join(''), text: mail.text.join('') };
   }
 

@@ -1,4 +1,5 @@
-// An update as organizers write it, on the page or from the command line: one schema, plain messages.
+// An update as organizers write it, on the page or from the command line: one schema, its
+// messages as catalogue keys (organizers/form.ts).
 import { z } from 'zod';
 import { hasControlCharacters } from '../domain/text.js';
 import { line } from '../organizers/form.js';
@@ -10,13 +11,13 @@ export const UPDATE_INTENTS = ['save', 'preview', 'test', 'review'] as const;
 export type UpdateIntent = (typeof UPDATE_INTENTS)[number];
 
 export const updateDraftSchema = z.object({
-  subject: line('A subject', 200, { required: true }),
+  subject: line(200, { required: 'organizers.form.subjectRequired' }),
   body: z
-    .string({ error: 'Please write the update.' })
-    .max(UPDATE_BODY_MAX, `The update must be at most ${UPDATE_BODY_MAX.toLocaleString('en-GB')} characters.`)
-    .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'The update contains characters we cannot accept.')
+    .string({ error: 'organizers.form.updateRequired' })
+    .max(UPDATE_BODY_MAX, 'organizers.form.atMost')
+    .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'organizers.form.badCharacters')
     .transform((v) => v.replace(/\r\n?/g, '\n').trim())
-    .refine((v) => v.length > 0, 'Please write the update.'),
+    .refine((v) => v.length > 0, 'organizers.form.updateRequired'),
   // A ticked checkbox sends "on"; an unticked one sends nothing.
   signers_only: z
     .unknown()
@@ -25,7 +26,7 @@ export const updateDraftSchema = z.object({
 });
 
 export const updateFormSchema = updateDraftSchema.extend({
-  intent: z.enum(UPDATE_INTENTS, { error: 'Choose what to do with the update.' }).catch('save'),
+  intent: z.enum(UPDATE_INTENTS, { error: 'organizers.form.chooseIntent' }).catch('save'),
 });
 
 export function toDraft(form: z.output<typeof updateDraftSchema>): UpdateDraft {

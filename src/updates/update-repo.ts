@@ -5,6 +5,7 @@
 import { and, asc, type Column, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { ConcurrentChange, columnParam, type Db, type Store, type Tables, typedParam } from '../db/store.js';
 import type { UpdateStatus } from '../db/vocabulary.js';
+import type { Locale } from '../i18n/locales.js';
 import type { AuditEntry, AuditRepo } from '../organizers/audit-repo.js';
 
 export type LetterUpdate = Tables['letterUpdates']['$inferSelect'];
@@ -133,12 +134,13 @@ export class UpdateRepo {
   }
 
   /** Queues an organizer's test of an update, for them alone, with its audit entry. */
-  async queueTest(update: LetterUpdate, to: string, now: Date, audit: AuditContext): Promise<void> {
+  /** `locale`: the organizer's language, for the words around the draft. */
+  async queueTest(update: LetterUpdate, to: string, locale: Locale, now: Date, audit: AuditContext): Promise<void> {
     const o = this.t.outbox;
     await this.store.unitOfWork(async (tx) => {
       await tx
         .insert(o)
-        .values({ kind: UPDATE_TEST_KIND, to, data: JSON.stringify({ updateId: update.id }), nextAttemptAt: now, createdAt: now });
+        .values({ kind: UPDATE_TEST_KIND, to, data: JSON.stringify({ updateId: update.id, locale }), nextAttemptAt: now, createdAt: now });
       await this.audit.recordTx(tx, { ...audit, action: 'update.test', targetType: 'update', targetId: update.id });
     });
   }

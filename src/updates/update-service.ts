@@ -4,6 +4,7 @@
 import { renderMarkdown } from '../domain/markdown.js';
 import type { UnsubscribeTokens } from '../domain/unsubscribe-token.js';
 import { Conflict, NotFound } from '../errors.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import type { LetterAccess } from '../organizers/access.js';
 import type { SignedInOrganizer } from '../organizers/session-repo.js';
@@ -51,7 +52,7 @@ export class UpdateService {
 
   async find(entry: LetterAccess, id: number): Promise<UpdateView> {
     const update = await this.deps.repo.find(entry.letter.id, id);
-    if (!update) throw new NotFound('That update is not on this letter.');
+    if (!update) throw new NotFound(currentTranslator().t('organizers.error.updateNotFound'));
     return withProgress(update);
   }
 
@@ -76,9 +77,9 @@ export class UpdateService {
   /** Mails the draft as it is to the organizer alone, marked as a test. */
   async sendTest(entry: LetterAccess, organizer: SignedInOrganizer, id: number): Promise<void> {
     const update = await this.deps.repo.find(entry.letter.id, id);
-    if (!update) throw new NotFound('That update is not on this letter.');
+    if (!update) throw new NotFound(currentTranslator().t('organizers.error.updateNotFound'));
     const now = this.deps.now();
-    await this.deps.repo.queueTest(update, organizer.email, now, auditOf(entry.letter, organizer, now));
+    await this.deps.repo.queueTest(update, organizer.email, organizer.language, now, auditOf(entry.letter, organizer, now));
     this.deps.mailQueued();
   }
 
@@ -107,7 +108,7 @@ export class UpdateService {
 
   private async draft(entry: Pick<LetterAccess, 'letter'>, id: number): Promise<LetterUpdate> {
     const update = await this.deps.repo.find(entry.letter.id, id);
-    if (!update) throw new NotFound('That update is not on this letter.');
+    if (!update) throw new NotFound(currentTranslator().t('organizers.error.updateNotFound'));
     if (update.status !== 'draft') throw alreadySent();
     return update;
   }
@@ -186,5 +187,5 @@ function auditOf(letter: LetterWithCollective, organizer: SignedInOrganizer | nu
 }
 
 function alreadySent(): Conflict {
-  return new Conflict('This update has already been sent: it can no longer be changed or sent again.', 'update_sent');
+  return new Conflict(currentTranslator().t('organizers.error.updateSent'), 'update_sent');
 }

@@ -164,6 +164,7 @@ describe.skipIf(!run)('organizing in a browser', () => {
 
     await page.getByRole('link', { name: 'Moderation' }).click();
     await page.getByRole('heading', { name: 'Held for review' }).waitFor();
+    const moderationPath = new URL(page.url()).pathname;
     await shootBoth(page, 'moderation');
     await expectAccessible(page, 'moderation');
     expect(await page.getByRole('button', { name: /^Approve Taylor, Sam$/ }).count()).toBe(1);
@@ -215,6 +216,31 @@ describe.skipIf(!run)('organizing in a browser', () => {
     await page.getByRole('button', { name: 'Save mail settings' }).click();
     await page.getByText('Mail settings saved.').waitFor();
     expect(await page.getByRole('checkbox').isChecked()).toBe(false);
+
+    // Their organizer pages in Arabic, chosen on the same page: right to left, accessible at both widths.
+    await page.locator('select[name="language"]').selectOption('ar');
+    await page.getByRole('button', { name: 'Save language' }).click();
+    await page.getByText('حُفظت اللغة').waitFor();
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    for (const [path, name] of [
+      ['/organize/account', 'account-ar'],
+      ['/organize', 'dashboard-ar'],
+      [moderationPath, 'moderation-ar'],
+    ] as const) {
+      await page.goto(`${e2e.server.url}${path}`);
+      expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+      await expectAccessible(page, name);
+      await page.setViewportSize(PHONE);
+      await expectAccessible(page, `${name}-phone`);
+      // Nothing wider than the phone: a mirrored layout that overflows would scroll sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), name).toBeLessThanOrEqual(0);
+      await screenshot(page, `${name}-phone`);
+      await page.setViewportSize(DESKTOP);
+    }
+    await page.goto(`${e2e.server.url}/organize/account`);
+    await page.locator('select[name="language"]').selectOption('en');
+    await page.getByRole('button', { name: 'حفظ اللغة' }).click();
+    await page.getByText('Language saved').waitFor();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto(`${e2e.server.url}/organize`);

@@ -169,3 +169,35 @@ describe('the examples on /api', () => {
     expect(JSON.parse(examplesOn(html)[0]!.answer)).toEqual({ data: [], next_cursor: null });
   });
 });
+
+describe('the docs page in other languages', () => {
+  it('translates the prose and leaves the examples, code and field names as they are', async () => {
+    await seedSite();
+    const english = await t.app.inject({ method: 'GET', url: '/api' });
+    const german = await t.app.inject({ method: 'GET', url: '/api?lang=de' });
+    expect(german.statusCode).toBe(200);
+    expect(german.body).toContain('<html lang="de" dir="ltr"');
+    expect(german.body).toContain('<h1>Unterschriftenzahlen zum Zitieren, Abfragen und Einbetten</h1>');
+    expect(german.body).toContain('<h2 id="public-log">Eine Zahl selbst prüfen</h2>');
+    expect(german.body).toContain('Feldnamen sind in <code>snake_case</code>.');
+    expect(german.body).toContain('<caption class="visually-hidden">Fehlercodes</caption>');
+    expect(german.body).not.toContain('Signature counts you can quote');
+    // The same examples, word for word: commands, answers, and the code around them.
+    const shown = examplesOn(german.body);
+    expect(shown.length).toBeGreaterThan(5);
+    expect(shown).toEqual(examplesOn(english.body));
+    for (const code of ['<code>GET /api/v1/letters/{slug}/count</code>', '<code>signature_count</code>', '<code>400 bad_cursor</code>']) {
+      expect(german.body).toContain(code);
+    }
+    const commandOf = (html: string) => /<pre class="example-command"><code>(curl -X POST[\s\S]*?)<\/code><\/pre>/.exec(html)?.[1];
+    expect(commandOf(german.body)).toBe(commandOf(english.body));
+
+    // Accept-Language chooses too, and Arabic reads right to left around the same code.
+    const french = await t.app.inject({ method: 'GET', url: '/api', headers: { 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' } });
+    expect(french.body).toContain('<h2 id="basics">L’essentiel</h2>');
+    const arabic = await t.app.inject({ method: 'GET', url: '/api?lang=ar' });
+    expect(arabic.body).toContain('<html lang="ar" dir="rtl"');
+    expect(arabic.body).toContain('<h2 id="errors">الأخطاء</h2>');
+    expect(examplesOn(arabic.body)).toEqual(examplesOn(english.body));
+  });
+});

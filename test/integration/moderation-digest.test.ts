@@ -179,4 +179,20 @@ describe('the moderators’ digest', () => {
     expect((await moderator.post('/organize/account/digest', { _csrf: '' })).statusCode).toBe(403);
     expect(await t.sql("SELECT action FROM audit_log WHERE action = 'member.digest_mail'")).toEqual([]);
   });
+
+  it('is written in each recipient’s own language, subject included', async () => {
+    await moderator.get('/organize/account');
+    expect((await moderator.post('/organize/account/language', { language: 'de' })).statusCode).toBe(303);
+    await hold();
+    await hold('DOE, jane');
+    t.clock.advance(DIGEST_SETTLE_MS);
+    expect(await turn()).toBe('ran');
+    const german = await smtp.waitFor('mod@example.org', /Unterschriften warten auf Prüfung: Artists United/);
+    expect(german.text).toContain('Guten Tag Mo Moderator,');
+    expect(german.text).toContain('Fair pay for artists: 2 warten auf Prüfung');
+    expect(german.text).toContain('- 2: gleicher Name wie eine andere Unterschrift');
+    expect(german.html).toContain('<html lang="de" dir="ltr">');
+    // The owner chose nothing: English, as before.
+    expect((await smtp.waitFor('owner@example.org', SUBJECT)).text).toContain('- 2: same name as another signature');
+  });
 });

@@ -73,6 +73,10 @@ describe('a database from before the signature lifecycle', () => {
     expect(await sql('SELECT count(*) AS n FROM collectives WHERE digested_at IS NOT NULL OR digested_event_id IS NOT NULL')).toEqual([
       { n: 0 },
     ]);
+    // Every organizer account keeps its name and address and speaks English until they choose otherwise.
+    const accounts = await sql('SELECT email, name, language FROM organizers ORDER BY id');
+    expect(accounts.length).toBeGreaterThan(0);
+    expect(accounts.every((o) => (o as { language: string }).language === 'en')).toBe(true);
 
     // Letters had no milestones: they have none now, and the page and API say so without failing.
     expect(await sql('SELECT milestones FROM letters')).toEqual([{ milestones: '[]' }]);

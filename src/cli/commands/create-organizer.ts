@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../db/vocabulary.js';
 import { isSlug } from '../../domain/slug.js';
-import { line } from '../../organizers/form.js';
+import { issueMessage, line } from '../../organizers/form.js';
 import { type Command, cliArgs, UsageError, withServices } from '../command.js';
 
 const USAGE =
@@ -14,9 +14,9 @@ const input = z.object({
     .string()
     .trim()
     .pipe(z.email({ error: 'must be an email address' })),
-  name: line('The name', 120, { required: true }),
+  name: line(120, { required: true }),
   collective: z.string().refine(isSlug, 'must be lower-case letters, digits and single hyphens (at most 100)').optional(),
-  'collective-name': line('The collective name', 120).optional(),
+  'collective-name': line(120).optional(),
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).default('owner'),
 });
 
@@ -35,7 +35,7 @@ export const createOrganizerCommand: Command = {
     if (!values.email || !values.name) throw new UsageError(USAGE);
     const parsed = input.safeParse(values);
     if (!parsed.success) {
-      throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+      throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${issueMessage(i)}`).join('\n'));
     }
     const v = parsed.data;
     const collective = v.collective ? { slug: v.collective, name: v['collective-name'] } : null;

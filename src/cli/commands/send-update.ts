@@ -1,6 +1,7 @@
 // `send-update SLUG FILE.md --subject "…"`: sends an update to a letter's signers, for scripts:
 // the same service call as the organizers' Send button (recipients fixed now, the mail queued
 // and sent by the running site's background job and outbox workers), audited, no prompt.
+import { issueMessage } from '../../organizers/form.js';
 import { toDraft, updateDraftSchema } from '../../updates/update-form.js';
 import { type Command, cliArgs, readTextFile, UsageError, withServices } from '../command.js';
 
@@ -19,7 +20,7 @@ export const sendUpdateCommand: Command = {
     if (body === null) return 1;
     const form = updateDraftSchema.safeParse({ subject: values.subject, body, signers_only: values['signers-only'] });
     if (!form.success) {
-      for (const issue of form.error.issues) cli.stderr.write(`${String(issue.path[0] ?? 'update')}: ${issue.message}\n`);
+      for (const issue of form.error.issues) cli.stderr.write(`${String(issue.path[0] ?? 'update')}: ${issueMessage(issue)}\n`);
       return 1;
     }
     const update = await withServices(cli, (services) => services.updates.sendNew(slug, toDraft(form.data)));

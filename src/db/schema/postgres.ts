@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Milestone } from '../../domain/milestones.js';
+import { LOCALES } from '../../i18n/locales.js';
 import {
   DUPLICATE_NAME_POLICIES,
   HOLD_REASONS,
@@ -361,6 +362,8 @@ export const organizers = pgTable('organizers', {
   /** scrypt hash (see domain/passwords.ts); null until the organizer sets one. */
   passwordHash: text('password_hash'),
   createdAt: createdAt(),
+  /** The language of their organizer pages and of the mail the site sends them (they choose it on their account page). */
+  language: text('language', { enum: LOCALES }).notNull().default('en'),
 });
 
 export const memberships = pgTable(

@@ -9,6 +9,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Milestone } from '../../domain/milestones.js';
+import { LOCALES } from '../../i18n/locales.js';
 import {
   DUPLICATE_NAME_POLICIES,
   HOLD_REASONS,
@@ -351,6 +352,8 @@ export const organizers = sqliteTable('organizers', {
   /** scrypt hash (see domain/passwords.ts); null until the organizer sets one. */
   passwordHash: text('password_hash'),
   createdAt: createdAt(),
+  /** The language of their organizer pages and of the mail the site sends them (they choose it on their account page). */
+  language: text('language', { enum: LOCALES }).notNull().default('en'),
 });
 
 export const memberships = sqliteTable(

@@ -1,0 +1,1 @@
+ALTER TABLE `organizers` ADD `language` text DEFAULT 'en' NOT NULL;
