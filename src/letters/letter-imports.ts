@@ -40,9 +40,17 @@ export function importLetterFile(letters: LetterRepo, file: LetterFile, now: Dat
       goal: file.goal ?? null,
       closesAt: file.closes_at ?? null,
       duplicateNames: file.duplicate_names,
+      language: file.language,
     },
     status: file.status,
     notables: file.notable,
+    translations: file.translations.map((t) => ({
+      language: t.language,
+      title: t.title,
+      summary: t.summary,
+      addressee: t.addressee,
+      bodyMd: t.body,
+    })),
     now,
   });
 }
@@ -59,14 +67,19 @@ export class LetterImports {
    */
   async importFile(file: LetterFile, now: Date): Promise<{ letter: Letter; created: boolean; warnings: MarkdownWarning[] }> {
     const imported = await importLetterFile(this.letters, file, now);
-    return { ...imported, warnings: markdownWarnings(file.body) };
+    // A translation's text is shown under the same rules: what it will not show, named by language.
+    const translated = file.translations.flatMap((t) =>
+      markdownWarnings(t.body).map((w) => ({ ...w, message: `${t.language}: ${w.message}` })),
+    );
+    return { ...imported, warnings: [...markdownWarnings(file.body), ...translated] };
   }
 
   /** Imports the demo letters and a few confirmed signatures when the database has no letters. */
   async seedDemo(now: Date): Promise<boolean> {
     if ((await this.letters.count()) > 0) return false;
     const files = readdirSync(DEMO_DIR)
-      .filter((f) => f.endsWith('.md'))
+      // A letter per file; NAME.xx.md would be a translation beside one (the demo keeps its own in the front matter).
+      .filter((f) => /^[^.]+\.md$/.test(f))
       .sort();
     for (const [index, file] of files.entries()) {
       const parsed = parseLetterFile(readFileSync(join(DEMO_DIR, file), 'utf8'));
