@@ -24,6 +24,7 @@ import { letterAdminRoutes } from './organizers/letter-routes.js';
 import { moderationRoutes } from './organizers/moderation-routes.js';
 import { notableRoutes } from './organizers/notable-routes.js';
 import { registerErrorHandlers, sendProblem } from './plugins/errors.js';
+import { registerI18n } from './plugins/i18n.js';
 import { rateLimits, registerSecurity } from './plugins/security.js';
 import { applyPageHeaders } from './plugins/security-headers.js';
 import { registerSessions, requireOrganizer } from './plugins/session.js';
@@ -87,6 +88,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app);
+  // Before any route: every page, error page included, is in the language the request chose.
+  registerI18n(app, config);
   await registerSecurity(app, config, services.rateLimitStore);
   await app.register(formbody, { bodyLimit: 512 * 1024 });
   await app.register(fastifyStatic, {

@@ -14,11 +14,11 @@
 // no HMAC and no copy of the page per reader, and the minimum fill time only ever gets longer.
 import type { Eta } from 'eta';
 import type { PressService } from '../api/press-service.js';
-import { COUNTRY_OPTIONS } from '../domain/countries.js';
 import { createFormStamp, sharedStampTime } from '../domain/form-stamp.js';
 import { isSignable } from '../domain/letter-rules.js';
 import { renderMarkdown } from '../domain/markdown.js';
 import { FreshCache } from '../fresh-cache.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { FieldErrors } from '../signatures/signature-input.js';
 import { viewHelpers } from '../views.js';
 import type { LetterRepo, LetterWithCollective } from './letter-repo.js';
@@ -81,7 +81,8 @@ export class LetterPage {
    */
   async shared(slug: string): Promise<Buffer> {
     const now = this.deps.now().getTime();
-    const entry = await this.pages.get(slug, async (stale) => {
+    // One page per language: it renders in the language of the request that finds it missing.
+    const entry = await this.pages.get(`${currentTranslator().locale}:${slug}`, async (stale) => {
       const letter = await this.deps.publicLetters.publicLetter(slug);
       const version = versionOf(letter);
       // Still the same letter and count, and rendered less than a second ago: keep the bytes.
@@ -134,12 +135,14 @@ export class LetterPage {
       pageTitle: letter.title,
       description: letter.summary,
       canonical: `${this.deps.publicUrl}/letters/${letter.slug}`,
+      // The same for every reader (the page is shared), and a page GET shows after a form's answer.
+      languagePath: `/letters/${letter.slug}`,
       nav: 'letters',
       noindex: preview,
       preview,
       signable: isSignable(letter, now),
       pastDeadline: letter.closesAt !== null && letter.closesAt <= now,
-      countries: COUNTRY_OPTIONS,
+      countries: currentTranslator().countryOptions(),
       formStamp: options.formStamp ?? form.formStamp ?? createFormStamp(this.deps.secret, letter.slug, now.getTime()),
       values: form.values ?? {},
       errors: form.errors ?? {},

@@ -2,6 +2,13 @@
 // links): the outbox worker renders it after the transaction that queued it has committed, so a
 // signing transaction contains SQL and nothing else.
 import type { Eta } from 'eta';
+import { withLocale } from '../i18n/context.js';
+import { DEFAULT_LOCALE, isLocale } from '../i18n/locales.js';
+
+/** Every template's data may name the language to write it in (a Locale; English without). */
+export interface MailLocale {
+  locale?: string;
+}
 
 export interface MailData {
   /** Confirm a signature; the withdrawal link rides along. */
@@ -26,7 +33,7 @@ export type MailKind = keyof MailData;
 export interface QueuedMail<K extends MailKind = MailKind> {
   kind: K;
   to: string;
-  data: MailData[K];
+  data: MailData[K] & MailLocale;
 }
 
 export interface RenderedMail {
@@ -96,13 +103,19 @@ export function renderMail(eta: Eta, publicUrl: string, mail: { kind: string; da
     const { subject, text, html } = data as MailData['rendered'];
     return { subject, text, html };
   }
-  if (!isMailKind(mail.kind)) throw new Error(`unknown mail template "${mail.kind}"`);
+  const kind = mail.kind;
+  if (!isMailKind(kind)) throw new Error(`unknown mail template "${kind}"`);
   const template = TEMPLATES[mail.kind as Exclude<MailKind, 'rendered'>] as { view: string; subject: (d: unknown) => string };
-  const subject = template.subject(data);
-  const context = { ...data, ...links(publicUrl, mail.kind, data), subject };
-  return {
-    subject,
-    html: eta.render(`/emails/${template.view}`, context),
-    text: eta.render(`/emails/${template.view}-text`, context),
-  };
+  // In the language the data names (the signer's page, the organizer's setting); rows queued
+  // before there were languages have none, and were English.
+  const locale = isLocale(data.locale) ? data.locale : DEFAULT_LOCALE;
+  return withLocale(locale, () => {
+    const subject = template.subject(data);
+    const context = { ...data, ...links(publicUrl, kind, data), subject };
+    return {
+      subject,
+      html: eta.render(`/emails/${template.view}`, context),
+      text: eta.render(`/emails/${template.view}-text`, context),
+    };
+  });
 }

@@ -5,6 +5,7 @@ import { isRefusedText, isStoreUnavailable } from '../db/store.js';
 import { AppError, Forbidden } from '../errors.js';
 import { NO_LETTER } from '../letters/public-letters.js';
 import { viewHelpers } from '../views.js';
+import { inRequestLocale } from './i18n.js';
 import { applyPageHeaders } from './security-headers.js';
 
 /** Seconds a client is asked to wait while the database is away. */
@@ -101,14 +102,18 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, proble
     return reply.type('application/json; charset=utf-8').send({ error });
   }
   // Rendered with the app's Eta directly: errors raised before routing have no reply.view.
-  const html = request.server.services.eta.render('error', {
-    ...viewHelpers,
-    statusCode: problem.statusCode,
-    heading: HEADINGS[problem.statusCode] ?? 'That did not work',
-    message: problem.message,
-    pageTitle: HEADINGS[problem.statusCode] ?? 'Error',
-    noindex: true,
-  });
+  // In the request's language also when the error came from outside the hooks' scope (a body
+  // that could not be read).
+  const html = inRequestLocale(request, () =>
+    request.server.services.eta.render('error', {
+      ...viewHelpers,
+      statusCode: problem.statusCode,
+      heading: HEADINGS[problem.statusCode] ?? 'That did not work',
+      message: problem.message,
+      pageTitle: HEADINGS[problem.statusCode] ?? 'Error',
+      noindex: true,
+    }),
+  );
   return reply.type('text/html; charset=utf-8').send(html);
 }
 
