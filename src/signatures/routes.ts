@@ -42,6 +42,12 @@ const ourToken = (token: string): string | null => (isWellFormedToken(token) ? t
 /** The form as sent: any fields, read as text; what they mean is parseSignatureInput's job. */
 const formBody = z.record(z.string(), z.unknown()).catch({});
 
+/** The language and version of the text the page showed (hidden fields); anything odd is left out. */
+const shownText = z.object({
+  language: z.string().max(10).optional().catch(undefined),
+  version: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
 const PRESS_AGAIN = 'Thank you. To check that a person is signing, please press “Sign this letter” once more: nothing was sent yet.';
 const FORM_TOO_OLD = 'This page was open for a long time. Please check your details and press “Sign this letter” again.';
 
@@ -77,6 +83,8 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
     async (request, reply) => {
       const { slug } = request.params;
       const body: FormBody = request.body;
+      // The page comes back, if it must, in the language it was shown in.
+      request.useLetterLanguage((await letters.publicLetter(slug)).language);
       const values = formValues(body);
       const checkEmail = `/letters/${slug}/signed`;
 
@@ -102,7 +110,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
         });
       }
       try {
-        await signing.sign(slug, parsed.value, { ip: request.ip });
+        await signing.sign(slug, parsed.value, { ip: request.ip, shown: shownText.parse(body) });
       } catch (error) {
         if (error instanceof ValidationFailed && error.fields) return formPage(reply, slug, { values, errors: error.fields });
         throw error;
