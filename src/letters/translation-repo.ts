@@ -1,7 +1,7 @@
 // Data access for a letter's translations: its text in other languages than its own, each tied
 // to the version of the letter it was made from. Every write also moves the letter's updated_at,
 // so the cached pages and API answers that show the letter are rendered again.
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.js';
 
 export type LetterTranslation = Tables['letterTranslations']['$inferSelect'];
@@ -77,16 +77,6 @@ export class TranslationRepo {
     for (const input of inputs) {
       if (input.language !== letter.language) await this.saveTx(tx, letter.id, input, letter.version, now);
     }
-  }
-
-  /** Languages other than `except` that a letter has translations into (the editor's checks). */
-  async languagesTx(tx: Db, letterId: number, except: string): Promise<string[]> {
-    const lt = this.t.letterTranslations;
-    const rows = await tx
-      .select({ language: lt.language })
-      .from(lt)
-      .where(and(eq(lt.letterId, letterId), ne(lt.language, except)));
-    return rows.map((r) => r.language);
   }
 
   private async touchTx(tx: Db, letterId: number, now: Date): Promise<void> {
