@@ -24,7 +24,7 @@ import { letterAdminRoutes } from './organizers/letter-routes.js';
 import { moderationRoutes } from './organizers/moderation-routes.js';
 import { notableRoutes } from './organizers/notable-routes.js';
 import { translationRoutes } from './organizers/translation-routes.js';
-import { registerErrorHandlers, sendProblem } from './plugins/errors.js';
+import { BAD_ADDRESS, registerErrorHandlers, sendProblem } from './plugins/errors.js';
 import { registerI18n } from './plugins/i18n.js';
 import { rateLimits, registerSecurity } from './plugins/security.js';
 import { applyPageHeaders } from './plugins/security-headers.js';
@@ -67,7 +67,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Malformed URLs and the like are answered by our error pages too, not Fastify's defaults.
     frameworkErrors: (error, request, reply) => {
       applyPageHeaders(reply);
-      sendProblem(request, reply, { statusCode: error.statusCode ?? 400, code: 'bad_request', message: 'That address is not valid.' });
+      sendProblem(request, reply, { statusCode: error.statusCode ?? 400, code: 'bad_request', message: BAD_ADDRESS });
     },
   });
 

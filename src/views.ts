@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
-import { updateConsentWording } from './domain/update-consent.js';
+import { CURRENT_UPDATE_CONSENT, updateConsentWording } from './domain/update-consent.js';
 import { currentPath, currentTranslator } from './i18n/context.js';
 import { LOCALE_NAMES, LOCALES } from './i18n/locales.js';
 import { escapeHtml, type Translator } from './i18n/translator.js';
@@ -81,5 +81,5 @@ export const viewHelpers = {
   /** For values a template passes to tHtml as HTML. */
   escapeHtml,
   /** The words beside the signing form's updates box: the ones a signature's consent records. */
-  updatesConsentWording: updateConsentWording(),
+  updatesConsentWording: () => updateConsentWording(CURRENT_UPDATE_CONSENT[currentTranslator().locale]),
 };

@@ -14,6 +14,8 @@ export type MessageValues = Readonly<Record<string, MessageValue>>;
 export interface Translator {
   readonly locale: Locale;
   readonly dir: 'ltr' | 'rtl';
+  /** The tag Intl formats this language with (for scripts that format on the page). */
+  readonly intlTag: string;
   /** The message as text (escape it where it goes, as Eta's <%= %> does). */
   t(key: string, values?: MessageValues): string;
   /**
@@ -48,6 +50,7 @@ interface HtmlValue {
 
 class CatalogueTranslator implements Translator {
   readonly dir: 'ltr' | 'rtl';
+  readonly intlTag: string;
   private readonly compiled = new Map<string, IntlMessageFormat>();
   private readonly numbers: Intl.NumberFormat;
   private readonly dates: Intl.DateTimeFormat;
@@ -62,6 +65,7 @@ class CatalogueTranslator implements Translator {
   ) {
     this.dir = directionOf(locale);
     const tag = INTL_TAGS[locale];
+    this.intlTag = tag;
     this.numbers = new Intl.NumberFormat(tag);
     this.dates = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
     this.dateTimes = new Intl.DateTimeFormat(tag, {

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { slugParams } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { LetterPage } from './letter-page.js';
 import type { PublicLetters } from './public-letters.js';
 
@@ -15,7 +16,7 @@ export const letterRoutes: FastifyPluginAsync<{ letters: PublicLetters; letterPa
     return reply.view('letters/index', {
       letters: await letters.list(),
       nav: 'letters',
-      description: 'Open letters from creative collectives.',
+      description: currentTranslator().t('site.home.description'),
     });
   });
 
@@ -32,7 +33,7 @@ export const letterRoutes: FastifyPluginAsync<{ letters: PublicLetters; letterPa
     const letter = await letters.publicLetter(request.params.slug);
     return reply.view('letters/versions', {
       letter,
-      pageTitle: `Versions of ${letter.title}`,
+      pageTitle: currentTranslator().t('site.versions.pageTitle', { title: letter.title }),
       nav: 'letters',
       versions: await letters.versions(letter),
     });

@@ -6,9 +6,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isWellFormedToken } from '../domain/tokens.js';
 import { NotFound } from '../errors.js';
 import { tokenParams } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { LogService } from './log-service.js';
 
-const NO_RECEIPT = 'There is no receipt at this link: it is not one of ours, or its signature does not count (yet, or any more).';
+export const NO_RECEIPT = 'There is no receipt at this link: it is not one of ours, or its signature does not count (yet, or any more).';
 /** Seconds the "ready in a moment" page waits before asking again. */
 const RETRY_SECONDS = 3;
 
@@ -23,7 +24,11 @@ export const receiptRoutes: FastifyPluginAsync<{ log: LogService }> = async (roo
     reply.header('cache-control', 'no-store');
     if (outcome.kind === 'pending') {
       reply.code(202).header('refresh', String(RETRY_SECONDS)).header('retry-after', String(RETRY_SECONDS));
-      return reply.view('log/receipt-pending', { pageTitle: 'Your receipt is almost ready', noindex: true, retry: RETRY_SECONDS });
+      return reply.view('log/receipt-pending', {
+        pageTitle: currentTranslator().t('site.receipt.pageTitle'),
+        noindex: true,
+        retry: RETRY_SECONDS,
+      });
     }
     return reply
       .header('content-disposition', `attachment; filename="signature-receipt-${outcome.slug}.json"`)

@@ -2,8 +2,9 @@
 // links): the outbox worker renders it after the transaction that queued it has committed, so a
 // signing transaction contains SQL and nothing else.
 import type { Eta } from 'eta';
-import { withLocale } from '../i18n/context.js';
+import { currentTranslator, withLocale } from '../i18n/context.js';
 import { DEFAULT_LOCALE, isLocale } from '../i18n/locales.js';
+import { escapeHtml } from '../i18n/translator.js';
 
 /** Every template's data may name the language to write it in (a Locale; English without). */
 export interface MailLocale {
@@ -60,10 +61,13 @@ export interface OutgoingMail extends RenderedMail, RenderedExtras {
   to: string;
 }
 
-/** Each template's subject and view (views/emails/VIEW.eta for HTML, VIEW-text.eta for text). */
+/**
+ * Each template's subject and view (views/emails/VIEW.eta for HTML, VIEW-text.eta for text).
+ * Subjects are called inside the mail's language (renderMail), as the views are.
+ */
 const TEMPLATES: { [K in Exclude<MailKind, 'rendered'>]: { view: string; subject: (data: MailData[K]) => string } } = {
-  verify: { view: 'verify', subject: (d) => `Confirm your signature: ${d.letterTitle}` },
-  already_signed: { view: 'already-signed', subject: (d) => `You have already signed: ${d.letterTitle}` },
+  verify: { view: 'verify', subject: (d) => currentTranslator().t('mail.verify.subject', { title: d.letterTitle }) },
+  already_signed: { view: 'already-signed', subject: (d) => currentTranslator().t('mail.alreadySigned.subject', { title: d.letterTitle }) },
   organizer_reset: { view: 'organizer-reset', subject: () => 'Reset your Undersigned password' },
   organizer_invite: { view: 'organizer-invite', subject: (d) => `${d.inviter} invites you to ${d.collective} on Undersigned` },
   moderation_digest: { view: 'moderation-digest', subject: (d) => `Signatures waiting for review: ${d.collective}` },
@@ -111,7 +115,7 @@ export function renderMail(eta: Eta, publicUrl: string, mail: { kind: string; da
   const locale = isLocale(data.locale) ? data.locale : DEFAULT_LOCALE;
   return withLocale(locale, () => {
     const subject = template.subject(data);
-    const context = { ...data, ...links(publicUrl, kind, data), subject };
+    const context = { ...data, ...links(publicUrl, kind, data), subject, escapeHtml };
     return {
       subject,
       html: eta.render(`/emails/${template.view}`, context),

@@ -2,9 +2,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { signRouteDocs } from '../api/sign-route-docs.js';
 import { ValidationFailed } from '../errors.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { RateLimits } from '../plugins/security.js';
 import type { SignService } from './sign-service.js';
-import { parseSignatureInput, SIGN_BODY_LIMIT } from './signature-input.js';
+import { parseSignatureInput, SIGN_BODY_LIMIT, translateFieldErrors } from './signature-input.js';
 
 const FIELDS = new Set(['name', 'email', 'title', 'organisation', 'country', 'public', 'comment', 'updates']);
 
@@ -19,9 +20,17 @@ export const signatureApiRoutes: FastifyPluginAsync<{ signing: SignService; limi
       }
       // Only known fields are read; anything else is ignored rather than stored.
       const input = Object.fromEntries(Object.entries(body).filter(([key]) => FIELDS.has(key)));
+      // Field messages in the request's language (English unless Accept-Language or ?lang asks
+      // otherwise), and the mail in it too.
+      const translator = currentTranslator();
       const parsed = parseSignatureInput(input);
-      if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-      await signing.sign(request.params.slug, parsed.value, { ip: request.ip });
+      if (!parsed.ok) throw new ValidationFailed(translateFieldErrors(parsed.errors, translator));
+      try {
+        await signing.sign(request.params.slug, parsed.value, { ip: request.ip, locale: request.locale });
+      } catch (error) {
+        if (error instanceof ValidationFailed && error.fields) throw new ValidationFailed(translateFieldErrors(error.fields, translator));
+        throw error;
+      }
       return reply.code(202).send({ status: 'pending_verification' });
     },
   );

@@ -11,11 +11,14 @@ import { isConfirmed } from '../domain/signature-lifecycle.js';
 import { isWellFormedToken } from '../domain/tokens.js';
 import { ValidationFailed } from '../errors.js';
 import { slugParams, tokenParams } from '../http/params.js';
+import { currentTranslator, withLocale } from '../i18n/context.js';
+import { isLocale, type Locale } from '../i18n/locales.js';
+import type { Translator } from '../i18n/translator.js';
 import type { LetterPage, SignFormState } from '../letters/letter-page.js';
 import type { LetterWithCollective, PublicLetters } from '../letters/public-letters.js';
 import type { RateLimits } from '../plugins/security.js';
 import type { SignService } from './sign-service.js';
-import { parseSignatureInput, SIGN_BODY_LIMIT } from './signature-input.js';
+import { type FieldErrors, parseSignatureInput, SIGN_BODY_LIMIT, translateFieldErrors } from './signature-input.js';
 
 type FormBody = Record<string, unknown>;
 
@@ -48,8 +51,8 @@ const shownText = z.object({
   version: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
-const PRESS_AGAIN = 'Thank you. To check that a person is signing, please press “Sign this letter” once more: nothing was sent yet.';
-const FORM_TOO_OLD = 'This page was open for a long time. Please check your details and press “Sign this letter” again.';
+/** Page titles and notices are written in the request's language (i18n/context.ts). */
+const t: Translator['t'] = (key, values) => currentTranslator().t(key, values);
 
 export interface SignatureRouteServices {
   signing: SignService;
@@ -64,11 +67,17 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { signing, letters, letterPage, config, limits } = services;
 
-  /** The letter page again, with the form as this person sent it. */
-  async function formPage(reply: FastifyReply, slug: string, form: SignFormState) {
+  /**
+   * The letter page again, with the form as this person sent it, in the language the form was
+   * shown in (its hidden `lang`), whatever this request's cookie or headers say.
+   */
+  async function formPage(reply: FastifyReply, slug: string, locale: Locale, form: SignFormState & { errors?: FieldErrors }) {
     const letter = await letters.publicLetter(slug);
     reply.code(422);
-    return reply.type('text/html; charset=utf-8').send(await letterPage.html(letter, form));
+    const html = await withLocale(locale, () =>
+      letterPage.html(letter, { ...form, errors: form.errors && translateFieldErrors(form.errors, currentTranslator()) }),
+    );
+    return reply.type('text/html; charset=utf-8').send(html);
   }
 
   app.post(
@@ -95,6 +104,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
         return reply.redirect(checkEmail, 303);
       }
 
+      const locale = isLocale(body.lang) ? body.lang : request.locale;
       const parsed = parseSignatureInput(values);
       const stamp = checkFormStamp(config.SESSION_SECRET, body.started, slug, services.now().getTime(), config.SIGN_MIN_FILL_MS);
       if (stamp.result !== 'ok' || !parsed.ok) {
@@ -102,17 +112,20 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
         // Either way the page comes back with what they typed and asks them to send it again;
         // a quick person keeps their stamp, so the second press goes through.
         if (stamp.result !== 'ok') request.log.info({ slug, stamp: stamp.result }, 'signing form sent back to be confirmed');
-        return formPage(reply, slug, {
+        return formPage(reply, slug, locale, {
           values,
           errors: parsed.ok ? {} : parsed.errors,
-          notice: stamp.result === 'ok' ? undefined : stamp.result === 'expired' ? FORM_TOO_OLD : PRESS_AGAIN,
+          notice:
+            stamp.result === 'ok'
+              ? undefined
+              : withLocale(locale, () => (stamp.result === 'expired' ? t('site.sign.notice.tooOld') : t('site.sign.notice.pressAgain'))),
           formStamp: stamp.result === 'too_fast' ? String(body.started) : undefined,
         });
       }
       try {
-        await signing.sign(slug, parsed.value, { ip: request.ip, shown: shownText.parse(body) });
+        await signing.sign(slug, parsed.value, { ip: request.ip, locale, shown: shownText.parse(body) });
       } catch (error) {
-        if (error instanceof ValidationFailed && error.fields) return formPage(reply, slug, { values, errors: error.fields });
+        if (error instanceof ValidationFailed && error.fields) return formPage(reply, slug, locale, { values, errors: error.fields });
         throw error;
       }
       return reply.redirect(checkEmail, 303);
@@ -121,7 +134,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
 
   app.get('/letters/:slug/signed', { schema: { params: slugParams } }, async (request, reply) => {
     const letter = await letters.publicLetter(request.params.slug);
-    return reply.view('signatures/check-email', { letter, pageTitle: 'Check your email', noindex: true });
+    return reply.view('signatures/check-email', { letter, pageTitle: t('site.checkEmail.title'), noindex: true });
   });
 
   app.get('/verify/:token', { schema: { params: tokenParams } }, async (request, reply) => {
@@ -135,7 +148,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
     }
     if (status !== 'pending') return linkProblem(reply, 'inactive', found.letter);
     if (found.state !== 'valid') return linkProblem(reply, 'expired', found.letter, token);
-    return reply.view('signatures/confirm', { letter: found.letter, token, pageTitle: 'Confirm your signature', noindex: true });
+    return reply.view('signatures/confirm', { letter: found.letter, token, pageTitle: t('site.confirm.eyebrow'), noindex: true });
   });
 
   app.post(
@@ -163,7 +176,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
     async (request, reply) => {
       const token = ourToken(request.params.token);
       if (!token) return linkProblem(reply, 'unknown');
-      const letter = await signing.resend(token);
+      const letter = await signing.resend(token, request.locale);
       if (!letter) return linkProblem(reply, 'unknown');
       return reply.redirect(`/letters/${letter.slug}/signed`, 303);
     },
@@ -175,10 +188,10 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
     const found = await signing.peek(token, 'withdraw');
     if (found.state === 'unknown' || !found.letter) return linkProblem(reply, 'unknown');
     if (found.signature.status === 'withdrawn') {
-      return reply.view('signatures/withdrawn', { letter: found.letter, pageTitle: 'Signature withdrawn', noindex: true });
+      return reply.view('signatures/withdrawn', { letter: found.letter, pageTitle: t('site.withdrawn.eyebrow'), noindex: true });
     }
     if (found.state === 'expired') return linkProblem(reply, 'withdraw_expired', found.letter);
-    return reply.view('signatures/withdraw', { letter: found.letter, token, pageTitle: 'Withdraw your signature', noindex: true });
+    return reply.view('signatures/withdraw', { letter: found.letter, token, pageTitle: t('site.withdraw.eyebrow'), noindex: true });
   });
 
   app.post(
@@ -190,7 +203,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
       const { outcome, letter } = await signing.withdraw(token);
       if (outcome.kind === 'unknown' || !letter) return linkProblem(reply, 'unknown');
       if (outcome.kind === 'expired') return linkProblem(reply, 'withdraw_expired', letter);
-      return reply.view('signatures/withdrawn', { letter, pageTitle: 'Signature withdrawn', noindex: true });
+      return reply.view('signatures/withdrawn', { letter, pageTitle: t('site.withdrawn.eyebrow'), noindex: true });
     },
   );
 
@@ -213,7 +226,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
       receiptUrl: signer.status === 'verified' ? `/verify/${signer.token}/receipt` : null,
       // Asking others to sign makes sense only while they can.
       share: isSignable(letter, now) ? shareLinks(url, letter.title) : [],
-      pageTitle: late ? 'Signing has closed' : signer.status === 'held' ? 'Signature received' : 'Thank you for signing',
+      pageTitle: late ? t('site.thanks.late.pageTitle') : signer.status === 'held' ? t('site.thanks.held.eyebrow') : t('site.thanks.title'),
       noindex: true,
     });
   }
@@ -224,16 +237,16 @@ type LinkProblem = 'unknown' | 'expired' | 'inactive' | 'withdraw_expired';
 /** Friendly pages for links that do not work (any more). */
 function linkProblem(reply: FastifyReply, kind: LinkProblem, letter?: LetterWithCollective, token?: string) {
   reply.code(kind === 'unknown' ? 404 : 410);
-  return reply.view('signatures/link-problem', { kind, letter, token, pageTitle: 'This link does not work', noindex: true });
+  return reply.view('signatures/link-problem', { kind, letter, token, pageTitle: t('site.linkProblem.pageTitle'), noindex: true });
 }
 function shareLinks(url: string, title: string) {
-  const text = `I signed "${title}".`;
+  const text = t('site.thanks.share.message', { title });
   const e = encodeURIComponent;
   return [
     { label: 'Bluesky', href: `https://bsky.app/intent/compose?text=${e(`${text} ${url}`)}` },
     { label: 'Mastodon', href: `https://mastodonshare.com/?text=${e(text)}&url=${e(url)}` },
     { label: 'X', href: `https://x.com/intent/post?text=${e(text)}&url=${e(url)}` },
     { label: 'Facebook', href: `https://www.facebook.com/sharer/sharer.php?u=${e(url)}` },
-    { label: 'Email', href: `mailto:?subject=${e(title)}&body=${e(`${text}\n\n${url}`)}` },
+    { label: t('site.thanks.share.email'), href: `mailto:?subject=${e(title)}&body=${e(`${text}\n\n${url}`)}` },
   ];
 }

@@ -5,7 +5,7 @@ import { nameKey } from '../domain/name-key.js';
 import { sourceKeys } from '../domain/spike.js';
 import { consentGiven } from '../domain/update-consent.js';
 import { LetterClosed, ValidationFailed } from '../errors.js';
-import { isLocale } from '../i18n/locales.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../i18n/locales.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import type { PublicLetters } from '../letters/public-letters.js';
 import type { SignatureFields } from './signature-input.js';
@@ -65,13 +65,18 @@ export class SignService {
    * Signs a letter. Resolves the same way whether the address is new, pending or already
    * counted, so the response never reveals who has signed.
    */
-  async sign(slug: string, fields: SignatureFields, meta: { ip: string | null; shown?: ShownTextInput }): Promise<LetterWithCollective> {
+  async sign(
+    slug: string,
+    fields: SignatureFields,
+    meta: { ip: string | null; locale?: Locale; shown?: ShownTextInput },
+  ): Promise<LetterWithCollective> {
+    const locale = meta.locale ?? DEFAULT_LOCALE;
     const letter = await this.deps.publicLetters.publicLetter(slug);
     const now = this.deps.now();
     if (!isSignable(letter, now)) throw new LetterClosed();
     if (this.deps.isDisposableDomain?.(fields.emailDomain)) {
       throw new ValidationFailed({
-        email: 'Please use a permanent email address; disposable addresses cannot confirm a signature for long.',
+        email: 'site.sign.error.disposable',
       });
     }
     const input: NewSignature = {
@@ -88,24 +93,25 @@ export class SignService {
       ip: meta.ip,
       ...shownColumns(letter, meta.shown),
       sources: this.deps.spikeGuard ? sourceKeys(meta.ip, fields.emailDomain) : [],
-      updatesConsent: consentGiven(fields.updates, now),
+      // The words beside the box in the language the form was shown in.
+      updatesConsent: consentGiven(fields.updates, now, locale),
       // Hashed here, not in the unit of work: confirming only copies the commitment into the log.
       ...logIdentity(fields),
     };
-    await this.deps.signatures.createPendingSignature(input, letter, now);
+    await this.deps.signatures.createPendingSignature(input, letter, now, locale);
     this.deps.mailQueued();
     return letter;
   }
 
   /** Sends a new link for a signature whose link expired. Quietly does nothing when not allowed. */
-  async resend(token: string): Promise<LetterWithCollective | null> {
+  async resend(token: string, locale: Locale = DEFAULT_LOCALE): Promise<LetterWithCollective | null> {
     const now = this.deps.now();
     const found = await this.deps.signatures.lookupToken(token, 'verify', now);
     if (found.state === 'unknown') return null;
     const sig = found.signature;
     const letter = await this.letterById(sig.letterId);
     if (!letter || !isSignable(letter, now)) return letter ?? null;
-    if (await this.deps.signatures.resendVerification(sig.id, letter, now)) this.deps.mailQueued();
+    if (await this.deps.signatures.resendVerification(sig.id, letter, now, locale)) this.deps.mailQueued();
     return letter;
   }
 

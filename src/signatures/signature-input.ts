@@ -5,6 +5,7 @@ import { isCountryCode } from '../domain/countries.js';
 import { parseEmail } from '../domain/email-key.js';
 import { isPortableText } from '../domain/log-entry.js';
 import { cleanLine, cleanText, hasControlCharacters, looksLikeUrl } from '../domain/text.js';
+import type { Translator } from '../i18n/translator.js';
 
 export interface SignatureFields {
   name: string;
@@ -27,19 +28,23 @@ export type FieldErrors = Partial<Record<'name' | 'email' | 'title' | 'organisat
 
 const FORMULA_START = /^[=+\-@]/;
 
-const text = (max: number, label: string) =>
+// Messages are catalogue keys (locales/*/site.json), translated where they are shown
+// (translateFieldErrors); a field's own limit fills in {max}.
+const FIELD_MAX: Partial<Record<keyof FieldErrors, number>> = { name: 120, email: 254, title: 120, organisation: 120, comment: 500 };
+
+const text = (max: number, notText = 'site.sign.error.notText') =>
   z
-    .string({ error: `${label} must be text.` })
-    .max(2000, `${label} is too long.`)
-    .refine((v) => !hasControlCharacters(v), `${label} contains characters we cannot accept.`)
+    .string({ error: notText })
+    .max(2000, 'site.sign.error.tooLong')
+    .refine((v) => !hasControlCharacters(v), 'site.sign.error.characters')
     .transform(cleanLine)
     // Public fields are committed to in the letter's public log as JSON (domain/log-entry.ts):
     // what is kept must be written alike by every JSON encoder, or no one else could check it.
-    .refine(isPortableText, `${label} contains characters we cannot accept.`)
-    .refine((v) => v.length <= max, `${label} must be at most ${max} characters.`);
+    .refine(isPortableText, 'site.sign.error.characters')
+    .refine((v) => v.length <= max, 'site.sign.error.tooLong');
 
-const optionalText = (max: number, label: string) =>
-  text(max, label)
+const optionalText = (max: number) =>
+  text(max)
     .optional()
     .nullable()
     .transform((v) => (v ? v : null));
@@ -50,45 +55,54 @@ const optionalText = (max: number, label: string) =>
  */
 export const signatureInputSchema = z
   .object({
-    name: text(120, 'Your name')
-      .refine((v) => v.length > 0, 'Please enter your name.')
-      .refine((v) => !FORMULA_START.test(v), 'A name cannot start with =, +, - or @.')
-      .refine((v) => !looksLikeUrl(v), 'A name cannot contain a web address.')
+    name: text(120, 'site.sign.error.nameMissing')
+      .refine((v) => v.length > 0, 'site.sign.error.nameMissing')
+      .refine((v) => !FORMULA_START.test(v), 'site.sign.error.nameFormula')
+      .refine((v) => !looksLikeUrl(v), 'site.sign.error.nameAddress')
       .describe('Full name, as it should appear (at most 120 characters). No web addresses; cannot start with = + - @.'),
     email: z
-      .string({ error: 'Please enter your email address.' })
-      .max(254, 'That email address is too long.')
-      .refine((v) => v.trim().length > 0, 'Please enter your email address.')
-      .refine((v) => !hasControlCharacters(v) && parseEmail(v) !== null, 'Please enter a valid email address, like name@example.com.')
+      .string({ error: 'site.sign.error.emailMissing' })
+      .max(254, 'site.sign.error.tooLong')
+      .refine((v) => v.trim().length > 0, 'site.sign.error.emailMissing')
+      .refine((v) => !hasControlCharacters(v) && parseEmail(v) !== null, 'site.sign.error.email')
       .describe('Where the confirmation link is sent. Never shown or published.'),
-    title: optionalText(120, 'Role or occupation').describe('Role or occupation (at most 120 characters).'),
-    organisation: optionalText(120, 'Organisation').describe('At most 120 characters.'),
+    title: optionalText(120).describe('Role or occupation (at most 120 characters).'),
+    organisation: optionalText(120).describe('At most 120 characters.'),
     country: z
-      .string({ error: 'Please choose a country from the list.' })
+      .string({ error: 'site.sign.error.country' })
       .optional()
       .nullable()
       .transform((v) => (v ? v.trim().toUpperCase() : null))
-      .refine((v) => v === null || isCountryCode(v), 'Please choose a country from the list.')
+      .refine((v) => v === null || isCountryCode(v), 'site.sign.error.country')
       .describe('ISO 3166-1 alpha-2 code.'),
     comment: z
-      .string({ error: 'The comment must be text.' })
-      .max(5000, 'The comment must be at most 500 characters.')
-      .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'The comment contains characters we cannot accept.')
+      .string({ error: 'site.sign.error.notText' })
+      .max(5000, 'site.sign.error.tooLong')
+      .refine((v) => !hasControlCharacters(v.replace(/[\n\r\t]/g, ' ')), 'site.sign.error.characters')
       .transform(cleanText)
-      .refine((v) => v.length <= 500, 'The comment must be at most 500 characters.')
+      .refine((v) => v.length <= 500, 'site.sign.error.tooLong')
       .optional()
       .nullable()
       .transform((v) => (v ? v : null))
       .describe('Shown to the organizers only (at most 500 characters).'),
-    public: z.boolean({ error: 'public must be true or false.' }).default(true).describe('List the name publicly (it counts either way).'),
+    public: z.boolean({ error: 'site.sign.error.public' }).default(true).describe('List the name publicly (it counts either way).'),
     updates: z
-      .boolean({ error: 'updates must be true or false.' })
+      .boolean({ error: 'site.sign.error.updates' })
       .default(false)
       .describe(
         'Email me updates about this letter (false unless sent). Recorded with the time and the wording shown; every update has a one-click unsubscribe link. Signing again without it keeps an earlier consent.',
       ),
   })
   .meta({ id: 'NewSignature' });
+
+/** Field errors as message keys, worded in a language (a text that is not a key stays as it is). */
+export function translateFieldErrors(errors: FieldErrors, translator: Pick<Translator, 't'>): FieldErrors {
+  const worded: FieldErrors = {};
+  for (const [field, key] of Object.entries(errors) as Array<[keyof FieldErrors, string]>) {
+    worded[field] = translator.t(key, { max: FIELD_MAX[field] ?? 0 });
+  }
+  return worded;
+}
 
 export type ParseResult = { ok: true; value: SignatureFields } | { ok: false; errors: FieldErrors };
 
@@ -105,7 +119,7 @@ export function parseSignatureInput(input: unknown): ParseResult {
   }
   const v = result.data;
   const email = parseEmail(v.email);
-  if (!email) return { ok: false, errors: { email: 'Please enter a valid email address, like name@example.com.' } };
+  if (!email) return { ok: false, errors: { email: 'site.sign.error.email' } };
   return {
     ok: true,
     value: {

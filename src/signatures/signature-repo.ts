@@ -24,6 +24,7 @@ import {
 import { hashToken, VERIFY_LINK_TTL_MS, WITHDRAW_LINK_TTL_MS, withdrawTokenFor } from '../domain/tokens.js';
 import type { UpdateConsent } from '../domain/update-consent.js';
 import { LetterClosed, NotFound } from '../errors.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.js';
 import { LogQueue } from '../log/log-queue.js';
 import { type OutboxRepo, outboxValues } from '../mail/outbox-repo.js';
 import type { QueuedMail } from '../mail/templates.js';
@@ -328,7 +329,12 @@ export class SignatureRepo {
    * says, atomically. The outcome is for logs and tests only: callers must answer every outcome
    * the same way, so nobody can learn whether an address has signed.
    */
-  async createPendingSignature(input: NewSignature, letter: LetterForMail, now: Date): Promise<SignOutcome> {
+  async createPendingSignature(
+    input: NewSignature,
+    letter: LetterForMail,
+    now: Date,
+    locale: Locale = DEFAULT_LOCALE,
+  ): Promise<SignOutcome> {
     const spike = this.spike && input.sources.length > 0 ? await this.spike.record(input.letterId, input.sources, now) : false;
     const { sources: _, ...signer } = input;
     const fields: FirstSignature = {
@@ -337,7 +343,7 @@ export class SignatureRepo {
       holdReason: spike ? ('spike' as const) : null,
       ...consentColumns(input.updatesConsent),
     };
-    const mail: SignerMail = { to: input.email, name: input.name, letterTitle: letter.title, letterSlug: letter.slug };
+    const mail: SignerMail = { to: input.email, name: input.name, letterTitle: letter.title, letterSlug: letter.slug, locale };
     if (this.oneTrip) {
       const verifyToken = this.generateToken();
       const withdrawToken = withdrawTokenFor(verifyToken);
@@ -430,7 +436,7 @@ export class SignatureRepo {
   }
 
   /** Mails a fresh confirmation link to a pending signature (at most once a minute). */
-  resendVerification(signatureId: number, letter: LetterForMail, now: Date): Promise<boolean> {
+  resendVerification(signatureId: number, letter: LetterForMail, now: Date, locale: Locale = DEFAULT_LOCALE): Promise<boolean> {
     return this.store.unitOfWork(async (tx) => {
       const [sig] = await this.q.byId(tx, { id: signatureId });
       if (!sig) return false;
@@ -439,7 +445,8 @@ export class SignatureRepo {
       const t = transition(sig.status, 'sign_again');
       if (t.record !== null || t.mail !== 'verify' || !mayMailAgain(sig.lastMailAt, now)) return false;
       await this.q.touchMail(tx, { id: sig.id, now });
-      await this.queueVerifyTx(tx, sig.id, { to: sig.email, name: sig.name, letterTitle: letter.title, letterSlug: letter.slug }, now);
+      const mail = { to: sig.email, name: sig.name, letterTitle: letter.title, letterSlug: letter.slug, locale };
+      await this.queueVerifyTx(tx, sig.id, mail, now);
       return true;
     });
   }
@@ -779,6 +786,8 @@ interface SignerMail {
   name: string;
   letterTitle: string;
   letterSlug: string;
+  /** The language of the page the signer used: their mail is written in it. */
+  locale: Locale;
 }
 
 /** The confirmation mail: both links, mailed together. */

@@ -8,6 +8,8 @@ import { emailKey } from '../domain/email-key.js';
 import { renderMarkdown } from '../domain/markdown.js';
 import { markdownToText } from '../domain/markdown-text.js';
 import type { UnsubscribeTokens } from '../domain/unsubscribe-token.js';
+import { currentTranslator } from '../i18n/context.js';
+import { escapeHtml } from '../i18n/translator.js';
 import type { OutboxRow } from '../mail/outbox-repo.js';
 import type { BulkMail, MailRenderer } from '../mail/outbox-worker.js';
 import type { RenderedExtras, RenderedMail } from '../mail/templates.js';
@@ -100,8 +102,9 @@ export class UpdateDelivery {
   }
 
   private render(update: UpdateForMail, test: boolean): Rendered {
-    const subject = test ? `[Test] ${update.subject}` : update.subject;
+    const subject = test ? currentTranslator().t('mail.update.testSubject', { subject: update.subject }) : update.subject;
     const context = {
+      escapeHtml,
       subject,
       updateSubject: update.subject,
       letterTitle: update.letterTitle,

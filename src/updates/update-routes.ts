@@ -13,6 +13,7 @@ import type { Config } from '../config.js';
 import { xmlText } from '../domain/xml.js';
 import { NotFound } from '../errors.js';
 import { slugParams, tokenParams } from '../http/params.js';
+import { currentTranslator } from '../i18n/context.js';
 import type { PublicLetters } from '../letters/public-letters.js';
 import type { RateLimits } from '../plugins/security.js';
 import type { UpdateService } from './update-service.js';
@@ -28,7 +29,7 @@ export interface UpdateRouteServices {
 /** One-click bodies are a few dozen bytes. */
 const UNSUBSCRIBE_BODY_LIMIT = 16 * 1024;
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
-const NOT_OURS = 'We do not recognise this unsubscribe link. Please use the link in the most recent update you received.';
+export const NOT_OURS = 'We do not recognise this unsubscribe link. Please use the link in the most recent update you received.';
 
 export const updateRoutes: FastifyPluginAsync<UpdateRouteServices> = async (root, { updates, letters, eta, config, limits }) => {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -65,13 +66,13 @@ export const updateRoutes: FastifyPluginAsync<UpdateRouteServices> = async (root
     links.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UNSUBSCRIBE_BODY_LIMIT }, (_request, _body, done) =>
       done(null, undefined),
     );
-    const page = { pageTitle: 'Updates about this letter', noindex: true };
+    const page = () => ({ pageTitle: currentTranslator().t('site.unsubscribe.eyebrow'), noindex: true });
 
     links.get('/unsubscribe/:token', { schema: { params: tokenParams } }, async (request, reply) => {
       const target = await updates.unsubscribeTarget(request.params.token);
       if (!target) throw new NotFound(NOT_OURS);
       reply.header('cache-control', 'no-store');
-      return reply.view('updates/unsubscribe', { ...page, ...target, token: request.params.token });
+      return reply.view('updates/unsubscribe', { ...page(), ...target, token: request.params.token });
     });
 
     links.post(
@@ -81,7 +82,7 @@ export const updateRoutes: FastifyPluginAsync<UpdateRouteServices> = async (root
         const letter = await updates.unsubscribe(request.params.token);
         if (!letter) throw new NotFound(NOT_OURS);
         reply.header('cache-control', 'no-store');
-        return reply.view('updates/unsubscribed', { ...page, pageTitle: 'Unsubscribed', letter });
+        return reply.view('updates/unsubscribed', { ...page(), pageTitle: currentTranslator().t('site.unsubscribed.eyebrow'), letter });
       },
     );
   });

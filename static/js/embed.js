@@ -5,7 +5,8 @@
   const count = card?.querySelector('.count');
   if (!card || !count || !window.fetch) return;
   const url = card.getAttribute('data-count-url');
-  const format = new Intl.NumberFormat('en-GB');
+  // The page's language decides how the number is written (views/letters/embed.eta).
+  const format = new Intl.NumberFormat(card.getAttribute('data-number-locale') || 'en-GB');
   const refresh = async () => {
     if (document.hidden) return;
     try {

@@ -153,7 +153,7 @@ describe.skipIf(!run)('signing in a browser', () => {
       order.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || ''));
       if (order.at(-1) === 'BUTTON') break;
     }
-    expect(order).toEqual(['sign-title', 'sign-organisation', 'sign-country', 'sign-public', 'sign-comment', 'BUTTON']);
+    expect(order).toEqual(['sign-title', 'sign-organisation', 'sign-country', 'sign-public', 'sign-updates', 'sign-comment', 'BUTTON']);
     // Enter on the focused button; a page asking for another press focuses the button again.
     await send(page, async () => {
       await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');

@@ -112,9 +112,10 @@ describe('a new signer', () => {
       priority: 0,
       update_id: null,
       signature_id: null,
-      data: ['letterSlug', 'letterTitle', 'name', 'verifyToken', 'withdrawToken'],
+      data: ['letterSlug', 'letterTitle', 'locale', 'name', 'verifyToken', 'withdrawToken'],
     });
-    expect(data).toMatchObject({ name: 'Ana María López', letterTitle: 'Fair pay for artists', letterSlug: 'fair-pay' });
+    // The mail is written in the language of the page signed on (English here).
+    expect(data).toMatchObject({ name: 'Ana María López', letterTitle: 'Fair pay for artists', letterSlug: 'fair-pay', locale: 'en' });
     expect(mail?.text).toContain(data.verifyToken);
 
     // Only the links' hashes are stored, each with its lifetime.

@@ -34,12 +34,12 @@ describe('the letter page', () => {
   it('shows the French text at ?lang=fr and with Accept-Language: fr, marked as French', async () => {
     for (const res of [await page('/letters/fair-pay?lang=fr'), await page('/letters/fair-pay', { 'accept-language': 'fr-FR,fr;q=0.9' })]) {
       expect(res.statusCode).toBe(200);
-      expect(res.body).toContain('<h1 id="letter-title">Un salaire juste pour les artistes</h1>');
+      expect(res.body).toContain('<h1 id="letter-title" dir="auto">Un salaire juste pour les artistes</h1>');
       expect(res.body).toContain('<strong>salaire juste</strong>');
       expect(res.body).not.toContain('fair pay');
       expect(res.body).toContain('<title>Un salaire juste pour les artistes · Undersigned</title>');
       expect(res.body).toContain('<meta name="description" content="Les artistes demandent à être payés.">');
-      expect(res.body).toContain('<p class="addressee">À Example Corp</p>');
+      expect(res.body).toContain('<p class="addressee">À l’attention de Example Corp</p>');
       expect(article(res.body)).toContain('lang="fr" dir="ltr"');
       // The form says what it showed: the French text of version 1.
       expect(hidden(res.body, 'language')).toBe('fr');
@@ -62,11 +62,11 @@ describe('the letter page', () => {
   it('shows the letter’s own text, with a note in the reader’s language, when it has none in theirs', async () => {
     const res = await page('/letters/fair-pay', { 'accept-language': 'de' });
     expect(res.body).toContain('<html lang="de" dir="ltr">');
-    expect(res.body).toContain('<h1 id="letter-title">Fair pay for artists</h1>');
+    expect(res.body).toContain('<h1 id="letter-title" dir="auto">Fair pay for artists</h1>');
     expect(res.body).toContain('Dieser Brief liegt nicht auf Deutsch vor. Er wird in seiner Originalsprache angezeigt: Englisch.');
     expect(article(res.body)).toContain('lang="en" dir="ltr"');
     // Inside the English text, the interface's words say they are German.
-    expect(res.body).toContain('<p class="addressee" lang="de" dir="ltr">An <span lang="en">Example Corp</span></p>');
+    expect(res.body).toContain('<p class="addressee" lang="de" dir="ltr">An <span lang="en" dir="ltr">Example Corp</span></p>');
     expect(hidden(res.body, 'language')).toBe('en');
     const arabic = await page('/letters/fair-pay?lang=ar');
     expect(arabic.body).toContain('<html lang="ar" dir="rtl">');
@@ -85,10 +85,10 @@ describe('the letter page', () => {
     });
     const none = await page('/letters/salaire');
     expect(none.body).toContain('<html lang="fr" dir="ltr">');
-    expect(none.body).toContain('<h1 id="letter-title">Un salaire juste</h1>');
+    expect(none.body).toContain('<h1 id="letter-title" dir="auto">Un salaire juste</h1>');
     const english = await page('/letters/salaire', { 'accept-language': 'en' });
     expect(english.body).toContain('<html lang="en" dir="ltr">');
-    expect(english.body).toContain('<h1 id="letter-title">Fair pay</h1>');
+    expect(english.body).toContain('<h1 id="letter-title" dir="auto">Fair pay</h1>');
   });
 
   it('says when a translation was made for an earlier text, linking to the letter’s own', async () => {
@@ -96,7 +96,7 @@ describe('the letter page', () => {
     await seedLetter(t.app, { body: 'We ask for fair pay, and now.', translations: [] });
     expect(await t.sql("SELECT version FROM letters WHERE slug = 'fair-pay'")).toEqual([{ version: 2 }]);
     const res = await page('/letters/fair-pay?lang=fr');
-    expect(res.body).toContain('<h1 id="letter-title">Un salaire juste pour les artistes</h1>');
+    expect(res.body).toContain('<h1 id="letter-title" dir="auto">Un salaire juste pour les artistes</h1>');
     expect(res.body).toContain('Cette traduction a été faite pour une version antérieure de la lettre ; le texte a changé depuis.');
     expect(res.body).toContain('<a href="/letters/fair-pay?lang=en" hreflang="en">Lire le texte original en anglais</a>');
     // Signing here signs the text shown: version 1, in French.
@@ -157,6 +157,6 @@ describe('signing in a language', () => {
       payload: new URLSearchParams({ name: '', email: 'x', language: 'fr', version: '1', started: 'bad' }).toString(),
     });
     expect(res.statusCode).toBe(422);
-    expect(res.body).toContain('<h1 id="letter-title">Un salaire juste pour les artistes</h1>');
+    expect(res.body).toContain('<h1 id="letter-title" dir="auto">Un salaire juste pour les artistes</h1>');
   });
 });

@@ -256,7 +256,7 @@ describe('mail is rendered by the outbox worker', () => {
     const row = (await t.sql<{ kind: string; data: string }>('SELECT kind, data FROM outbox ORDER BY id DESC LIMIT 1'))[0]!;
     expect(row.kind).toBe('verify');
     const data = JSON.parse(row.data);
-    expect(Object.keys(data).sort()).toEqual(['letterSlug', 'letterTitle', 'name', 'verifyToken', 'withdrawToken']);
+    expect(Object.keys(data).sort()).toEqual(['letterSlug', 'letterTitle', 'locale', 'name', 'verifyToken', 'withdrawToken']);
     expect(row.data).not.toContain('http');
     const mail = await queuedMail(t, 'mail@example.org');
     expect(mail?.subject).toBe('Confirm your signature: Fair pay for artists');

@@ -67,7 +67,7 @@ describe('translations in the editor', () => {
     expect(after.body).toContain('Translation saved.');
     expect(after.body).toContain('Up to date (version 1)');
     // Readers see it.
-    expect((await t.app.inject('/letters/fair-pay?lang=fr')).body).toContain(`<h1 id="letter-title">${FRENCH.title}</h1>`);
+    expect((await t.app.inject('/letters/fair-pay?lang=fr')).body).toContain(`<h1 id="letter-title" dir="auto">${FRENCH.title}</h1>`);
 
     // The published letter's words change (version 2): the translation says it was made from version 1.
     const edit = await editor.post(`/organize/letters/${id}/edit`, {

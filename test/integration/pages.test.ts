@@ -66,7 +66,7 @@ describe('letter page', () => {
   it('shows the letter, its collective, notables in curated order and the form', async () => {
     const res = await t.app.inject('/letters/newer');
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('<h1 id="letter-title">The newer letter</h1>');
+    expect(res.body).toContain('<h1 id="letter-title" dir="auto">The newer letter</h1>');
     expect(res.body).toContain('To Example Corp');
     expect(res.body.indexOf('Second Person')).toBeLessThan(res.body.indexOf('First Person'));
     expect(res.body).toContain('action="/letters/newer/sign"');

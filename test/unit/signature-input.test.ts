@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPortableText } from '../../src/domain/log-entry.js';
-import { parseSignatureInput } from '../../src/signatures/signature-input.js';
+import { translatorFor } from '../../src/i18n/translator.js';
+import { parseSignatureInput, translateFieldErrors } from '../../src/signatures/signature-input.js';
 
 const base = { name: 'Ada Lovelace', email: 'ada@example.org', public: true };
 
@@ -17,7 +18,12 @@ describe('public fields and the log', () => {
   ])('refuses %s with a message for that field', (_, fields, field) => {
     const parsed = parseSignatureInput({ ...base, ...fields });
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.errors[field as keyof typeof parsed.errors]).toMatch(/characters we cannot accept/);
+    if (!parsed.ok) {
+      // A message key, worded where it is shown.
+      expect(parsed.errors[field as keyof typeof parsed.errors]).toBe('site.sign.error.characters');
+      const worded = translateFieldErrors(parsed.errors, translatorFor('en'));
+      expect(worded[field as keyof typeof worded]).toMatch(/characters we cannot accept/);
+    }
   });
 
   it.each([
