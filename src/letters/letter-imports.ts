@@ -6,7 +6,14 @@ import { emailKey } from '../domain/email-key.js';
 import { type MarkdownWarning, markdownWarnings } from '../domain/markdown.js';
 import type { SignService } from '../signatures/sign-service.js';
 import { ROOT_DIR } from '../views.js';
-import { type LetterFile, parseLetterFile } from './letter-file.js';
+import {
+  type LetterFile,
+  type LetterFileTranslation,
+  parseLetterFile,
+  parseTranslationFile,
+  translationFileLanguage,
+  withTranslations,
+} from './letter-file.js';
 import type { Letter, LetterRepo } from './letter-repo.js';
 
 // Found from the project root, so compiled code (dist/) reads the same files as the sources.
@@ -55,6 +62,20 @@ export function importLetterFile(letters: LetterRepo, file: LetterFile, now: Dat
   });
 }
 
+/**
+ * A letter file and the translation files beside it (NAME.xx.md next to NAME.md), as the
+ * import command reads them (it reports each file's problem on its own).
+ */
+export function readLetterFiles(folder: string, name: string): LetterFile {
+  const file = parseLetterFile(readFileSync(join(folder, name), 'utf8'));
+  const translations: LetterFileTranslation[] = [];
+  for (const other of readdirSync(folder).sort()) {
+    const language = translationFileLanguage(name, other);
+    if (language !== null) translations.push(parseTranslationFile(language, readFileSync(join(folder, other), 'utf8')));
+  }
+  return withTranslations(file, translations);
+}
+
 export class LetterImports {
   constructor(
     private readonly letters: LetterRepo,
@@ -78,11 +99,11 @@ export class LetterImports {
   async seedDemo(now: Date): Promise<boolean> {
     if ((await this.letters.count()) > 0) return false;
     const files = readdirSync(DEMO_DIR)
-      // A letter per file; NAME.xx.md would be a translation beside one (the demo keeps its own in the front matter).
+      // A letter per file; NAME.xx.md is a translation beside one.
       .filter((f) => /^[^.]+\.md$/.test(f))
       .sort();
     for (const [index, file] of files.entries()) {
-      const parsed = parseLetterFile(readFileSync(join(DEMO_DIR, file), 'utf8'));
+      const parsed = readLetterFiles(DEMO_DIR, file);
       const { letter } = await this.importFile(parsed, new Date(now.getTime() - (files.length - index) * 86_400_000));
       const signers = DEMO_SIGNERS.filter((_, i) => (i + index) % 2 === 0 || i < 4);
       for (const [i, [name, title, organisation, country]] of signers.entries()) {
