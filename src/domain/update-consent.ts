@@ -28,6 +28,12 @@ export function updateConsentWording(key: UpdateConsentKey = CURRENT_UPDATE_CONS
   return UPDATE_CONSENT_WORDINGS[key];
 }
 
+/** The language a consent's wording is in (English for a key this site does not know). */
+export function consentLocale(key: string | null): Locale {
+  const found = (Object.entries(CURRENT_UPDATE_CONSENT) as Array<[Locale, string]>).find(([, current]) => current === key);
+  return found?.[0] ?? 'en';
+}
+
 /** A signer's consent as stored with their signature. */
 export interface UpdateConsent {
   at: Date;

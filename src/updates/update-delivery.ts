@@ -8,7 +8,9 @@ import { emailKey } from '../domain/email-key.js';
 import { renderMarkdown } from '../domain/markdown.js';
 import { markdownToText } from '../domain/markdown-text.js';
 import type { UnsubscribeTokens } from '../domain/unsubscribe-token.js';
-import { currentTranslator } from '../i18n/context.js';
+import { consentLocale } from '../domain/update-consent.js';
+import { currentTranslator, withLocale } from '../i18n/context.js';
+import type { Locale } from '../i18n/locales.js';
 import { escapeHtml } from '../i18n/translator.js';
 import type { OutboxRow } from '../mail/outbox-repo.js';
 import type { BulkMail, MailRenderer } from '../mail/outbox-worker.js';
@@ -37,7 +39,7 @@ const RENDERED_KEPT = 16;
 const TOKEN_PLACEHOLDER = `UNSUBSCRIBETOKEN${Math.random().toString(36).slice(2)}X`;
 
 export class UpdateDelivery {
-  private readonly rendered = new Map<number, Promise<Rendered | null>>();
+  private readonly rendered = new Map<string, Promise<Rendered | null>>();
 
   constructor(private readonly deps: UpdateDeliveryDeps) {}
 
@@ -66,8 +68,11 @@ export class UpdateDelivery {
   private async renderForSigner(row: OutboxRow): Promise<(RenderedMail & RenderedExtras) | null> {
     if (row.updateId === null || row.signatureId === null) throw new Error(`update mail ${row.id} names no update or signature`);
     // Who unsubscribed, withdrew or refused mail since the batch was queued is not mailed.
-    if (!(await this.deps.repo.isRecipient(row.signatureId))) return null;
-    const rendered = await this.renderedUpdate(row.updateId);
+    const consent = await this.deps.repo.recipientConsent(row.signatureId);
+    if (!consent) return null;
+    // The words around the update in the language the signer consented in (the update's own
+    // text is the organizers').
+    const rendered = await this.renderedUpdate(row.updateId, consentLocale(consent.wording));
     if (!rendered) throw new Error(`update ${row.updateId} not found`);
     const token = this.deps.tokens.tokenFor(row.signatureId);
     const unsubscribeUrl = `${this.deps.publicUrl}/unsubscribe/${token}`;
@@ -89,14 +94,15 @@ export class UpdateDelivery {
     return { subject: mail.subject, html: mail.html.join(''), text: mail.text.join('') };
   }
 
-  /** Sending updates do not change: each is rendered once per process and kept. */
-  private renderedUpdate(updateId: number): Promise<Rendered | null> {
-    let entry = this.rendered.get(updateId);
+  /** Sending updates do not change: each is rendered once per process and language, and kept. */
+  private renderedUpdate(updateId: number, locale: Locale): Promise<Rendered | null> {
+    const key = `${updateId}:${locale}`;
+    let entry = this.rendered.get(key);
     if (!entry) {
-      entry = this.deps.repo.forMail(updateId).then((update) => (update ? this.render(update, false) : null));
-      entry.catch(() => this.rendered.delete(updateId));
-      if (this.rendered.size >= RENDERED_KEPT) this.rendered.delete(this.rendered.keys().next().value as number);
-      this.rendered.set(updateId, entry);
+      entry = this.deps.repo.forMail(updateId).then((update) => (update ? withLocale(locale, () => this.render(update, false)) : null));
+      entry.catch(() => this.rendered.delete(key));
+      if (this.rendered.size >= RENDERED_KEPT) this.rendered.delete(this.rendered.keys().next().value as string);
+      this.rendered.set(key, entry);
     }
     return entry;
   }

@@ -240,14 +240,18 @@ export class UpdateRepo {
   }
 
   /** Whether a signature would still receive updates (checked again just before its mail goes). */
-  async isRecipient(signatureId: number): Promise<boolean> {
+  /**
+   * The consent of a signature that still receives updates (its wording names the language the
+   * signer read it in), or null when it no longer does.
+   */
+  async recipientConsent(signatureId: number): Promise<{ wording: string | null } | null> {
     const { signatures: s, emailSuppressions: x } = this.t;
-    const rows = await this.store.rows<{ id: number }>(
-      sql`SELECT ${s.id} AS id FROM ${s}
+    const rows = await this.store.rows<{ wording: string | null }>(
+      sql`SELECT ${s.updatesConsentWording} AS wording FROM ${s}
            WHERE ${s.id} = ${signatureId} AND ${recipient(s)}
              AND NOT EXISTS (SELECT 1 FROM ${x} WHERE ${x.emailKey} = ${s.emailKey})`,
     );
-    return rows.length > 0;
+    return rows[0] ?? null;
   }
 
   /** Stops updates to one signature (its letter's); it still counts. Null when there is no such signature. */
