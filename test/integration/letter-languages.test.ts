@@ -4,6 +4,7 @@
 // it was given on, and counts once whatever the language.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, signViaForm, type TestApp } from '../helpers/app.js';
+import { htmlProblems } from '../helpers/html.js';
 import { latestLinks, queuedMail } from '../helpers/signers.js';
 
 let t: TestApp;
@@ -105,6 +106,19 @@ describe('the letter page', () => {
     expect(english.body).not.toContain('version antérieure');
     expect(english.body).not.toContain('This translation was made');
     expect(hidden(english.body, 'version')).toBe('2');
+  });
+});
+
+describe('the letter page in several languages is valid HTML', () => {
+  it('translated, translated from an earlier text, and with the note of a language it is not in (right to left too)', async () => {
+    const urls = ['/letters/fair-pay?lang=fr', '/letters/fair-pay?lang=de', '/letters/fair-pay?lang=ar'];
+    t.clock.advance(1000);
+    await seedLetter(t.app, { body: 'New words.', translations: [] });
+    for (const url of [...urls, '/letters/fair-pay?lang=fr']) {
+      const res = await page(url);
+      expect(res.statusCode).toBe(200);
+      expect(await htmlProblems(res.body), url).toEqual([]);
+    }
   });
 });
 

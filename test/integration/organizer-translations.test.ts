@@ -2,6 +2,7 @@
 // it, each audited; the letter's own language while it is a draft; moderators may not.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
+import { htmlProblems } from '../helpers/html.js';
 import { type Browser, signedInOrganizer } from '../helpers/organizer.js';
 
 let t: TestApp;
@@ -65,6 +66,10 @@ describe('translations in the editor', () => {
     expect(await translations()).toEqual([{ language: 'fr', title: FRENCH.title, version: 1 }]);
     const after = await editor.get(saved.headers.location as string);
     expect(after.body).toContain('Translation saved.');
+    // The list, the editor and its preview are valid HTML.
+    expect(await htmlProblems(after.body)).toEqual([]);
+    expect(await htmlProblems(preview.body)).toEqual([]);
+    expect(await htmlProblems((await editor.get(`/organize/letters/${id}/translations/fr`)).body)).toEqual([]);
     expect(after.body).toContain('Up to date (version 1)');
     // Readers see it.
     expect((await t.app.inject('/letters/fair-pay?lang=fr')).body).toContain(`<h1 id="letter-title" dir="auto">${FRENCH.title}</h1>`);
