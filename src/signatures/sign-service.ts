@@ -98,7 +98,10 @@ export class SignService {
       // Hashed here, not in the unit of work: confirming only copies the commitment into the log.
       ...logIdentity(fields),
     };
-    await this.deps.signatures.createPendingSignature(input, letter, now, locale);
+    // The mail names the letter as the signer read it: in the translation they signed, if any.
+    const translated =
+      input.language !== letter.language ? await this.deps.letters.translations.find(letter.id, input.language) : undefined;
+    await this.deps.signatures.createPendingSignature(input, translated ? { ...letter, title: translated.title } : letter, now, locale);
     this.deps.mailQueued();
     return letter;
   }

@@ -125,11 +125,16 @@ describe('the letter page in several languages is valid HTML', () => {
 describe('signing in a language', () => {
   it('records the language and version signed, and counts one signature per person whatever the language', async () => {
     expect(
-      (await signViaForm(t, 'fair-pay', { name: 'Amélie Durand', email: 'amelie@example.org', language: 'fr', version: '1' })).statusCode,
+      (await signViaForm(t, 'fair-pay', { name: 'Amélie Durand', email: 'amelie@example.org', language: 'fr', version: '1', lang: 'fr' }))
+        .statusCode,
     ).toBe(303);
     expect(await t.sql("SELECT language, letter_version AS version, status FROM signatures WHERE email = 'amelie@example.org'")).toEqual([
       { language: 'fr', version: 1, status: 'pending' },
     ]);
+    // Mailed in the language of the page (French here), naming the letter as she read it.
+    expect((await queuedMail(t, 'amelie@example.org'))?.subject).toBe(
+      'Confirmez votre signature\u00a0: Un salaire juste pour les artistes',
+    );
     const { verify } = await latestLinks(t, 'amelie@example.org');
     expect((await t.app.inject({ method: 'POST', url: verify! })).statusCode).toBe(200);
 
