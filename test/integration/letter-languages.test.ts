@@ -98,7 +98,7 @@ describe('the letter page', () => {
     expect(await t.sql("SELECT version FROM letters WHERE slug = 'fair-pay'")).toEqual([{ version: 2 }]);
     const res = await page('/letters/fair-pay?lang=fr');
     expect(res.body).toContain('<h1 id="letter-title" dir="auto">Un salaire juste pour les artistes</h1>');
-    expect(res.body).toContain('Cette traduction a été faite pour une version antérieure de la lettre ; le texte a changé depuis.');
+    expect(res.body).toContain('Cette traduction a été faite pour une version antérieure de la lettre\u00a0; le texte a changé depuis.');
     expect(res.body).toContain('<a href="/letters/fair-pay?lang=en" hreflang="en">Lire le texte original en anglais</a>');
     // Signing here signs the text shown: version 1, in French.
     expect(hidden(res.body, 'version')).toBe('1');
