@@ -140,6 +140,11 @@ class CatalogueTranslator implements Translator {
   }
 }
 
+/** A translator over given catalogues (the app's are translatorFor's; tests pass their own). */
+export function makeTranslator(locale: Locale, messages: Catalogue, fallback: Catalogue): Translator {
+  return new CatalogueTranslator(locale, messages, fallback);
+}
+
 const translators = new Map<Locale, Translator>();
 
 /** The translator of a language, made on first use. */
@@ -147,7 +152,7 @@ export function translatorFor(locale: Locale): Translator {
   let translator = translators.get(locale);
   if (!translator) {
     const all = catalogues();
-    translator = new CatalogueTranslator(locale, all[locale], all[DEFAULT_LOCALE]);
+    translator = makeTranslator(locale, all[locale], all[DEFAULT_LOCALE]);
     translators.set(locale, translator);
   }
   return translator;

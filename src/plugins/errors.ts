@@ -68,8 +68,8 @@ function pageMessage(problem: Problem): string {
   const translator = currentTranslator();
   // Rate limits name their wait in English ("1 minute"): a page says it in words of its own.
   if (problem.statusCode === 429) return translator.t('site.error.message.rateLimited');
-  // Bad requests quote the validator's English: a page says what it means instead.
-  const key = PAGE_MESSAGES[problem.message] ?? (problem.code === 'bad_request' ? 'site.error.message.badRequest' : undefined);
+  // Fastify's and the validator's English describe the request: a page says what it means instead.
+  const key = PAGE_MESSAGES[problem.message] ?? (problem.technical ? 'site.error.message.badRequest' : undefined);
   return key ? translator.t(key) : problem.message;
 }
 
@@ -85,6 +85,8 @@ interface Problem {
   code: string;
   message: string;
   fields?: Record<string, string>;
+  /** The message is Fastify's or the validator's English, about the request rather than for people. */
+  technical?: boolean;
 }
 
 function toProblem(error: FastifyError | AppError | Error, request?: FastifyRequest): Problem {
@@ -108,10 +110,11 @@ function toProblem(error: FastifyError | AppError | Error, request?: FastifyRequ
       const aboutLetter = request?.routeOptions.url?.includes(':slug') && request.url.includes('/letters/');
       return { statusCode: 404, code: 'not_found', message: aboutLetter ? NO_LETTER : 'We could not find that page.' };
     }
-    return { statusCode: 400, code: 'bad_request', message: `Invalid request: ${fastifyError.message}` };
+    return { statusCode: 400, code: 'bad_request', message: `Invalid request: ${fastifyError.message}`, technical: true };
   }
   if (status >= 400 && status < 500) {
-    return { statusCode: status, code: clientCode(status, fastifyError.code), message: clientMessage(status, fastifyError) };
+    const message = clientMessage(status, fastifyError);
+    return { statusCode: status, code: clientCode(status, fastifyError.code), message, technical: !PAGE_MESSAGES[message] };
   }
   return { statusCode: 500, code: 'internal_error', message: INTERNAL };
 }
@@ -140,7 +143,7 @@ function clientMessage(status: number, error: FastifyError): string {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
   reply.code(problem.statusCode);
   if (wantsJson(request)) {
-    const { statusCode: _, ...error } = problem;
+    const { statusCode: _, technical: __, ...error } = problem;
     // The press API is read from other origins: its errors must be readable there too.
     if (!reply.hasHeader('access-control-allow-origin')) reply.header('access-control-allow-origin', '*');
     return reply.type('application/json; charset=utf-8').send({ error });

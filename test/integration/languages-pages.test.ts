@@ -127,6 +127,18 @@ describe('error pages in a language', () => {
     expect(res.body).toContain('No hay ninguna carta abierta en esta dirección.');
   });
 
+  it('say what a request the framework refused means, not its English detail', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/letters/fair-pay/sign',
+      headers: { 'content-type': 'application/json', cookie: 'lang=fr' },
+      payload: '{not json',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('<html lang="fr" dir="ltr">');
+    expect(res.body).toContain('Nous n’avons pas compris cette demande.');
+  });
+
   it('keep the English message in the JSON API', async () => {
     const res = await t.app.inject({ url: '/api/v1/letters/no-such-letter', headers: { 'accept-language': 'fr' } });
     expect(res.statusCode).toBe(404);
