@@ -127,7 +127,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       async (pages) => {
         pages.addHook('preHandler', requireOrganizer);
         await pages.register(letterAdminRoutes, { organizers, letterPage });
-        await pages.register(translationRoutes, { organizers, translations: organizers.translations });
+        await pages.register(translationRoutes, { organizers });
         await pages.register(notableRoutes, { organizers });
         await pages.register(moderationRoutes, { organizers });
         await pages.register(collectiveRoutes, { organizers });

@@ -1,7 +1,7 @@
 // A letter's translations in the organizer area: the list with each one's state, writing one with
 // a preview (the letter editor's rendering and warnings), deleting one, and the letter's own
 // language while it is a draft. Rules are TranslationService's.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { languageName } from '../domain/letter-language.js';
@@ -14,7 +14,7 @@ import { type FieldErrors, formFields, parseForm, typedValues } from './form.js'
 import { tabsFor } from './letter-tabs.js';
 import type { OrganizerServices } from './organizer-services.js';
 import { PAGE_DEFAULTS, signedIn } from './route-helpers.js';
-import { letterLanguageFormSchema, type TranslationService, translationFormSchema } from './translation-service.js';
+import { letterLanguageFormSchema, translationFormSchema } from './translation-service.js';
 
 const DONE = ['saved', 'deleted', 'language'] as const;
 /** What a redirect after a change may say (a code, never text); anything else is dropped. */
@@ -24,12 +24,9 @@ const languageParams = idParams.extend({ lang: z.string().max(10) });
 /** Pages that show a letter's text carry the CSP that lets its https images load. */
 const letterText = { config: { securityHeaders: 'letter' } } as const;
 
-export const translationRoutes: FastifyPluginAsync<{ organizers: OrganizerServices; translations: TranslationService }> = async (
-  root,
-  { organizers, translations },
-) => {
+export const translationRoutes: FastifyPluginAsync<{ organizers: OrganizerServices }> = async (root, { organizers }) => {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const { access } = organizers;
+  const { access, translations } = organizers;
   const base = (entry: LetterAccess) => `/organize/letters/${entry.letter.id}/translations`;
   /** A language's name in the organizer's language. */
   const named = (code: string) => languageName(code, currentTranslator().locale);
@@ -92,11 +89,10 @@ export const translationRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
     });
   }
 
-  /** The letter, for someone who may edit it, and the language of the path (404 for one it cannot be translated into). */
-  async function target(request: { params: { id: number; lang: string } } & Parameters<typeof signedIn>[0]) {
-    const entry = await access.letter(signedIn(request), request.params.id, 'edit_letter');
-    const language = translations.target(entry.letter, request.params.lang);
-    return { entry, language };
+  /** The letter, for someone who may edit it, and the language of the path (null: one it cannot be translated into). */
+  async function target(request: FastifyRequest, params: { id: number; lang: string }) {
+    const entry = await access.letter(signedIn(request), params.id, 'edit_letter');
+    return { entry, language: translations.target(entry.letter, params.lang) };
   }
 
   app.get('/letters/:id/translations', { schema: { params: idParams, querystring: doneQuery } }, async (request, reply) => {
@@ -120,7 +116,7 @@ export const translationRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
   );
 
   app.get('/letters/:id/translations/:lang', { ...letterText, schema: { params: languageParams } }, async (request, reply) => {
-    const { entry, language } = await target(request);
+    const { entry, language } = await target(request, request.params);
     if (!language) return reply.callNotFound();
     const existing = await translations.find(entry.letter, language);
     const values = existing
@@ -130,7 +126,7 @@ export const translationRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
   });
 
   app.post('/letters/:id/translations/:lang', { ...letterText, schema: { params: languageParams } }, async (request, reply) => {
-    const { entry, language } = await target(request);
+    const { entry, language } = await target(request, request.params);
     if (!language) return reply.callNotFound();
     const values = typedValues(request.body);
     const exists = (await translations.find(entry.letter, language)) !== undefined;
@@ -152,7 +148,7 @@ export const translationRoutes: FastifyPluginAsync<{ organizers: OrganizerServic
   });
 
   app.post('/letters/:id/translations/:lang/delete', { schema: { params: languageParams } }, async (request, reply) => {
-    const { entry, language } = await target(request);
+    const { entry, language } = await target(request, request.params);
     if (!language) return reply.callNotFound();
     await translations.delete(entry, signedIn(request), language);
     return reply.redirect(`${base(entry)}?done=deleted`, 303);
