@@ -1,4 +1,6 @@
 // Audit actions in words, for the owners' audit log page.
+import { currentTranslator } from '../i18n/context.js';
+
 const LABELS: Record<string, string> = {
   'organizer.create': 'Account created (command line)',
   'organizer.signin_link': 'Sign-in link issued (command line)',
@@ -9,10 +11,6 @@ const LABELS: Record<string, string> = {
   'letter.update': 'Letter edited',
   'letter.new_version': 'Letter text edited (new version)',
   'letter.status': 'Letter status changed',
-  'letter.language': 'Language of the letter changed',
-  'letter.translation_add': 'Translation added',
-  'letter.translation_update': 'Translation edited',
-  'letter.translation_delete': 'Translation deleted',
   'notable.add': 'Notable added by hand',
   'notable.promote': 'Signature promoted to notable',
   'notable.update': 'Notable entry edited',
@@ -37,7 +35,17 @@ const LABELS: Record<string, string> = {
   'member.digest_mail': 'Mail about held signatures turned on or off',
 };
 
+/** A letter's languages: their words are in the letters catalogue, in the reader's language. */
+const TRANSLATED: Record<string, string> = {
+  'letter.language': 'letters.audit.language',
+  'letter.translation_add': 'letters.audit.translationAdd',
+  'letter.translation_update': 'letters.audit.translationUpdate',
+  'letter.translation_delete': 'letters.audit.translationDelete',
+};
+
 export function describeAction(action: string): string {
+  const key = TRANSLATED[action];
+  if (key) return currentTranslator().t(key);
   return LABELS[action] ?? action;
 }
 
