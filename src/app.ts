@@ -24,6 +24,7 @@ import { collectiveRoutes } from './organizers/collective-routes.js';
 import { letterAdminRoutes } from './organizers/letter-routes.js';
 import { moderationRoutes } from './organizers/moderation-routes.js';
 import { notableRoutes } from './organizers/notable-routes.js';
+import { translationRoutes } from './organizers/translation-routes.js';
 import { BAD_ADDRESS, registerErrorHandlers, sendProblem } from './plugins/errors.js';
 import { registerI18n } from './plugins/i18n.js';
 import { rateLimits, registerSecurity } from './plugins/security.js';
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       async (pages) => {
         pages.addHook('preHandler', requireOrganizer);
         await pages.register(letterAdminRoutes, { organizers, letterPage });
+        await pages.register(translationRoutes, { organizers });
         await pages.register(notableRoutes, { organizers });
         await pages.register(moderationRoutes, { organizers });
         await pages.register(collectiveRoutes, { organizers });

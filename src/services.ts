@@ -46,6 +46,8 @@ import { NotableService } from './organizers/notable-service.js';
 import type { OrganizerServices } from './organizers/organizer-services.js';
 import { SessionRepo } from './organizers/session-repo.js';
 import { SignatureAdminRepo } from './organizers/signature-admin-repo.js';
+import { TranslationAdminRepo } from './organizers/translation-admin-repo.js';
+import { TranslationService } from './organizers/translation-service.js';
 import { CounterCheck } from './signatures/counter-check.js';
 import { SignService } from './signatures/sign-service.js';
 import { SignatureRepo } from './signatures/signature-repo.js';
@@ -245,6 +247,7 @@ export async function createServices(config: Config, options: ServiceOptions): P
     auth: new AuthService({ config, accounts, sessions, members, now, generateToken, mailQueued, throttle }),
     access,
     letters: new LetterService({ repo: new LetterAdminRepo(store, letterRepo, audit), access, now }),
+    translations: new TranslationService({ repo: new TranslationAdminRepo(store, letterRepo.translations, audit), now }),
     notables: new NotableService(new NotableRepo(store, audit), now),
     moderation: new ModerationService({
       signatures: signatureRepo,

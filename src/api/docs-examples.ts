@@ -5,7 +5,7 @@
 // They are kept for a few seconds: a spike of readers of the docs costs one round of requests.
 import { STATUS_CODES } from 'node:http';
 import { FreshCache } from '../fresh-cache.js';
-import type { LetterSummaryDto } from './schemas.js';
+import type { LetterDetailDto, LetterSummaryDto } from './schemas.js';
 
 /** What an in-process request answered. */
 export interface ApiAnswer {
@@ -30,6 +30,8 @@ export interface DocsExamples {
   /** The next page of a list, from the cursor the previous example answered; null with no second page anywhere. */
   nextPage: Example | null;
   letter: Example | null;
+  /** The same letter in another language it has a translation into (`?lang=`); null when it has none. */
+  translatedLetter: Example | null;
   count: Example | null;
   signatures: Example | null;
   timeseries: Example | null;
@@ -87,6 +89,7 @@ export class DocsExampleSource {
         letters,
         nextPage: null,
         letter: null,
+        translatedLetter: null,
         count: null,
         signatures: null,
         timeseries: null,
@@ -98,13 +101,16 @@ export class DocsExampleSource {
     const at = `/api/v1/letters/${slug}`;
     const signatures = await this.run(`${at}/signatures?limit=${SIGNATURES_LIMIT}`);
     const countHeaders = await this.run(`${at}/count`, { include: true });
+    const letter = await this.run(at);
+    const translated = this.translatedLanguage(letter);
     return {
       slug,
       letters,
       nextPage:
         (await this.follow(`/api/v1/letters?limit=${LIST_LIMIT}`, letters)) ??
         (await this.follow(`${at}/signatures?limit=${SIGNATURES_LIMIT}`, signatures)),
-      letter: await this.run(at),
+      letter,
+      translatedLetter: translated ? await this.run(`${at}?lang=${translated}`) : null,
       count: await this.run(`${at}/count`),
       signatures,
       timeseries: await this.run(`${at}/timeseries?interval=day`),
@@ -138,6 +144,12 @@ export class DocsExampleSource {
   private follow(path: string, page: { body: string }): Promise<Example> | null {
     const cursor = (JSON.parse(page.body) as { next_cursor?: string | null }).next_cursor;
     return cursor ? this.run(`${path}&cursor=${encodeURIComponent(cursor)}`) : null;
+  }
+
+  /** A language the letter example has a translation into (the first its answer lists), or null. */
+  private translatedLanguage(letter: { body: string }): string | null {
+    const { languages } = JSON.parse(letter.body) as LetterDetailDto;
+    return languages?.[1]?.code ?? null;
   }
 
   /** Of the newest letters, the one most signed (the newest of equals): its examples show the most. */

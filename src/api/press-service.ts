@@ -8,6 +8,7 @@ import { searchKey } from '../domain/name-key.js';
 import { bucketsOf, type CountryShare, chartInterval, countryShares, DAY_MS, HOUR_MS, lastChangedAt } from '../domain/signature-series.js';
 import { BadRequest } from '../errors.js';
 import { FreshCache } from '../fresh-cache.js';
+import { isLocale, type Locale } from '../i18n/locales.js';
 import type { LetterRepo } from '../letters/letter-repo.js';
 import { type PublicLetters, publicOrNotFound } from '../letters/public-letters.js';
 import type { CursorCodec } from './cursor.js';
@@ -144,22 +145,40 @@ export class PressService {
     };
   }
 
-  async letter(slug: string): Promise<LetterDetailDto> {
-    return this.details.get(slug, () => this.loadLetter(slug));
+  /** The letter, its text in `lang` when it has a translation into it (kept per language). */
+  async letter(slug: string, lang?: Locale): Promise<LetterDetailDto> {
+    return this.details.get(`${slug}|${lang ?? ''}`, () => this.loadLetter(slug, lang));
   }
 
-  private async loadLetter(slug: string): Promise<LetterDetailDto> {
+  private async loadLetter(slug: string, lang?: Locale): Promise<LetterDetailDto> {
     const letter = await this.deps.publicLetters.publicLetter(slug);
-    const [notables, countries, log] = await Promise.all([
+    const [notables, countries, log, translations] = await Promise.all([
       this.deps.letters.notables(letter.id),
       this.deps.repo.countries(letter.id),
       this.deps.log.summary(letter),
+      this.deps.letters.translations.forLetter(letter.id),
     ]);
+    const translation = translations.find((t) => t.language === lang && t.language !== letter.language);
+    const text = translation ?? letter;
     return {
       slug: letter.slug,
-      title: letter.title,
-      summary: letter.summary,
-      addressee: letter.addressee,
+      title: text.title,
+      summary: text.summary,
+      addressee: text.addressee,
+      body: text.bodyMd,
+      text_language: (translation?.language ?? letter.language) as Locale,
+      language: letter.language as Locale,
+      version: letter.version,
+      languages: [
+        { code: letter.language as Locale, translates_version: letter.version, current: true },
+        ...translations
+          .filter((t) => t.language !== letter.language && isLocale(t.language))
+          .map((t) => ({
+            code: t.language as Locale,
+            translates_version: t.translatesVersion,
+            current: t.translatesVersion === letter.version,
+          })),
+      ],
       status: publicStatus(letter.status),
       collective: { slug: letter.collective.slug, name: letter.collective.name },
       signature_count: letter.signatureCount,

@@ -12,6 +12,7 @@ import {
   letterCount,
   letterDetail,
   letterList,
+  letterQuery,
   pageQuery,
   signatureList,
   signaturesQuery,
@@ -77,12 +78,16 @@ export const pressApiRoutes: FastifyPluginAsync<{ press: PressService; config: C
       schema: {
         tags: [TAGS.letters],
         summary: 'One letter',
-        description: 'With its collective, notable signatories in the organizers’ order, and counted signatures per country.',
+        description:
+          'With its text (in `?lang` when it has a translation into it), the languages it can be read in, its collective, notable signatories in the organizers’ order, and counted signatures per country.',
         params: slugParams,
+        querystring: letterQuery,
         response: { 200: jsonResponse(letterDetail, 'The letter.'), ...failures },
       },
     },
-    async (request, reply) => sendLetter(request, reply, await press.letter(request.params.slug), policies.lists),
+    // The ETag is a hash of the body, so each language has its own; the language comes from the
+    // query string alone (never Accept-Language), so the URL is the whole cache key.
+    async (request, reply) => sendLetter(request, reply, await press.letter(request.params.slug, request.query.lang), policies.lists),
   );
 
   // The hot path newsrooms poll: no SQLite read while nothing was written, a reused encoding,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LETTER_STATUSES } from '../db/vocabulary.js';
 import { slug } from '../http/params.js';
+import { LOCALES } from '../i18n/locales.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -33,6 +34,15 @@ export const signaturesQuery = pageQuery.extend({
     .optional()
     .describe(
       'Only names with a word starting with each word of `q`, ignoring case and accents (`amelie` finds Amélie, `lindqvist ada` finds Dr Ada Lindqvist). Cursors are per search: keep `q` while paging.',
+    ),
+});
+
+export const letterQuery = z.object({
+  lang: z
+    .enum(LOCALES, { error: `lang must be one of ${LOCALES.join(', ')}.` })
+    .optional()
+    .describe(
+      'The language of the text fields (title, summary, addressee, body) when the letter has a translation into it; otherwise they are in the letter’s own language. `text_language` says which. Accept-Language is not read: the answer depends on this parameter alone.',
     ),
 });
 
@@ -108,12 +118,39 @@ export const logInfo = z
       'The letter’s public, append-only log of confirmations, withdrawals and removals (C2SP tlog-tiles), from which anyone can recompute the count.',
   });
 
+const languageCode = z.enum(LOCALES).describe(`A language code: ${LOCALES.join(', ')}.`);
+
+export const letterLanguage = z
+  .object({
+    code: languageCode,
+    translates_version: z
+      .number()
+      .int()
+      .positive()
+      .describe(
+        'The version of the letter’s text this language’s text was made from (for the letter’s own language, its current version).',
+      ),
+    current: z.boolean().describe('False when the letter’s text changed after this translation was made.'),
+  })
+  .meta({ id: 'LetterLanguage' });
+
 export const letterDetail = z
   .object({
     slug: z.string(),
     title: z.string(),
     summary: z.string(),
     addressee: z.string().describe('To whom the letter is addressed; may be empty.'),
+    body: z.string().describe('The text of the letter, in Markdown, as its organizers wrote it.'),
+    text_language: languageCode.describe('The language of title, summary, addressee and body (see `?lang`).'),
+    language: languageCode.describe('The language the letter is written in.'),
+    version: z
+      .number()
+      .int()
+      .positive()
+      .describe('The current version of the letter’s text (a published letter whose words change gets a new one).'),
+    languages: z
+      .array(letterLanguage)
+      .describe('Languages the letter can be read in: its own first, then its translations. Counts are the same whatever the language.'),
     status,
     collective: z.object({ slug: z.string(), name: z.string() }).describe('Who wrote the letter.'),
     signature_count: count,

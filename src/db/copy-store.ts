@@ -11,6 +11,7 @@ const ORDER: Array<keyof Tables> = [
   'organizers',
   'letters',
   'letterVersions',
+  'letterTranslations',
   'letterCountSlots',
   'signatures',
   'signatureNameWords',

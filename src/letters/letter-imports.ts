@@ -6,7 +6,14 @@ import { emailKey } from '../domain/email-key.js';
 import { type MarkdownWarning, markdownWarnings } from '../domain/markdown.js';
 import type { SignService } from '../signatures/sign-service.js';
 import { ROOT_DIR } from '../views.js';
-import { type LetterFile, parseLetterFile } from './letter-file.js';
+import {
+  type LetterFile,
+  type LetterFileTranslation,
+  parseLetterFile,
+  parseTranslationFile,
+  translationFileLanguage,
+  withTranslations,
+} from './letter-file.js';
 import type { Letter, LetterRepo } from './letter-repo.js';
 
 // Found from the project root, so compiled code (dist/) reads the same files as the sources.
@@ -41,11 +48,33 @@ export function importLetterFile(letters: LetterRepo, file: LetterFile, now: Dat
       milestones: file.milestones,
       closesAt: file.closes_at ?? null,
       duplicateNames: file.duplicate_names,
+      language: file.language,
     },
     status: file.status,
     notables: file.notable,
+    translations: file.translations.map((t) => ({
+      language: t.language,
+      title: t.title,
+      summary: t.summary,
+      addressee: t.addressee,
+      bodyMd: t.body,
+    })),
     now,
   });
+}
+
+/**
+ * A letter file and the translation files beside it (NAME.xx.md next to NAME.md), as the
+ * import command reads them (it reports each file's problem on its own).
+ */
+export function readLetterFiles(folder: string, name: string): LetterFile {
+  const file = parseLetterFile(readFileSync(join(folder, name), 'utf8'));
+  const translations: LetterFileTranslation[] = [];
+  for (const other of readdirSync(folder).sort()) {
+    const language = translationFileLanguage(name, other);
+    if (language !== null) translations.push(parseTranslationFile(language, readFileSync(join(folder, other), 'utf8')));
+  }
+  return withTranslations(file, translations);
 }
 
 export class LetterImports {
@@ -60,17 +89,22 @@ export class LetterImports {
    */
   async importFile(file: LetterFile, now: Date): Promise<{ letter: Letter; created: boolean; warnings: MarkdownWarning[] }> {
     const imported = await importLetterFile(this.letters, file, now);
-    return { ...imported, warnings: markdownWarnings(file.body) };
+    // A translation's text is shown under the same rules: what it will not show, named by language.
+    const translated = file.translations.flatMap((t) =>
+      markdownWarnings(t.body).map((w) => ({ ...w, message: `${t.language}: ${w.message}` })),
+    );
+    return { ...imported, warnings: [...markdownWarnings(file.body), ...translated] };
   }
 
   /** Imports the demo letters and a few confirmed signatures when the database has no letters. */
   async seedDemo(now: Date): Promise<boolean> {
     if ((await this.letters.count()) > 0) return false;
     const files = readdirSync(DEMO_DIR)
-      .filter((f) => f.endsWith('.md'))
+      // A letter per file; NAME.xx.md is a translation beside one.
+      .filter((f) => /^[^.]+\.md$/.test(f))
       .sort();
     for (const [index, file] of files.entries()) {
-      const parsed = parseLetterFile(readFileSync(join(DEMO_DIR, file), 'utf8'));
+      const parsed = readLetterFiles(DEMO_DIR, file);
       const { letter } = await this.importFile(parsed, new Date(now.getTime() - (files.length - index) * 86_400_000));
       const signers = DEMO_SIGNERS.filter((_, i) => (i + index) % 2 === 0 || i < 4);
       for (const [i, [name, title, organisation, country]] of signers.entries()) {

@@ -17,12 +17,14 @@ import { CARD_HEIGHT, CARD_WIDTH, cardKey } from '../api/link-card.js';
 import type { PressService } from '../api/press-service.js';
 import { MAP_STEPS, renderWorldMap } from '../api/world-map.js';
 import { createFormStamp, sharedStampTime } from '../domain/form-stamp.js';
+import { languageName, readableLanguages, shownText } from '../domain/letter-language.js';
 import { isSignable } from '../domain/letter-rules.js';
 import { renderMarkdown } from '../domain/markdown.js';
 import { milestoneProgress } from '../domain/milestones.js';
 import { shareLinks } from '../domain/share-links.js';
 import { FreshCache } from '../fresh-cache.js';
 import { currentTranslator } from '../i18n/context.js';
+import { directionOf, isLocale, LOCALE_NAMES } from '../i18n/locales.js';
 import type { FieldErrors } from '../signatures/signature-input.js';
 import { viewHelpers } from '../views.js';
 import type { LetterRepo, LetterWithCollective } from './letter-repo.js';
@@ -120,38 +122,62 @@ export class LetterPage {
     options: { preview?: boolean; formStamp?: string; locals?: Record<string, unknown> } = {},
   ): Promise<string> {
     const now = this.deps.now();
+    const reader = currentTranslator().locale;
+    const translations = await this.deps.letters.translations.forLetter(letter.id);
+    // The reader's language when the letter has a text in it, else its own (with a note).
+    const text = shownText(letter, translations, reader);
     const [notables, recent, stats, bodyHtml, updates, countryCounts] = await Promise.all([
       this.deps.letters.notables(letter.id),
       this.deps.letters.recentPublicSignatures(letter.id, RECENT_SIGNATURES_ON_PAGE),
       this.deps.press.pageStats(letter, now),
       // Rendered once per text, not once per change of the page (every confirmation is one).
-      this.bodies.get(letter.bodyMd, async () => renderMarkdown(letter.bodyMd)),
+      this.bodies.get(text.bodyMd, async () => renderMarkdown(text.bodyMd)),
       this.deps.publicUpdates(letter.id),
       this.deps.press.countryCounts(letter.id),
     ]);
     const preview = options.preview === true;
     const url = `${this.deps.publicUrl}/letters/${letter.slug}`;
+    const languages = readableLanguages(letter, translations).filter(isLocale);
     return this.deps.eta.render('letters/show', {
       ...viewHelpers,
       ...options.locals,
-      letter,
+      // The letter's words in the language shown; everything else is the letter's own.
+      letter: { ...letter, title: text.title, summary: text.summary, addressee: text.addressee, bodyMd: text.bodyMd },
+      text: {
+        language: text.language,
+        dir: isLocale(text.language) ? directionOf(text.language) : 'ltr',
+        version: text.version,
+        outdated: text.outdated,
+        fallback: text.fallback,
+        /** The reader's language and the text's, named in the reader's language. */
+        readerName: languageName(reader, reader),
+        languageName: languageName(text.language, reader),
+        originalName: languageName(letter.language, reader),
+        original: letter.language,
+        /** The letter in the other languages it can be read in, each named in itself. */
+        others: languages
+          .filter((l) => l !== text.language)
+          .map((l) => ({ code: l, name: LOCALE_NAMES[l], href: `/letters/${letter.slug}?lang=${l}` })),
+      },
+      // hreflang: the languages the letter can be read in, not every language of the interface.
+      alternates: languages,
       bodyHtml,
       notables,
       recent,
       stats,
       updates,
-      pageTitle: letter.title,
-      description: letter.summary || currentTranslator().t('site.letter.defaultDescription', { collective: letter.collective.name }),
+      pageTitle: text.title,
+      description: text.summary || currentTranslator().t('site.letter.defaultDescription', { collective: letter.collective.name }),
       canonical: url,
       // The same for every reader (the page is shared), and a page GET shows after a form's answer.
       languagePath: `/letters/${letter.slug}`,
-      metaTags: previewTags(letter, url),
+      metaTags: previewTags({ ...letter, title: text.title, summary: text.summary }, url),
       shareUrl: url,
       milestones: milestoneProgress(letter.milestones, letter.signatureCount),
       // Drawn with the page (about a millisecond: the outlines are projected once per process).
       worldMap: countryCounts.length > 0 ? renderWorldMap(countryCounts, { standalone: false, describedBy: 'country-list' }) : null,
       mapSteps: MAP_STEPS,
-      shareLinks: shareLinks({ title: letter.title, summary: letter.summary, url }),
+      shareLinks: shareLinks({ title: text.title, summary: text.summary, url }),
       nav: 'letters',
       noindex: preview,
       preview,

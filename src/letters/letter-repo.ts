@@ -5,6 +5,7 @@ import type { Db, Store, Tables } from '../db/store.js';
 import type { DuplicateNamePolicy, LetterStatus } from '../db/vocabulary.js';
 import type { Milestone } from '../domain/milestones.js';
 import { nameKey } from '../domain/name-key.js';
+import { type TranslationInput, TranslationRepo } from './translation-repo.js';
 
 export type Letter = Tables['letters']['$inferSelect'];
 export type Collective = Tables['collectives']['$inferSelect'];
@@ -39,6 +40,8 @@ export interface LetterFields {
   /** Left as they are when absent (an import of a file that names none). */
   milestones?: Milestone[];
   duplicateNames?: DuplicateNamePolicy;
+  /** The letter's own language (a locale); left out, it stays as it is (English for a new letter). */
+  language?: string;
 }
 
 export interface NotableInput {
@@ -88,9 +91,12 @@ export class LetterRepo {
   private readonly byId;
   private readonly notablesStmt;
   private readonly recentStmt;
+  /** The letters' texts in other languages (written in the units of work below, too). */
+  readonly translations: TranslationRepo;
 
   constructor(private readonly store: Store) {
     this.t = store.tables;
+    this.translations = new TranslationRepo(store);
     const t = this.t;
     const p = sql.placeholder;
     const head = (db: Db) =>
@@ -166,14 +172,17 @@ export class LetterRepo {
 
   /**
    * Creates or updates the letter with fields.slug, in one unit of work: the collective is
-   * created if missing, the text is versioned when a published letter's words change, and, when
-   * `notables` is given, the hand-added notable list is replaced by it.
+   * created if missing, the text is versioned when a published letter's words change, the file's
+   * translations are tied to the resulting version, and, when `notables` is given, the hand-added
+   * notable list is replaced by it.
    */
   async importLetter(input: {
     collective: { slug: string; name?: string };
     fields: LetterFields;
     status: LetterStatus;
     notables?: NotableInput[];
+    /** Translations into other languages, tied to the letter's version after the import. */
+    translations?: TranslationInput[];
     now: Date;
   }): Promise<{ letter: Letter; created: boolean }> {
     return this.store.unitOfWork(async (tx) => {
@@ -184,6 +193,7 @@ export class LetterRepo {
         : await this.createLetterTx(tx, collectiveId, input.fields, input.now);
       const withStatus = await this.setStatusTx(tx, letter, input.status, input.now);
       if (input.notables) await this.replaceHandAddedNotablesTx(tx, letter.id, input.notables);
+      await this.translations.importTx(tx, withStatus, input.translations ?? [], input.now);
       return { letter: withStatus, created: !existing };
     });
   }

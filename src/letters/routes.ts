@@ -31,6 +31,8 @@ export const letterRoutes: FastifyPluginAsync<{ letters: PublicLetters; letterPa
   // Rendered once per change and shared by every reader (see letter-page.ts). Letter texts may
   // show https images: these pages' CSP allows them (plugins/security-headers.ts).
   app.get('/letters/:slug', { config: { securityHeaders: 'letter' }, schema: { params: slugParams } }, async (request, reply) => {
+    // Nothing chosen (no ?lang, cookie or Accept-Language): the letter's own language.
+    request.useLetterLanguage((await letters.publicLetter(request.params.slug)).language);
     const page = await letterPage.shared(request.params.slug);
     return reply.type('text/html; charset=utf-8').send(page);
   });

@@ -37,8 +37,16 @@ const LABELS: Record<string, string> = {
   'update.send': 'organizers.audit.action.update.send',
 };
 
+/** A letter's languages: their words are in the letters catalogue. */
+const TRANSLATED: Record<string, string> = {
+  'letter.language': 'letters.audit.language',
+  'letter.translation_add': 'letters.audit.translationAdd',
+  'letter.translation_update': 'letters.audit.translationUpdate',
+  'letter.translation_delete': 'letters.audit.translationDelete',
+};
+
 export function describeAction(action: string): string {
-  const key = LABELS[action];
+  const key = LABELS[action] ?? TRANSLATED[action];
   return key ? currentTranslator().t(key) : action;
 }
 

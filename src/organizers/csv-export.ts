@@ -22,6 +22,8 @@ const COLUMNS = [
   ['hidden', 'hidden'],
   ['comment', 'comment'],
   ['letter_version', 'letter_version'],
+  // The language of the text the signer read (a translation's, or the letter's own).
+  ['language', 'language'],
   ['hold_reason', 'hold_reason'],
   ['matched_signature_id', 'matched_signature_id'],
   ['matched_notable_id', 'matched_notable_id'],
@@ -132,6 +134,7 @@ const PROPERTY: Record<string, keyof Tables['signatures']['$inferSelect']> = {
   hidden: 'hidden',
   comment: 'comment',
   letter_version: 'letterVersion',
+  language: 'language',
   hold_reason: 'holdReason',
   matched_signature_id: 'matchedSignatureId',
   matched_notable_id: 'matchedNotableId',

@@ -2,7 +2,7 @@
 import { currentTranslator } from '../i18n/context.js';
 import type { LetterAccess } from './access.js';
 
-export type TabKey = 'overview' | 'edit' | 'notables' | 'moderation' | 'signatures' | 'updates';
+export type TabKey = 'overview' | 'edit' | 'translations' | 'notables' | 'moderation' | 'signatures' | 'updates';
 
 export function tabsFor(entry: LetterAccess, current: TabKey) {
   const base = `/organize/letters/${entry.letter.id}`;
@@ -11,6 +11,7 @@ export function tabsFor(entry: LetterAccess, current: TabKey) {
   const tabs: Array<{ key: TabKey; label: string; href: string; allowed: boolean }> = [
     { key: 'overview', label: t('organizers.tabs.overview'), href: base, allowed: true },
     { key: 'edit', label: t('organizers.tabs.edit'), href: `${base}/edit`, allowed: entry.can('edit_letter') },
+    { key: 'translations', label: t('letters.translations.title'), href: `${base}/translations`, allowed: entry.can('edit_letter') },
     { key: 'notables', label: t('organizers.tabs.notables'), href: `${base}/notables`, allowed: entry.can('edit_notables') },
     { key: 'moderation', label: t('organizers.tabs.moderation'), href: `${base}/moderation`, allowed: entry.can('moderate') },
     { key: 'signatures', label: t('organizers.tabs.signatures'), href: `${base}/signatures`, allowed: entry.can('moderate') },

@@ -7,11 +7,14 @@ import type { MemberService } from './member-service.js';
 import type { ModerationDigest } from './moderation-digest.js';
 import type { ModerationService } from './moderation-service.js';
 import type { NotableService } from './notable-service.js';
+import type { TranslationService } from './translation-service.js';
 
 export interface OrganizerServices {
   auth: AuthService;
   access: Access;
   letters: LetterService;
+  /** A letter's translations and its own language. */
+  translations: TranslationService;
   notables: NotableService;
   moderation: ModerationService;
   members: MemberService;

@@ -26,6 +26,10 @@ export interface SignerColumns extends LogIdentity {
   isPublic: boolean;
   comment: string | null;
   ip: string | null;
+  /** The language of the text the signer was shown. */
+  language: string;
+  /** The version of the text they were shown: never above the letter's own (the unit of work holds it there). */
+  letterVersion: number;
 }
 
 export interface FirstSignature extends SignerColumns {
@@ -56,7 +60,7 @@ export class OneTripSigning {
   constructor(store: Store) {
     const { signatures: s, signatureEvents: e, signatureTokens: k, outbox: o, letters: l } = store.tables;
     const v = typedParam;
-    const typed: Record<Exclude<keyof FirstSignature, 'letterId' | 'updatesConsentAt'>, Column> = {
+    const typed: Record<Exclude<keyof FirstSignature, 'letterId' | 'updatesConsentAt' | 'letterVersion'>, Column> = {
       name: s.name,
       nameKey: s.nameKey,
       nameHead: s.nameHead,
@@ -70,6 +74,7 @@ export class OneTripSigning {
       isPublic: s.isPublic,
       comment: s.comment,
       ip: s.ip,
+      language: s.language,
       logSig: s.logSig,
       logSalt: s.logSalt,
       logCommitment: s.logCommitment,
@@ -78,7 +83,7 @@ export class OneTripSigning {
     };
     const signature: Values = [
       [s.letterId, sql`l.id`],
-      [s.letterVersion, sql`l.version`],
+      [s.letterVersion, sql`LEAST(${v(s.letterVersion, 'letterVersion')}, l.version)`],
       ...Object.entries(typed).map(([key, column]): [Column, SQL] => [column, v(column, key)]),
       // A null time cannot be bound through the column's encoding: the consent's time is sent
       // whatever it is, and kept only when consent was given.

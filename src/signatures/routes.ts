@@ -48,6 +48,12 @@ const ourToken = (token: string): string | null => (isWellFormedToken(token) ? t
 /** The form as sent: any fields, read as text; what they mean is parseSignatureInput's job. */
 const formBody = z.record(z.string(), z.unknown()).catch({});
 
+/** The language and version of the text the page showed (hidden fields); anything odd is left out. */
+const shownText = z.object({
+  language: z.string().max(10).optional().catch(undefined),
+  version: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
 /** Page titles and notices are written in the request's language (i18n/context.ts). */
 const t: Translator['t'] = (key, values) => currentTranslator().t(key, values);
 
@@ -89,6 +95,8 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
     async (request, reply) => {
       const { slug } = request.params;
       const body: FormBody = request.body;
+      // The page comes back, if it must, in the language it was shown in.
+      request.useLetterLanguage((await letters.publicLetter(slug)).language);
       const values = formValues(body);
       const checkEmail = `/letters/${slug}/signed`;
 
@@ -135,7 +143,7 @@ export const signatureRoutes: FastifyPluginAsync<SignatureRouteServices> = async
         });
       }
       try {
-        await signing.sign(slug, parsed.value, { ip: request.ip, locale });
+        await signing.sign(slug, parsed.value, { ip: request.ip, locale, shown: shownText.parse(body) });
       } catch (error) {
         if (error instanceof ValidationFailed && error.fields) return formPage(reply, slug, locale, { values, errors: error.fields });
         throw error;

@@ -5,7 +5,7 @@ import { nameKey } from '../domain/name-key.js';
 import { sourceKeys } from '../domain/spike.js';
 import { consentGiven } from '../domain/update-consent.js';
 import { LetterClosed, ValidationFailed } from '../errors.js';
-import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../i18n/locales.js';
 import type { LetterRepo, LetterWithCollective } from '../letters/letter-repo.js';
 import type { PublicLetters } from '../letters/public-letters.js';
 import type { SignatureFields } from './signature-input.js';
@@ -37,6 +37,27 @@ export interface ConfirmedSignature {
   updates?: boolean;
 }
 
+/** What the signing page says it showed: the language and version of the letter's text. */
+export interface ShownTextInput {
+  language?: string;
+  version?: number;
+}
+
+/**
+ * The language and version a signature records. The form sends what its page showed; the API,
+ * which shows no text, signs the letter's own. A language the site does not have, or a version
+ * the letter never had, is the letter's own (the unit of work also caps the version at the
+ * letter's current one, which a cached letter may trail).
+ */
+export function shownColumns(letter: { language: string; version: number }, shown: ShownTextInput = {}) {
+  const version = shown.version;
+  return {
+    language: isLocale(shown.language) ? shown.language : letter.language,
+    letterVersion:
+      version !== undefined && Number.isSafeInteger(version) && version >= 1 ? Math.min(version, letter.version) : letter.version,
+  };
+}
+
 export class SignService {
   constructor(private readonly deps: SignServiceDeps) {}
 
@@ -44,7 +65,11 @@ export class SignService {
    * Signs a letter. Resolves the same way whether the address is new, pending or already
    * counted, so the response never reveals who has signed.
    */
-  async sign(slug: string, fields: SignatureFields, meta: { ip: string | null; locale?: Locale }): Promise<LetterWithCollective> {
+  async sign(
+    slug: string,
+    fields: SignatureFields,
+    meta: { ip: string | null; locale?: Locale; shown?: ShownTextInput },
+  ): Promise<LetterWithCollective> {
     const locale = meta.locale ?? DEFAULT_LOCALE;
     const letter = await this.deps.publicLetters.publicLetter(slug);
     const now = this.deps.now();
@@ -66,13 +91,17 @@ export class SignService {
       isPublic: fields.isPublic,
       comment: fields.comment,
       ip: meta.ip,
+      ...shownColumns(letter, meta.shown),
       sources: this.deps.spikeGuard ? sourceKeys(meta.ip, fields.emailDomain) : [],
       // The words beside the box in the language the form was shown in.
       updatesConsent: consentGiven(fields.updates, now, locale),
       // Hashed here, not in the unit of work: confirming only copies the commitment into the log.
       ...logIdentity(fields),
     };
-    await this.deps.signatures.createPendingSignature(input, letter, now, locale);
+    // The mail names the letter as the signer read it: in the translation they signed, if any.
+    const translated =
+      input.language !== letter.language ? await this.deps.letters.translations.find(letter.id, input.language) : undefined;
+    await this.deps.signatures.createPendingSignature(input, translated ? { ...letter, title: translated.title } : letter, now, locale);
     this.deps.mailQueued();
     return letter;
   }

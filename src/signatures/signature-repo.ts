@@ -93,7 +93,7 @@ interface TransitionChanges {
 }
 
 type Token = Tables['signatureTokens']['$inferSelect'];
-type LetterRules = Pick<Tables['letters']['$inferSelect'], 'id' | 'status' | 'closesAt' | 'version' | 'duplicateNames'>;
+type LetterRules = Pick<Tables['letters']['$inferSelect'], 'id' | 'status' | 'closesAt' | 'version' | 'language' | 'duplicateNames'>;
 
 export class SignatureRepo {
   private readonly t: Tables;
@@ -127,6 +127,7 @@ export class SignatureRepo {
       status: t.letters.status,
       closesAt: t.letters.closesAt,
       version: t.letters.version,
+      language: t.letters.language,
       duplicateNames: t.letters.duplicateNames,
     };
     // The statements of signing and confirming, prepared once: building them per request cost
@@ -169,6 +170,7 @@ export class SignatureRepo {
             isPublic: p('isPublic'),
             comment: p('comment'),
             ip: p('ip'),
+            language: p('language'),
             logSig: p('logSig'),
             logSalt: p('logSalt'),
             logCommitment: p('logCommitment'),
@@ -365,7 +367,8 @@ export class SignatureRepo {
     const [letter] = await this.q.letter(tx, { id: typed.letterId });
     if (!letter) throw new NotFound();
     if (!isSignable(letter, now)) throw new LetterClosed();
-    const fields = { ...typed, letterVersion: letter.version };
+    // The version the signer was shown, which an edit since cannot have raised above the letter's.
+    const fields = { ...typed, letterVersion: Math.min(typed.letterVersion, letter.version) };
 
     const [existing] = await this.q.byEmailKey(tx, { letterId: fields.letterId, emailKey: fields.emailKey });
     if (!existing) {
@@ -457,7 +460,7 @@ export class SignatureRepo {
    * Records a signature confirmed elsewhere (demo data, imports): no mail, but the same
    * counters and events as a confirmation by link.
    */
-  addVerifiedSignature(input: NewSignature, verifiedAt: Date): Promise<Signature> {
+  addVerifiedSignature(input: Omit<NewSignature, 'language' | 'letterVersion'>, verifiedAt: Date): Promise<Signature> {
     return this.store.unitOfWork(async (tx) => {
       const [letter] = await this.q.letter(tx, { id: input.letterId });
       if (!letter) throw new NotFound();
@@ -465,7 +468,9 @@ export class SignatureRepo {
       const [pending] = await this.q.insertPending(tx, {
         ...fields,
         ...nameBlockColumns(input.nameKey),
+        // Confirmed elsewhere: the letter's current text, in its own language.
         letterVersion: letter.version,
+        language: letter.language,
         holdReason: null,
         now: verifiedAt,
       });

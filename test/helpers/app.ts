@@ -101,6 +101,8 @@ export async function seedLetter(app: FastifyInstance, overrides: Partial<Letter
     closes_at: null,
     duplicate_names: 'hold',
     notable: undefined,
+    language: 'en',
+    translations: [],
     body: LETTER_BODY,
     ...overrides,
   };

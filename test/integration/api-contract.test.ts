@@ -1,7 +1,7 @@
 // The press API's contract: every field of every endpoint, every status code, through HTTP
 // against a real database (SQLite or PostgreSQL).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
+import { LETTER_BODY, makeTestApp, seedLetter, type TestApp } from '../helpers/app.js';
 import { latestLinks, moderate, signAndConfirm } from '../helpers/signers.js';
 
 let t: TestApp;
@@ -120,9 +120,12 @@ describe('GET /api/v1/letters/:slug', () => {
     expect(Object.keys(body).sort()).toEqual(
       [
         'addressee',
+        'body',
         'closes_at',
         'collective',
         'goal',
+        'language',
+        'languages',
         'log',
         'milestones',
         'notable_signatories',
@@ -132,9 +135,11 @@ describe('GET /api/v1/letters/:slug', () => {
         'slug',
         'status',
         'summary',
+        'text_language',
         'title',
         'updated_at',
         'url',
+        'version',
       ].sort(),
     );
     expect(body).toMatchObject({
@@ -142,6 +147,11 @@ describe('GET /api/v1/letters/:slug', () => {
       title: 'Fair pay for artists',
       summary: 'Artists ask to be paid.',
       addressee: 'Example Corp',
+      body: LETTER_BODY,
+      text_language: 'en',
+      language: 'en',
+      version: 1,
+      languages: [{ code: 'en', translates_version: 1, current: true }],
       status: 'published',
       collective: { slug: 'artists-united', name: 'Artists United' },
       signature_count: 3,
@@ -199,6 +209,80 @@ describe('GET /api/v1/letters/:slug', () => {
     t.clock.advance(1000);
     const body = json<{ signatures_by_country: Record<string, number> }>(await get('/api/v1/letters/fair-pay'));
     expect(body.signatures_by_country).toEqual({ US: 41, GB: 2 });
+  });
+});
+
+describe('GET /api/v1/letters/:slug?lang=', () => {
+  const french = {
+    language: 'fr' as const,
+    title: 'Un salaire juste',
+    summary: 'Payez les artistes.',
+    addressee: 'Example Corp',
+    body: 'Nous demandons un **salaire juste**.',
+  };
+  const german = {
+    language: 'de' as const,
+    title: 'Gerechte Bezahlung',
+    summary: '',
+    addressee: 'Example Corp',
+    body: 'Wir fordern **gerechte Bezahlung**.',
+  };
+
+  it('gives the text in the language asked for when there is a translation, the same counts, and an ETag per language', async () => {
+    await seedLetter(t.app, { translations: [french, german] });
+    await signers();
+    const english = await get('/api/v1/letters/fair-pay');
+    const res = await get('/api/v1/letters/fair-pay?lang=fr');
+    expect(res.statusCode).toBe(200);
+    const body = json(res);
+    expect(body).toMatchObject({
+      title: 'Un salaire juste',
+      summary: 'Payez les artistes.',
+      addressee: 'Example Corp',
+      body: 'Nous demandons un **salaire juste**.',
+      text_language: 'fr',
+      language: 'en',
+      languages: [
+        { code: 'en', translates_version: 1, current: true },
+        { code: 'de', translates_version: 1, current: true },
+        { code: 'fr', translates_version: 1, current: true },
+      ],
+    });
+    // Counts do not depend on the language.
+    const { title: _t, summary: _s, body: _b, text_language: _l, ...rest } = body;
+    const { title: _t2, summary: _s2, body: _b2, text_language: _l2, ...englishRest } = json(english);
+    expect(rest).toEqual(englishRest);
+    expect(body.signature_count).toBe(3);
+    // Each language is its own representation: its own validator, and a 304 only for its own.
+    expect(res.headers.etag).not.toBe(english.headers.etag);
+    expect((await get('/api/v1/letters/fair-pay?lang=fr', { 'if-none-match': String(res.headers.etag) })).statusCode).toBe(304);
+    expect((await get('/api/v1/letters/fair-pay', { 'if-none-match': String(res.headers.etag) })).statusCode).toBe(200);
+    // Accept-Language is not read: the URL alone decides.
+    const asked = await get('/api/v1/letters/fair-pay', { 'accept-language': 'fr' });
+    expect(json(asked).text_language).toBe('en');
+    expect(asked.headers.etag).toBe(english.headers.etag);
+  });
+
+  it('falls back to the letter’s own language without a translation, refuses an unknown code, and says when a translation is out of date', async () => {
+    await seedLetter(t.app, { translations: [french] });
+    const spanish = json(await get('/api/v1/letters/fair-pay?lang=es'));
+    expect(spanish).toMatchObject({ title: 'Fair pay for artists', text_language: 'en' });
+    const unknown = await get('/api/v1/letters/fair-pay?lang=pt');
+    expect(unknown.statusCode).toBe(400);
+    expect(json<{ error: { code: string } }>(unknown).error.code).toBe('bad_request');
+    // New words in English make version 2; the French text was made from version 1.
+    t.clock.advance(1000);
+    await seedLetter(t.app, { body: 'New words.', translations: [] });
+    const after = json(await get('/api/v1/letters/fair-pay?lang=fr'));
+    expect(after).toMatchObject({
+      title: 'Un salaire juste',
+      text_language: 'fr',
+      version: 2,
+      languages: [
+        { code: 'en', translates_version: 2, current: true },
+        { code: 'fr', translates_version: 1, current: false },
+      ],
+    });
   });
 });
 

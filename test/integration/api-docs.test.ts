@@ -78,7 +78,11 @@ async function expectPageTellsTheTruth(html: string): Promise<string[]> {
 async function seedSite() {
   const older = await seedLetter(t.app, { slug: 'older-letter', title: 'An older letter' });
   t.clock.advance(86_400_000);
-  const busy = await seedLetter(t.app, { slug: 'busy-letter', title: 'The busy letter' });
+  const busy = await seedLetter(t.app, {
+    slug: 'busy-letter',
+    title: 'The busy letter',
+    translations: [{ language: 'fr', title: 'La lettre très signée', summary: '', addressee: '', body: 'Le texte.' }],
+  });
   t.clock.advance(86_400_000);
   await seedLetter(t.app, { slug: 'newest-letter', title: 'The newest letter' });
   for (let day = 0; day < 3; day++) {
@@ -99,6 +103,7 @@ describe('the examples on /api', () => {
       'letters',
       'next-page',
       'letter',
+      'letter-lang',
       'count',
       'signatures',
       'timeseries',
@@ -109,6 +114,9 @@ describe('the examples on /api', () => {
 
     const shown = new Map(examplesOn(html).map((e) => [e.name, e]));
     // One letter throughout, its slug and title together: the most signed of the newest.
+    // The same letter in the language it is translated into, asked with ?lang.
+    expect(shown.get('letter-lang')!.command).toContain('/api/v1/letters/busy-letter?lang=fr');
+    expect(JSON.parse(shown.get('letter-lang')!.answer)).toMatchObject({ title: 'La lettre très signée', text_language: 'fr' });
     const letter = JSON.parse(shown.get('letter')!.answer);
     expect(letter).toMatchObject({ slug: 'busy-letter', title: 'The busy letter', signature_count: 6 });
     for (const name of ['letter', 'count', 'signatures', 'timeseries', 'count-headers', 'not-modified']) {

@@ -76,6 +76,7 @@ describe('the OpenAPI document', () => {
         'Count',
         'Error',
         'Letter',
+        'LetterLanguage',
         'LetterList',
         'LetterSummary',
         'NewSignatureInput',

@@ -1,5 +1,5 @@
 // `npm run cli -- import-letter`: create, update idempotently, refuse bad files without writing.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,5 +127,135 @@ describe('import-letter', () => {
     const missing = runCliProcess(['import-letter', join(dir, 'missing.md')], env);
     expect(missing.stderr).toContain('Cannot read');
     expect(missing.code).toBe(1);
+  });
+
+  describe('translations', () => {
+    const FRENCH = `slug: salaire-juste
+title: Un salaire juste
+collective: artists-united
+status: published
+language: fr
+translations:
+  en:
+    title: Fair pay
+    summary: Pay artists.
+    addressee: Example Corp
+    body: |
+      We ask for **fair pay**.
+  de:
+    title: Gerechte Bezahlung
+    body: Wir fordern eine **gerechte Bezahlung**.`;
+
+    /** A letter file and files beside it, in a folder of their own: name → contents. */
+    function folder(files: Record<string, string>): string {
+      const path = join(dir, Math.random().toString(36).slice(2));
+      mkdirSync(path);
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(path, name), text);
+      return path;
+    }
+
+    type Row = { language: string; title: string; summary: string; addressee: string; body: string; version: number };
+    const translations = (slug: string) =>
+      query<Row>(
+        `SELECT t.language, t.title, t.summary, t.addressee, t.body_md AS body, t.translates_version AS version
+           FROM letter_translations t JOIN letters l ON l.id = t.letter_id WHERE l.slug = '${slug}' ORDER BY t.language`,
+      );
+
+    it('imports the main language and the front matter’s translations, tied to the version', async () => {
+      const result = await runCli(['import-letter', letterFile(FRENCH, 'Nous demandons un **salaire juste**.')], env);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain('Created letter "salaire-juste" (published, version 1, in fr, translated into en, de)');
+      expect(await query("SELECT language, title FROM letters WHERE slug = 'salaire-juste'")).toEqual([
+        { language: 'fr', title: 'Un salaire juste' },
+      ]);
+      expect(await translations('salaire-juste')).toEqual([
+        {
+          language: 'de',
+          title: 'Gerechte Bezahlung',
+          summary: '',
+          addressee: '',
+          body: 'Wir fordern eine **gerechte Bezahlung**.',
+          version: 1,
+        },
+        {
+          language: 'en',
+          title: 'Fair pay',
+          summary: 'Pay artists.',
+          addressee: 'Example Corp',
+          body: 'We ask for **fair pay**.',
+          version: 1,
+        },
+      ]);
+    });
+
+    it('reads SLUG.xx.md files beside SLUG.md, and a re-import ties the file’s translations to the new version', async () => {
+      const front = GOOD.replace('slug: fair-pay', 'slug: beside');
+      const path = folder({
+        'beside.md': `---\n${front}\n---\n\nWe ask for **fair pay**.\n`,
+        'beside.es.md':
+          '---\ntitle: Salario justo\nsummary: Paguen a los artistas.\naddressee: Example Corp\n---\n\nPedimos un **salario justo**.\n',
+        'beside.fr.md': '---\ntitle: Un salaire juste\n---\n\nNous demandons un **salaire juste**.\n',
+        'other.de.md': '---\ntitle: Nicht dieser Brief\n---\n\nText.\n',
+      });
+      const first = await runCli(['import-letter', join(path, 'beside.md')], env);
+      expect(first.stderr).toBe('');
+      expect(first.stdout).toContain('translated into es, fr');
+      expect(await translations('beside')).toEqual([
+        {
+          language: 'es',
+          title: 'Salario justo',
+          summary: 'Paguen a los artistas.',
+          addressee: 'Example Corp',
+          body: 'Pedimos un **salario justo**.',
+          version: 1,
+        },
+        { language: 'fr', title: 'Un salaire juste', summary: '', addressee: '', body: 'Nous demandons un **salaire juste**.', version: 1 },
+      ]);
+
+      // New words in English and a new Spanish file; the French file is gone: its translation stays, made from version 1.
+      rmSync(join(path, 'beside.fr.md'));
+      writeFileSync(join(path, 'beside.md'), `---\n${front}\n---\n\nWe ask for **fair pay**, now.\n`);
+      writeFileSync(join(path, 'beside.es.md'), '---\ntitle: Salario justo\n---\n\nPedimos un **salario justo**, ya.\n');
+      const second = await runCli(['import-letter', join(path, 'beside.md')], env);
+      expect(second.code).toBe(0);
+      expect(await query("SELECT version FROM letters WHERE slug = 'beside'")).toEqual([{ version: 2 }]);
+      expect((await translations('beside')).map((t) => [t.language, t.body, t.version])).toEqual([
+        ['es', 'Pedimos un **salario justo**, ya.', 2],
+        ['fr', 'Nous demandons un **salaire juste**.', 1],
+      ]);
+    });
+
+    it.each([
+      ['an unknown language in the map', FRENCH.replace('  de:\n', '  pt:\n'), 'translations.pt: is not a language'],
+      ['an unknown main language', FRENCH.replace('language: fr', 'language: fi'), 'language: must be one of'],
+      ['a translation into the main language', FRENCH.replace('  de:\n', '  fr:\n'), 'translations.fr'],
+      ['a translation without a body', FRENCH.replace('    body: Wir fordern eine **gerechte Bezahlung**.', ''), 'translations.de.body'],
+      ['an unknown field in a translation', FRENCH.replace('  de:\n', '  de:\n    intro: Hallo\n'), 'translations.de'],
+    ])('refuses %s, naming the file and the field, and writes nothing', async (_, front, message) => {
+      const before = await query('SELECT * FROM letter_translations');
+      const path = letterFile(front.replace('slug: salaire-juste', 'slug: refused'));
+      const result = await runCli(['import-letter', path], env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`${path}: `);
+      expect(result.stderr).toContain(message);
+      expect(await query("SELECT count(*) AS n FROM letters WHERE slug = 'refused'")).toEqual([{ n: 0 }]);
+      expect(await query('SELECT * FROM letter_translations')).toEqual(before);
+    });
+
+    it('refuses a translation file in an unknown language, or without a title, naming that file', async () => {
+      const letter = `---\n${GOOD.replace('slug: fair-pay', 'slug: refused-files')}\n---\n\nText.\n`;
+      for (const [name, text, message] of [
+        ['refused.pt.md', '---\ntitle: Salário justo\n---\n\nTexto.\n', 'language "pt" in the file\'s name must be one of'],
+        ['refused.fr.md', '---\nsummary: Sans titre\n---\n\nTexte.\n', 'title'],
+        ['refused.de.md', '---\ntitle: Leer\n---\n\n', 'body'],
+      ] as const) {
+        const path = folder({ 'refused.md': letter, [name]: text });
+        const result = await runCli(['import-letter', join(path, 'refused.md')], env);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(`${join(path, name)}: `);
+        expect(result.stderr).toContain(message);
+      }
+      expect(await query("SELECT count(*) AS n FROM letters WHERE slug = 'refused-files'")).toEqual([{ n: 0 }]);
+    });
   });
 });

@@ -41,6 +41,7 @@ describe('a new signer', () => {
     expect(signature).toEqual({
       id: expect.any(Number),
       letter_id: letter.id,
+      language: 'en',
       letter_version: 1,
       name: 'Ana María López',
       name_key: key,

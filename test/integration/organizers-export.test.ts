@@ -23,6 +23,7 @@ const HEADER = [
   'hidden',
   'comment',
   'letter_version',
+  'language',
   'hold_reason',
   'matched_signature_id',
   'matched_notable_id',
@@ -50,6 +51,7 @@ interface DbRow {
   hidden: number;
   comment: string | null;
   letter_version: number;
+  language: string;
   hold_reason: string | null;
   matched_signature_id: number | null;
   matched_notable_id: number | null;
@@ -149,6 +151,7 @@ function expectedCells(r: DbRow): string[] {
     r.hidden ? 'true' : 'false',
     text(r.comment),
     String(r.letter_version),
+    text(r.language),
     text(r.hold_reason),
     num(r.matched_signature_id),
     num(r.matched_notable_id),

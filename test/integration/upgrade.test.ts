@@ -83,6 +83,12 @@ describe('a database from before the signature lifecycle', () => {
     expect((await t.app.inject('/api/v1/letters/fair-pay')).json().milestones).toEqual([]);
     expect((await t.app.inject('/letters/fair-pay')).body).not.toContain('Next milestone');
 
+    // Letters were all written in English then, and every signature was given on an English page
+    // of the version it recorded; no letter has translations yet.
+    expect(await sql('SELECT slug, language, version FROM letters')).toEqual([{ slug: 'fair-pay', language: 'en', version: 1 }]);
+    expect(await sql('SELECT DISTINCT language, letter_version AS version FROM signatures')).toEqual([{ language: 'en', version: 1 }]);
+    expect(await sql('SELECT count(*) AS n FROM letter_translations')).toEqual([{ n: 0 }]);
+
     // Mail queued before the upgrade was rendered then: it is delivered as it was written.
     const pending = await queuedMail(t, 'pending@example.org');
     expect(pending?.kind).toBe('rendered');

@@ -9,7 +9,7 @@ import { LOCALES_DIR, readCatalogue } from '../../src/i18n/catalogues.js';
 import { INTL_TAGS, LOCALES } from '../../src/i18n/locales.js';
 
 const ROOT = join(LOCALES_DIR, '..');
-const AREAS = ['site', 'mail', 'organizers', 'api'];
+const AREAS = ['site', 'mail', 'organizers', 'api', 'letters'];
 const catalogues = Object.fromEntries(LOCALES.map((locale) => [locale, readCatalogue(locale)]));
 const english = catalogues.en ?? {};
 const translations = LOCALES.filter((locale) => locale !== 'en');

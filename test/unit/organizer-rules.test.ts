@@ -177,8 +177,8 @@ describe('CSV cells', () => {
     expect(cells[2]).toBe("'=1+1");
     expect(cells[7]).toBe('true');
     expect(cells[8]).toBe('false');
-    expect(cells[16]).toBe('2026-01-02T00:00:00.000Z');
-    expect(cells[17]).toBe('');
+    expect(cells[17]).toBe('2026-01-02T00:00:00.000Z');
+    expect(cells[18]).toBe('');
   });
 });
 

@@ -66,6 +66,8 @@ export const letters = pgTable(
     duplicateNames: text('duplicate_names', { enum: DUPLICATE_NAME_POLICIES }).notNull().default('hold'),
     /** Counts announced on the way, ascending, with what happens there (domain/milestones.ts); not part of the signed text. */
     milestones: jsonb('milestones').$type<Milestone[]>().notNull().default([]),
+    /** The language the letter is written in (a locale of src/i18n/locales.ts); its translations are in letter_translations. */
+    language: text('language').notNull().default('en'),
     /** Current text version; signatures record the version they signed. */
     version: integer('version').notNull().default(1),
     /** When the text of a published letter was last edited (null if never). */
@@ -94,6 +96,28 @@ export const letterVersions = pgTable(
   (t) => [uniqueIndex('letter_versions_letter_version_uq').on(t.letterId, t.version)],
 );
 
+/**
+ * A letter's text in another language than its own: one row per language, tied to the version
+ * of the letter it was made from (`translates_version`), so a translation of an older text is
+ * shown as such.
+ */
+export const letterTranslations = pgTable(
+  'letter_translations',
+  {
+    letterId: integer('letter_id')
+      .notNull()
+      .references(() => letters.id, { onDelete: 'cascade' }),
+    language: text('language').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull().default(''),
+    addressee: text('addressee').notNull().default(''),
+    bodyMd: text('body_md').notNull(),
+    translatesVersion: integer('translates_version').notNull(),
+    updatedAt: timestamp('updated_at', TIME).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.letterId, t.language] })],
+);
+
 export const signatures = pgTable(
   'signatures',
   {
@@ -101,7 +125,13 @@ export const signatures = pgTable(
     letterId: integer('letter_id')
       .notNull()
       .references(() => letters.id),
+    /** The version of the text the signer was shown (a translation's: the version it translates). */
     letterVersion: integer('letter_version').notNull().default(1),
+    /**
+     * The language of the text the signer was shown. Signatures from before letters had
+     * translations were all given on English pages (the only language the site had): 'en'.
+     */
+    language: text('language').notNull().default('en'),
     name: text('name').notNull(),
     /** Canonical form of the name (see domain/name-key.ts). */
     nameKey: text('name_key').notNull(),
