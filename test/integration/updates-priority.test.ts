@@ -47,16 +47,12 @@ describe('mail priority', () => {
 
     await expect.poll(() => updates().length, { timeout: 30_000, interval: 50 }).toBe(RECIPIENTS);
     const arrivals = updates().map((m) => m.at);
-    // The budget is counted in whole seconds of the clock, so 100 mails at 20 a second need five
-    // of them: the first mail may leave at the very end of the first second and the last at the
-    // very start of the fifth, three seconds and a moment later; never sooner.
-    const seconds = Math.ceil(RECIPIENTS / PER_SECOND);
-    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual((seconds - 2) * 1000 - 100);
-    // And no clock second carries more than its budget (arrival lags the send by a few ms, so a
-    // mail sent at the end of one second may arrive in the next: allow the outbox worker’s eight sends in flight).
-    const perSecond = new Map<number, number>();
-    for (const at of arrivals) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
-    expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(PER_SECOND + 8);
+    // The budget is counted in one-second windows, each opened by the first send after the last
+    // one closed, so 100 mails at 20 a second need five of them and the last leaves at least four
+    // seconds after the first. Arrivals, not sends, are what the SMTP server sees, and the first
+    // mails wait for the pool's connections: allow a second of that.
+    const windows = Math.ceil(RECIPIENTS / PER_SECOND);
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual((windows - 2) * 1000);
     expect(new Set(updates().map((m) => m.to)).size).toBe(RECIPIENTS);
     await expect.poll(async () => (await updateRow(t, id))?.status, { timeout: 5_000 }).toBe('sent');
   }, 60_000);

@@ -95,7 +95,9 @@ describe('markdownWarnings', () => {
     ],
     ['##### Fine print', 'heading_level', 'The heading ‘Fine print’ will show as ordinary text: use # to #### for headings.', false],
   ] as const)('warns about %s', (source, code, message, refused) => {
-    expect(markdownWarnings(source)).toEqual([{ code, message, refused }]);
+    // The subject is what the message quotes, so each language can word the warning around it.
+    const subject = /‘(.+?)’/.exec(message)?.[1];
+    expect(markdownWarnings(source)).toEqual([{ code, message, refused, subject }]);
   });
 
   it('says each thing once, and matches what is rendered', () => {
