@@ -4,9 +4,12 @@
 import type { Eta } from 'eta';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Config } from '../config.js';
 import { isSignable } from '../domain/letter-rules.js';
 import { slugParams } from '../http/params.js';
+import { LOCALES } from '../i18n/locales.js';
+import { translatorFor } from '../i18n/translator.js';
 import type { PublicLetters } from '../letters/public-letters.js';
 import { atomFeed } from './atom-feed.js';
 import { type Badge, renderBadge } from './badge.js';
@@ -17,6 +20,13 @@ import type { CountSnapshot, FeedRow, PressService } from './press-service.js';
 import { renderWorldMap } from './world-map.js';
 
 const SVG_TYPE = 'image/svg+xml; charset=utf-8';
+
+const mapQuery = z.object({
+  lang: z.enum(LOCALES).optional(),
+  legend: z.enum(['shown', 'none']).optional(),
+  /** The page's count when it linked the file: a new count is a new address for caches. */
+  v: z.string().max(20).optional(),
+});
 const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
 /** A card changes only when the count crosses a step: previews may keep it a few minutes. */
 const CARD_CACHE_CONTROL = `public, max-age=${DOCUMENT_MAX_AGE}, stale-while-revalidate=${DOCUMENT_MAX_AGE * 4}`;
@@ -79,19 +89,27 @@ export const shareRoutes: FastifyPluginAsync<ShareRouteServices> = async (root, 
 
   // The world map of signers by country, for journalists to reuse. Redrawn only when the counts
   // were re-read (the same array is returned while nothing changed), validated by its bytes.
-  const maps = new WeakMap<CountRow[], { svg: string; etag: string }>();
+  // `?lang=` names the countries in that language; `?legend=none` leaves the legend to the page
+  // that shows the file as an image (the letter page, whose legend is HTML).
+  const maps = new WeakMap<CountRow[], Map<string, { svg: string; etag: string }>>();
   app.get(
     '/letters/:slug/map.svg',
-    { config: { securityHeaders: 'none' }, logLevel: 'warn', schema: { params: slugParams } },
+    { config: { securityHeaders: 'none' }, logLevel: 'warn', schema: { params: slugParams, querystring: mapQuery } },
     async (request, reply) => {
       reply.headers(badgeHeaders);
       const { head } = await press.count(request.params.slug);
       const counts = await press.countryCounts(head.id);
-      let map = maps.get(counts);
+      const { lang = 'en', legend = 'shown' } = request.query;
+      let variants = maps.get(counts);
+      if (!variants) {
+        variants = new Map();
+        maps.set(counts, variants);
+      }
+      let map = variants.get(`${lang}:${legend}`);
       if (!map) {
-        const svg = renderWorldMap(counts, { standalone: true });
+        const svg = renderWorldMap(counts, { legend: legend === 'shown', translator: translatorFor(lang) });
         map = { svg, etag: etagOf(svg) };
-        maps.set(counts, map);
+        variants.set(`${lang}:${legend}`, map);
       }
       reply.header('cache-control', policies.lists);
       if (notModified(request, reply, map.etag)) return reply;

@@ -10,7 +10,6 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { countryCodeFromNumeric, countryName } from '../domain/countries.js';
 import { xmlText } from '../domain/xml.js';
-import { currentTranslator } from '../i18n/context.js';
 import { type Translator, translatorFor } from '../i18n/translator.js';
 
 export const MAP_WIDTH = 960;
@@ -103,8 +102,8 @@ export function compactPath(d: string): string {
 }
 
 /**
- * One sentence for screen readers: the total, how many countries, and the three largest. In the
- * page's language inline; the standalone file (cached for everyone) is English.
+ * One sentence for screen readers: the total, how many countries, and the three largest, in the
+ * translator's language (the page's, for the image's alt text; the file's `?lang`).
  */
 export function mapSummary(counts: ReadonlyArray<{ key: string; count: number }>, tr: Translator = translatorFor('en')): string {
   const total = counts.reduce((sum, c) => sum + c.count, 0);
@@ -117,25 +116,26 @@ export function mapSummary(counts: ReadonlyArray<{ key: string; count: number }>
 }
 
 /**
- * The map for these counts (alpha-2 → count). `standalone` adds the XML namespace and a legend
- * for /map.svg; inline in a page the legend is HTML, readable at a phone's width.
+ * The map file for these counts (alpha-2 → count), its countries named by `translator` (English
+ * by default), with a legend unless `legend: false`: the letter page shows the file as an image
+ * and draws its legend in HTML, readable at a phone's width.
  */
 export function renderWorldMap(
   counts: ReadonlyArray<{ key: string; count: number }>,
-  options: { standalone: boolean; describedBy?: string },
+  options: { legend?: boolean; translator?: Translator } = {},
 ): string {
   const byCode = new Map(counts.map((c) => [c.key, c.count]));
-  const tr = options.standalone ? translatorFor('en') : currentTranslator();
-  const height = MAP_HEIGHT + (options.standalone ? LEGEND_HEIGHT : 0);
+  const tr = options.translator ?? translatorFor('en');
+  const withLegend = options.legend !== false;
+  const height = MAP_HEIGHT + (withLegend ? LEGEND_HEIGHT : 0);
   const attrs = [
-    options.standalone ? 'xmlns="http://www.w3.org/2000/svg"' : '',
+    'xmlns="http://www.w3.org/2000/svg"',
     'class="world-map"',
     `viewBox="0 0 ${MAP_WIDTH} ${height}"`,
-    options.standalone ? `width="${MAP_WIDTH}" height="${height}"` : '',
+    `width="${MAP_WIDTH}" height="${height}"`,
     'role="img"',
     `aria-label="${xmlText(mapSummary(counts, tr))}"`,
-    options.describedBy ? `aria-describedby="${options.describedBy}"` : '',
-  ].filter(Boolean);
+  ];
   const out: string[] = [`<svg ${attrs.join(' ')}>`, `<g stroke="#fbfaf6" stroke-width="0.5" stroke-linejoin="round">`];
   for (const shape of mapShapes()) {
     const count = shape.code ? (byCode.get(shape.code) ?? 0) : 0;
@@ -145,7 +145,7 @@ export function renderWorldMap(
     );
   }
   out.push('</g>');
-  if (options.standalone) out.push(legend());
+  if (withLegend) out.push(legend());
   out.push('</svg>');
   return out.join('\n');
 }

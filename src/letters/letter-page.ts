@@ -15,7 +15,7 @@
 import type { Eta } from 'eta';
 import { CARD_HEIGHT, CARD_WIDTH, cardKey } from '../api/link-card.js';
 import type { PressService } from '../api/press-service.js';
-import { MAP_STEPS, renderWorldMap } from '../api/world-map.js';
+import { MAP_HEIGHT, MAP_STEPS, MAP_WIDTH, mapSummary } from '../api/world-map.js';
 import { createFormStamp, sharedStampTime } from '../domain/form-stamp.js';
 import { languageName, readableLanguages, shownText } from '../domain/letter-language.js';
 import { isSignable } from '../domain/letter-rules.js';
@@ -174,9 +174,17 @@ export class LetterPage {
       metaTags: previewTags({ ...letter, title: text.title, summary: text.summary }, url),
       shareUrl: url,
       milestones: milestoneProgress(letter.milestones, letter.signatureCount),
-      // Drawn with the page (about a millisecond: the outlines are projected once per process).
-      worldMap: countryCounts.length > 0 ? renderWorldMap(countryCounts, { standalone: false, describedBy: 'country-list' }) : null,
+      // An image, not inline: its outlines are about 50 KB that every reader of the page would
+      // otherwise download again with each count; the file is cached per count and language.
+      worldMap:
+        countryCounts.length > 0
+          ? {
+              src: `/letters/${letter.slug}/map.svg?lang=${reader}&legend=none&v=${letter.signatureCount}`,
+              alt: mapSummary(countryCounts, currentTranslator()),
+            }
+          : null,
       mapSteps: MAP_STEPS,
+      mapSize: { width: MAP_WIDTH, height: MAP_HEIGHT },
       shareLinks: shareLinks({ title: text.title, summary: text.summary, url }),
       nav: 'letters',
       noindex: preview,

@@ -77,19 +77,34 @@ describe('map.svg', () => {
 });
 
 describe('the letter page', () => {
-  it('shows the map after the country list, described by it, with a legend', async () => {
+  it('shows the map after the country list as an image of the map file, described by the list, with a legend', async () => {
     await addSigners(3, 'GB');
     const html = (await t.app.inject('/letters/fair-pay')).body;
     const list = html.indexOf('<ul class="countries" id="country-list">');
-    const map = html.indexOf('<svg class="world-map"');
+    const map = html.indexOf('<img class="world-map"');
     expect(list).toBeGreaterThan(0);
     expect(map).toBeGreaterThan(list);
-    expect(html).toMatch(
-      /<svg class="world-map" viewBox="0 0 960 422" role="img" aria-label="World map of signatures by country: 3 signatures from 1 country; most from United Kingdom \(3\)\." aria-describedby="country-list">/,
-    );
-    expect(html).toContain('<title>United Kingdom: 3 signatures</title>');
+    const img = /<img class="world-map" src="([^"]+)" alt="([^"]+)" aria-describedby="country-list"/.exec(html);
+    expect(img?.[2]).toBe('World map of signatures by country: 3 signatures from 1 country; most from United Kingdom (3).');
+    // The image is the map file in the page's language, without the legend the page draws in HTML.
+    const src = (img?.[1] ?? '').replaceAll('&amp;', '&');
+    expect(src).toMatch(/^\/letters\/fair-pay\/map\.svg\?lang=en&legend=none&v=\d+$/);
+    const file = await t.app.inject(src);
+    expect(file.statusCode).toBe(200);
+    expect(country(parseXml(file.body), 'United Kingdom')?.title).toBe('United Kingdom: 3 signatures');
+    expect(file.body).not.toContain('Signatures:');
     expect(html).toContain('<ul class="map-legend"');
     expect(html).toContain('href="/letters/fair-pay/map.svg"');
+  });
+
+  it('names the countries in the reader’s language', async () => {
+    await addSigners(2, 'DE');
+    const html = (await t.app.inject('/letters/fair-pay?lang=fr')).body;
+    expect(html).toMatch(/<img class="world-map" src="\/letters\/fair-pay\/map\.svg\?lang=fr&amp;legend=none/);
+    const file = await t.app.inject('/letters/fair-pay/map.svg?lang=fr&legend=none');
+    // French puts a (no-break) space before the colon.
+    expect(file.body).toMatch(/<title>Allemagne\s?: 2 signatures<\/title>/);
+    expect((await t.app.inject('/letters/fair-pay/map.svg?lang=xx')).statusCode).toBe(400);
   });
 
   it('has no map while no signer gave a country', async () => {
